@@ -1,0 +1,16 @@
+# Compile options shared by every xport target, applied through xport_target_defaults().
+add_library(xport_options INTERFACE)
+target_compile_options(xport_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wconversion
+                                               -Wno-sign-conversion -Wnon-virtual-dtor)
+if(XPORT_WERROR)
+  target_compile_options(xport_options INTERFACE -Werror)
+endif()
+if(XPORT_SANITIZE)
+  target_compile_options(xport_options INTERFACE -fsanitize=address,undefined
+                                                 -fno-sanitize-recover=all -fno-omit-frame-pointer)
+  target_link_options(xport_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+function(xport_target_defaults target)
+  target_link_libraries(${target} PRIVATE xport_options)
+endfunction()

@@ -1,0 +1,100 @@
+// Streaming zip archives on libarchive: entries are written incrementally from a stream
+// into any ByteSink (file, stdout, HTTP body) and read back incrementally from any
+// ByteSource. Neither side ever holds a whole entry in memory.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "xport/io.hpp"
+
+namespace xport::zip {
+
+// A rejected entry name (absolute path, "..", backslash, NUL, empty...). Derives from
+// ConfigError: names come from formats and user configuration, not from the export.
+class NameError : public ConfigError {
+ public:
+  using ConfigError::ConfigError;
+};
+
+// Returns `name` unchanged when it is a safe relative entry name, else throws NameError
+// saying which rule it breaks. Rules: not empty; no NUL or other C0 control characters; no
+// backslash; not absolute ("/x", "C:..."); no "." or ".." component; no empty component
+// ("a//b"); at most 65535 bytes; valid UTF-8.
+std::string_view check_entry_name(std::string_view name);
+
+enum class Method { store, deflate };
+
+struct EntryOptions {
+  Method method = Method::deflate;
+  int level = 6;  // 1 (fastest) .. 9 (smallest); ignored for store
+};
+
+struct WriterOptions {
+  // Force zip64 records. Without it libarchive still switches to zip64 for entries it
+  // sees growing past 4 GiB; set it when the archive as a whole may pass 4 GiB.
+  bool zip64 = false;
+};
+
+// Writes a zip archive to a sink, one entry at a time:
+//   Writer w(sink); w.begin_entry("a.json"); w.write(...); ...; w.end_entry(); w.close();
+// The sink's close() is not called: the caller commits the sink after Writer::close().
+class Writer {
+ public:
+  explicit Writer(ByteSink& sink, WriterOptions options = {});
+  ~Writer();
+  Writer(const Writer&) = delete;
+  Writer& operator=(const Writer&) = delete;
+
+  // Starts an entry (the size is not needed up front). Throws NameError for a bad name.
+  void begin_entry(std::string_view name, EntryOptions options = {});
+  void write(const char* data, std::size_t size);
+  void write(std::string_view data) { write(data.data(), data.size()); }
+  void end_entry();
+  // begin_entry + write + end_entry for small entries.
+  void add(std::string_view name, std::string_view data, EntryOptions options = {});
+  // Writes the central directory. Must be called for a valid archive.
+  void close();
+
+  // Bytes handed to the sink so far (the archive's size once closed).
+  std::uint64_t bytes_written() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Reads a zip archive from a source as a stream of entries:
+//   Reader r(source); while (r.next_entry()) { r.name(); r.read(buf, n) ... }
+// Works on non-seekable input (stdin, HTTP bodies) for deflated entries and for stored
+// entries whose sizes are in the local header.
+class Reader {
+ public:
+  explicit Reader(ByteSource& source);
+  ~Reader();
+  Reader(const Reader&) = delete;
+  Reader& operator=(const Reader&) = delete;
+
+  // Advances to the next entry; false at the end of the archive. Throws InputError when the
+  // archive is malformed (message names the source).
+  bool next_entry();
+  const std::string& name() const;
+  // Uncompressed size when the archive states it.
+  std::optional<std::uint64_t> size() const;
+  // Reads the current entry's data; 0 at its end.
+  std::size_t read(char* buffer, std::size_t capacity);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// A ByteSource over the first entry of the zip archive that `source` carries: the
+// platform's transport form of an export. Throws InputError when the archive is empty or
+// malformed. name() is "<archive name>:<entry name>".
+std::unique_ptr<ByteSource> open_first_entry(std::unique_ptr<ByteSource> source);
+
+}  // namespace xport::zip
