@@ -1,0 +1,108 @@
+// Storage behind the AAF views: flat vectors reused from asset to asset, so that reading
+// an export allocates nothing per asset once the vectors have grown to the largest asset.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+#include <vector>
+
+#include "xport/aaf/model.hpp"
+
+namespace xport::aaf::detail {
+
+inline constexpr std::uint32_t kNone = UINT32_MAX;
+
+struct Range {
+  std::uint32_t first = 0;
+  std::uint32_t count = 0;
+};
+
+struct ClassificationRec {
+  std::string_view title, tool, schema_id, object_id, answer;
+  int page = -1;
+  AnswerKind kind = AnswerKind::none;
+  Range answers;  // into AssetData::strings
+  std::uint32_t first_child = kNone;
+  std::uint32_t child_count = 0;
+  std::uint32_t next_sibling = kNone;
+};
+
+struct ZoneRec {
+  Range rings;  // into AssetData::rings; the first ring is the region, the rest holes
+};
+
+struct ObjectRec {
+  ObjectKind kind = ObjectKind::unknown;
+  bool has_title = false;
+  bool interpolation_stopped = false;
+  bool decoded = false;  // the geometry was decoded (its kind was asked for)
+  int page = -1;
+  std::string_view title, object_id, schema_id, problem;
+  Box box{};
+  RotatedBox rotated{};
+  NerSpan ner{};
+  PdfRect pdf_bounding{};
+  int pdf_page = 0;
+  std::optional<std::string_view> pdf_text;
+  Range points;   // into AssetData::points
+  Range rects;    // into AssetData::rects
+  Range zones;    // into AssetData::zones
+  Range classes;  // first/count of top-level classifications (linked through next_sibling)
+};
+
+struct RelationRec {
+  std::string_view title, object_id, schema_id, from, to, direction;
+  int page = -1;
+  Range group;  // into AssetData::strings
+};
+
+struct AssetData {
+  Generation generation = Generation::unknown;
+  Location location{};
+  std::string_view json;
+
+  Scalar url, external_id;
+  std::string_view asset_id;
+  std::optional<std::uint32_t> width, height;
+  Range batches, dataset;  // into strings
+
+  bool has_task = false;
+  std::string_view task_id, stage, stage_id;
+  Range task_classes;  // first/count, linked through next_sibling
+
+  std::vector<std::string_view> strings;
+  std::vector<ObjectRec> objects;
+  std::vector<Point> points;
+  std::vector<PdfRect> rects;
+  std::vector<ZoneRec> zones;
+  std::vector<Range> rings;  // into points
+  std::vector<ClassificationRec> classes;
+  std::vector<RelationRec> relations;
+  std::vector<StageSnapshot> history;
+
+  // Lazily parsed DOM for raw(): set by the reader, filled on first raw() call.
+  simdjson::dom::parser* dom_parser = nullptr;
+  mutable bool dom_ready = false;
+  mutable simdjson::dom::element dom;
+
+  void clear() {
+    generation = Generation::unknown;
+    url = external_id = {};
+    asset_id = task_id = stage = stage_id = {};
+    width = height = std::nullopt;
+    batches = dataset = task_classes = {};
+    has_task = false;
+    strings.clear();
+    objects.clear();
+    points.clear();
+    rects.clear();
+    zones.clear();
+    rings.clear();
+    classes.clear();
+    relations.clear();
+    history.clear();
+    dom_ready = false;
+  }
+};
+
+}  // namespace xport::aaf::detail

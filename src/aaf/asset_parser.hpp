@@ -1,0 +1,80 @@
+// Turns one asset's JSON text into AssetData in a single forward pass (simdjson
+// On-Demand): documented fields are decoded, everything else is skipped undecoded.
+#pragma once
+
+#include <simdjson.h>
+
+#include <deque>
+#include <string>
+#include <vector>
+
+#include "aaf/asset_data.hpp"
+#include "xport/aaf/reader.hpp"
+
+namespace xport::aaf {
+
+class AssetParser {
+ public:
+  explicit AssetParser(const ReadOptions& options)
+      : fields_(options.fields), geometry_(options.geometry), validate_(options.validate) {}
+
+  // Parses json[0, size) (followed by simdjson's padding). Returns true and fills data(),
+  // or returns false and fills `problem` (path + reason; the caller adds the source).
+  bool parse(const char* json, std::size_t size, const Location& where, Problem& problem);
+  const detail::AssetData& data() const { return data_; }
+
+ private:
+  struct PathSegment {
+    std::string_view key;  // empty for an array index
+    std::size_t index = 0;
+  };
+  class PathGuard;
+
+  void read_asset(simdjson::ondemand::value asset);
+  void read_metadata(simdjson::ondemand::value v);
+  void read_task(simdjson::ondemand::value task);
+  void read_objects(simdjson::ondemand::value list);
+  void read_object(simdjson::ondemand::value v, detail::ObjectRec& rec);
+  void read_geometry(ObjectKind kind, simdjson::ondemand::value v, detail::ObjectRec& rec);
+  detail::Range read_classifications(simdjson::ondemand::value list);
+  void read_classification(simdjson::ondemand::value v, std::uint32_t index);
+  void read_relations(simdjson::ondemand::value list);
+  void read_stage_history(simdjson::ondemand::value list);
+  detail::Range read_strings(simdjson::ondemand::value list);
+
+  Box read_box(simdjson::ondemand::value v);
+  RotatedBox read_rotated_box(simdjson::ondemand::value v);
+  Point read_point(simdjson::ondemand::value v);
+  detail::Range read_points(simdjson::ondemand::value v);
+  detail::Range read_zones(simdjson::ondemand::value v);
+  NerSpan read_ner(simdjson::ondemand::value v);
+  void read_pdf(simdjson::ondemand::value v, detail::ObjectRec& rec);
+  PdfRect read_pdf_rect(simdjson::ondemand::value v);
+
+  double number(simdjson::ondemand::value v);
+  std::optional<double> optional_number(simdjson::ondemand::value v);
+  int page(simdjson::ondemand::value v);
+  std::string_view text(simdjson::ondemand::value v);
+  Scalar scalar(simdjson::ondemand::value v);
+  simdjson::ondemand::object object(simdjson::ondemand::value v);
+  simdjson::ondemand::array array(simdjson::ondemand::value v);
+  simdjson::ondemand::json_type type_of(simdjson::ondemand::value v);
+  bool is_null(simdjson::ondemand::value v);
+
+  [[noreturn]] void type_error(const char* expected, simdjson::ondemand::value v);
+  [[noreturn]] void fail(std::string reason, bool recoverable = true);
+  void check(simdjson::error_code error);
+  std::string path_text() const;
+  std::string_view keep(std::string text);
+
+  Fields fields_;
+  KindSet geometry_;
+  bool validate_;
+  simdjson::ondemand::parser ondemand_;
+  simdjson::dom::parser dom_;
+  detail::AssetData data_;
+  std::vector<PathSegment> path_;
+  std::deque<std::string> owned_;  // message texts referenced by ObjectRec::problem
+};
+
+}  // namespace xport::aaf
