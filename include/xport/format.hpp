@@ -1,0 +1,100 @@
+// The converter interface. A Format describes itself (name, Config JSON options) and
+// starts Conversions; a Conversion is a ParallelConsumer of assets: it converts chunks of
+// assets on worker threads and commits their output in input order.
+//
+// Formats are found only through the registry (find_format / all_formats): the CLI, the
+// plugin and the hub never name one.
+#pragma once
+
+#include <boost/json/object.hpp>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "xport/aaf/reader.hpp"
+#include "xport/io.hpp"
+#include "xport/report.hpp"
+#include "xport/zip.hpp"
+
+namespace xport {
+
+// One Config JSON option of a format.
+struct OptionSpec {
+  std::string name;
+  // "string", "integer", "number", "boolean", "array", "object", or "any" (the format
+  // interprets the value itself, e.g. to fall back to a default).
+  std::string type;
+  std::string default_json;  // the default as JSON text, shown by `xport formats NAME`
+  std::string description;
+};
+
+struct FormatContext {
+  std::string project_id;
+  const boost::json::object& config;  // validated against the format's options
+  zip::Writer& zip;
+  Report& report;
+};
+
+class Conversion : public aaf::ParallelConsumer {
+ public:
+  // After the last commit: write whatever closes the output (footers, summaries).
+  virtual void finish() = 0;
+};
+
+class Format {
+ public:
+  virtual ~Format() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::string_view description() const = 0;
+  virtual std::span<const OptionSpec> options() const = 0;
+  // The parts of each asset the format reads; the reader skips the rest undecoded.
+  virtual aaf::Fields fields() const { return aaf::Fields::all; }
+  // The geometries the format reads (others are skipped undecoded).
+  virtual aaf::KindSet geometry() const { return aaf::KindSet::all(); }
+  virtual std::unique_ptr<Conversion> start(FormatContext& context) const = 0;
+};
+
+// Registry -------------------------------------------------------------------------------
+
+const Format* find_format(std::string_view name);
+std::vector<const Format*> all_formats();  // sorted by name
+
+// Config JSON ----------------------------------------------------------------------------
+
+// Parses Config JSON text into an object. Throws ConfigError naming the line and column
+// and quoting the text around the offending position. Empty text reads as {}.
+boost::json::object parse_config(std::string_view text);
+
+// Checks the config's keys and value types against the format's options. The key "format"
+// (which picks the converter in plugins) is always allowed. Throws ConfigError.
+void validate_config(const Format& format, const boost::json::object& config);
+
+// Conversion driver ------------------------------------------------------------------------
+
+struct ConvertOptions {
+  std::string project_id = "project";
+  aaf::OnError on_error = aaf::OnError::skip;
+  unsigned threads = 0;  // 0 = one per core
+  std::function<void(const aaf::Problem&)> on_problem;
+  std::atomic<std::uint64_t>* bytes_read = nullptr;  // progress counters, see aaf::ReadOptions
+  std::atomic<std::uint64_t>* assets_found = nullptr;
+  std::atomic<std::uint64_t>* total_bytes = nullptr;
+};
+
+struct ConvertResult {
+  aaf::ReadStats read;
+  Report report;
+  std::uint64_t output_bytes = 0;
+};
+
+// Reads an export from `input`, converts it with `format` and writes the zip to `output`
+// (committing it with output.close() only when everything succeeded).
+ConvertResult convert(std::unique_ptr<ByteSource> input, ByteSink& output, const Format& format,
+                      const boost::json::object& config, const ConvertOptions& options);
+
+}  // namespace xport

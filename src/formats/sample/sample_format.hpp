@@ -1,0 +1,23 @@
+// `sample`: the seed's sample export plugin, reproduced byte for byte.
+//
+// Output: one zip entry `<projectId>.json` (stored, as Python's zipfile does by default)
+// holding json.dumps(list, indent=4) of [{"externalId", "URL", "Annotations"}], where
+// Annotations joins "<title> <x> <y> <w> <h>" of every bounding box (coordinates as
+// int(round(v))) with the Config JSON's "separator-character".
+#pragma once
+
+#include "xport/format.hpp"
+
+namespace xport::formats {
+
+class SampleFormat final : public Format {
+ public:
+  std::string_view name() const override { return "sample"; }
+  std::string_view description() const override;
+  std::span<const OptionSpec> options() const override;
+  aaf::Fields fields() const override { return aaf::Fields::objects; }
+  aaf::KindSet geometry() const override { return {aaf::ObjectKind::bounding_box}; }
+  std::unique_ptr<Conversion> start(FormatContext& context) const override;
+};
+
+}  // namespace xport::formats
