@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds xport (release preset) and runs every test: unit and integration.
+#   scripts/test.sh            # what the README and CI run
+#   PRESET=asan scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+preset="${PRESET:-release}"
+scripts/install-deps.sh
+cmake --preset "$preset" ${XPORT_CMAKE_ARGS:-} >/dev/null
+cmake --build --preset "$preset" -j "${JOBS:-$(nproc)}"
+ctest --preset "$preset" -j "${JOBS:-$(nproc)}" ${CTEST_ARGS:-}
