@@ -272,6 +272,15 @@ void append_decimal(std::string& out, Int v) {
   out.append(buffer, result.ptr);
 }
 
+// Sign and digits in one append (this is the hot path of append_rounded_int).
+void append_signed_decimal(std::string& out, bool negative, std::uint64_t magnitude) {
+  char buffer[24];
+  buffer[0] = '-';
+  char* const first = buffer + (negative ? 1 : 0);
+  const auto result = std::to_chars(first, buffer + sizeof buffer, magnitude);
+  out.append(buffer, result.ptr);
+}
+
 // int(v) raises ValueError for NaN and OverflowError for infinities, with these messages.
 void throw_if_not_finite(double v) {
   if (std::isnan(v)) throw std::domain_error("cannot convert float NaN to integer");
@@ -448,15 +457,15 @@ void append_rounded_int(std::string& out, double v) {
     const double fraction = magnitude - whole;
     auto rounded = static_cast<std::uint64_t>(whole);
     if (fraction > 0.5 || (fraction == 0.5 && (rounded & 1U) != 0)) ++rounded;
-    if (rounded != 0 && v < 0) out.push_back('-');  // round(-0.4) is the int 0: no "-0"
-    append_decimal(out, rounded);
+    // round(-0.4) is the int 0, which prints as "0", never "-0".
+    append_signed_decimal(out, rounded != 0 && v < 0, rounded);
     return;
   }
   // From 2^52 on every double is an integer already.
-  if (v < 0) out.push_back('-');
   if (magnitude < 0x1p64) {
-    append_decimal(out, static_cast<std::uint64_t>(magnitude));
+    append_signed_decimal(out, v < 0, static_cast<std::uint64_t>(magnitude));
   } else {
+    if (v < 0) out.push_back('-');
     append_big_integral(out, magnitude);
   }
 }
