@@ -6,7 +6,9 @@
 #include <boost/json/object.hpp>
 
 #include <cstdint>
+#include <array>
 #include <map>
+#include <unordered_map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -54,8 +56,13 @@ class Report {
   };
   std::uint64_t assets_ = 0;
   std::uint64_t objects_ = 0;
-  std::map<std::string, std::uint64_t, std::less<>> per_class_;
-  std::map<std::string, std::uint64_t, std::less<>> per_kind_;
+  // Looked up once per object: hashed, with string_view lookups that do not allocate.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> per_class_;
+  std::array<std::uint64_t, static_cast<std::size_t>(aaf::ObjectKind::invalid) + 1> per_kind_{};
   std::map<std::pair<Action, std::string>, Entry, std::less<>> notes_;
 };
 

@@ -31,6 +31,15 @@ struct ZoneRec {
   Range rings;  // into AssetData::rings; the first ring is the region, the rest holes
 };
 
+// Rare geometries live in side vectors, keeping ObjectRec small: objects are the bulk of
+// an export and every byte of their record is written once per object.
+struct PdfRec {
+  PdfRect bounding{};
+  int page_number = 0;
+  std::optional<std::string_view> text;
+  Range rects;  // into AssetData::rects
+};
+
 struct ObjectRec {
   ObjectKind kind = ObjectKind::unknown;
   bool has_title = false;
@@ -38,15 +47,11 @@ struct ObjectRec {
   bool decoded = false;  // the geometry was decoded (its kind was asked for)
   int page = -1;
   std::string_view title, object_id, schema_id, problem;
-  Box box{};
-  RotatedBox rotated{};
-  NerSpan ner{};
-  PdfRect pdf_bounding{};
-  int pdf_page = 0;
-  std::optional<std::string_view> pdf_text;
-  Range points;   // into AssetData::points
-  Range rects;    // into AssetData::rects
-  Range zones;    // into AssetData::zones
+  // bounding-box, rotated, ner, pdf: index into boxes/rotated/ners/pdfs; polygon, polyline,
+  // point: range of points; segmentation: range of zones.
+  std::uint32_t geometry = 0;
+  Range points;
+  Range zones;
   Range classes;  // first/count of top-level classifications (linked through next_sibling)
 };
 
@@ -72,6 +77,10 @@ struct AssetData {
 
   std::vector<std::string_view> strings;
   std::vector<ObjectRec> objects;
+  std::vector<Box> boxes;
+  std::vector<RotatedBox> rotated;
+  std::vector<NerSpan> ners;
+  std::vector<PdfRec> pdfs;
   std::vector<Point> points;
   std::vector<PdfRect> rects;
   std::vector<ZoneRec> zones;
@@ -94,6 +103,10 @@ struct AssetData {
     has_task = false;
     strings.clear();
     objects.clear();
+    boxes.clear();
+    rotated.clear();
+    ners.clear();
+    pdfs.clear();
     points.clear();
     rects.clear();
     zones.clear();

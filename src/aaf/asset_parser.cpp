@@ -41,57 +41,50 @@ const char* type_name(json_type t) {
   return "an unknown value";
 }
 
-// The key as written in the JSON text (escapes left in place). Known AAF keys contain no
-// escapes, so comparing the raw text is exact for them and avoids copying every key.
-std::string_view raw_key(simdjson::ondemand::field& f) {
-  const char* k = f.key().raw();
-  const char* q = static_cast<const char*>(std::memchr(k, '"', 1u << 16));
-  return {k, q ? static_cast<std::size_t>(q - k) : 0};
-}
-
 // The keys an object may carry that the reader decodes.
 enum class ObjectKey { other, title, object_id, schema_id, page, interpolation_stopped,
                        classifications, geometry };
 
 // Classifies an object key with one comparison: objects are the bulk of an export, and
 // most of their keys are not geometry keys.
-ObjectKey object_key(std::string_view key, ObjectKind& kind) {
-  auto is = [&](std::string_view name) { return key == name; };
+ObjectKey object_key(RawKey key, ObjectKind& kind) {
   kind = ObjectKind::unknown;
-  switch (key.size()) {
-    case 3:
-      if (is("ner")) kind = ObjectKind::ner;
-      else if (is("pdf")) kind = ObjectKind::pdf;
+  switch (key.first()) {
+    case 'a':
+      if (key == "angle") kind = ObjectKind::angle;
       break;
-    case 4:
-      if (is("page")) return ObjectKey::page;
+    case 'b':
+      if (key == "bounding-box") kind = ObjectKind::bounding_box;
       break;
-    case 5:
-      if (is("title")) return ObjectKey::title;
-      if (is("point")) kind = ObjectKind::point;
-      else if (is("angle")) kind = ObjectKind::angle;
+    case 'c':
+      if (key == "classifications") return ObjectKey::classifications;
       break;
-    case 6:
-      if (is("spline")) kind = ObjectKind::spline;
+    case 'i':
+      if (key == "interpolationStopped") return ObjectKey::interpolation_stopped;
       break;
-    case 7:
-      if (is("polygon")) kind = ObjectKind::polygon;
+    case 'n':
+      if (key == "ner") kind = ObjectKind::ner;
       break;
-    case 8:
-      if (key[0] == 'o') return is("objectId") ? ObjectKey::object_id : ObjectKey::other;
-      if (key[0] == 's') return is("schemaId") ? ObjectKey::schema_id : ObjectKey::other;
-      if (is("polyline")) kind = ObjectKind::polyline;
+    case 'o':
+      if (key == "objectId") return ObjectKey::object_id;
       break;
-    case 12:
-      if (is("bounding-box")) kind = ObjectKind::bounding_box;
-      else if (is("segmentation")) kind = ObjectKind::segmentation;
+    case 'p':
+      if (key == "polygon") kind = ObjectKind::polygon;
+      else if (key == "page") return ObjectKey::page;
+      else if (key == "point") kind = ObjectKind::point;
+      else if (key == "polyline") kind = ObjectKind::polyline;
+      else if (key == "pdf") kind = ObjectKind::pdf;
       break;
-    case 15:
-      if (is("classifications")) return ObjectKey::classifications;
+    case 'r':
+      if (key == "rotated-bounding-box") kind = ObjectKind::rotated_bounding_box;
       break;
-    case 20:
-      if (is("rotated-bounding-box")) kind = ObjectKind::rotated_bounding_box;
-      else if (is("interpolationStopped")) return ObjectKey::interpolation_stopped;
+    case 's':
+      if (key == "schemaId") return ObjectKey::schema_id;
+      if (key == "segmentation") kind = ObjectKind::segmentation;
+      else if (key == "spline") kind = ObjectKind::spline;
+      break;
+    case 't':
+      if (key == "title") return ObjectKey::title;
       break;
     default:
       break;
@@ -111,26 +104,37 @@ std::string_view trim_right(std::string_view s) {
 // Pushes one segment of the field path for the lifetime of the guard.
 class AssetParser::PathGuard {
  public:
-  PathGuard(AssetParser& p, std::string_view key) : p_(p) { p_.path_.push_back({key, 0}); }
-  PathGuard(AssetParser& p, std::size_t index) : p_(p) { p_.path_.push_back({{}, index}); }
-  ~PathGuard() { p_.path_.pop_back(); }
+  PathGuard(AssetParser& p, RawKey key) : p_(p) { push({key.raw(), 0}); }
+  PathGuard(AssetParser& p, std::size_t index) : p_(p) { push({nullptr, index}); }
+  ~PathGuard() { --p_.depth_; }
   PathGuard(const PathGuard&) = delete;
   PathGuard& operator=(const PathGuard&) = delete;
 
  private:
+  void push(PathSegment segment) {
+    if (p_.depth_ < kMaxPath) p_.path_[p_.depth_] = segment;
+    ++p_.depth_;
+  }
   AssetParser& p_;
 };
 
+std::string_view RawKey::view() const {
+  const char* q = static_cast<const char*>(std::memchr(p_, '"', 1u << 20));
+  return {p_, q ? static_cast<std::size_t>(q - p_) : 0};
+}
+
 std::string AssetParser::path_text() const {
   std::string out;
-  for (const auto& seg : path_) {
-    if (seg.key.empty()) {
+  for (std::size_t i = 0; i < std::min(depth_, kMaxPath); ++i) {
+    const PathSegment& seg = path_[i];
+    if (!seg.key) {
       out += fmt::format("[{}]", seg.index);
     } else {
       if (!out.empty()) out += '.';
-      out += seg.key;
+      out += RawKey(seg.key).view();
     }
   }
+  if (depth_ > kMaxPath) out += "…";
   return out;
 }
 
@@ -239,19 +243,19 @@ array AssetParser::array(value v) {
 // the raw key text and `val` the field's value; `continue` skips to the next field.
 #define XPORT_CAT2(a, b) a##b
 #define XPORT_CAT(a, b) XPORT_CAT2(a, b)
-#define XPORT_FOR_FIELDS(obj, key, val)                                                  \
+#define XPORT_FOR_FIELDS(obj, KEY, VAL)                                                  \
   for (auto XPORT_CAT(result_, __LINE__) : obj)                                          \
     if (simdjson::ondemand::field XPORT_CAT(field_, __LINE__);                           \
         (check(std::move(XPORT_CAT(result_, __LINE__)).get(XPORT_CAT(field_, __LINE__))), \
          true))                                                                          \
-      if (std::string_view key = raw_key(XPORT_CAT(field_, __LINE__)); true)             \
-        if (value val = XPORT_CAT(field_, __LINE__).value(); true)
+      if (RawKey KEY(XPORT_CAT(field_, __LINE__).key().raw()); true)                     \
+        if (value VAL = XPORT_CAT(field_, __LINE__).value(); true)
 
 bool AssetParser::parse(const char* json, std::size_t size, const Location& where,
                         Problem& problem) {
   data_.clear();
   owned_.clear();
-  path_.clear();
+  depth_ = 0;
   data_.location = where;
   data_.json = {json, size};
   data_.dom_parser = &dom_;
@@ -362,18 +366,18 @@ void AssetParser::read_objects(value list) {
     value v;
     check(item.get(v));
     PathGuard g(*this, index++);
-    data_.objects.emplace_back();
-    auto slot = data_.objects.size() - 1;
-    detail::ObjectRec rec;
+    // Built in place: no other vector of objects grows while one object is read.
+    detail::ObjectRec& rec = data_.objects.emplace_back();
     try {
       read_object(v, rec);
     } catch (Failure& f) {
       if (!f.recoverable) throw;
+      std::string here = path_text();
+      std::string_view inner = std::string_view(f.path).substr(std::min(f.path.size(), here.size() + 1));
       rec.kind = ObjectKind::invalid;
-      rec.problem = keep(f.path.substr(std::min(f.path.size(), path_text().size() + 1)) +
-                         (f.path.size() > path_text().size() ? ": " : "") + f.reason);
+      rec.decoded = false;
+      rec.problem = keep(inner.empty() ? f.reason : std::string(inner) + ": " + f.reason);
     }
-    data_.objects[slot] = rec;
   }
 }
 
@@ -424,10 +428,12 @@ void AssetParser::read_object(value v, detail::ObjectRec& rec) {
 void AssetParser::read_geometry(ObjectKind kind, value v, detail::ObjectRec& rec) {
   switch (kind) {
     case ObjectKind::bounding_box:
-      rec.box = read_box(v);
+      rec.geometry = static_cast<std::uint32_t>(data_.boxes.size());
+      data_.boxes.push_back(read_box(v));
       break;
     case ObjectKind::rotated_bounding_box:
-      rec.rotated = read_rotated_box(v);
+      rec.geometry = static_cast<std::uint32_t>(data_.rotated.size());
+      data_.rotated.push_back(read_rotated_box(v));
       break;
     case ObjectKind::polygon:
     case ObjectKind::polyline:
@@ -443,10 +449,12 @@ void AssetParser::read_geometry(ObjectKind kind, value v, detail::ObjectRec& rec
       rec.zones = read_zones(v);
       break;
     case ObjectKind::ner:
-      rec.ner = read_ner(v);
+      rec.geometry = static_cast<std::uint32_t>(data_.ners.size());
+      data_.ners.push_back(read_ner(v));
       break;
     case ObjectKind::pdf:
-      read_pdf(v, rec);
+      rec.geometry = static_cast<std::uint32_t>(data_.pdfs.size());
+      data_.pdfs.push_back(read_pdf(v));
       break;
     default:
       break;  // spline, angle: reachable through raw()
@@ -590,7 +598,8 @@ PdfRect AssetParser::read_pdf_rect(value v) {
   return r;
 }
 
-void AssetParser::read_pdf(value v, detail::ObjectRec& rec) {
+detail::PdfRec AssetParser::read_pdf(value v) {
+  detail::PdfRec rec;
   rec.rects = {static_cast<std::uint32_t>(data_.rects.size()), 0};
   XPORT_FOR_FIELDS(object(v), key, f) {
     PathGuard g(*this, key);
@@ -598,7 +607,7 @@ void AssetParser::read_pdf(value v, detail::ObjectRec& rec) {
       XPORT_FOR_FIELDS(object(f), pkey, pf) {
         PathGuard gp(*this, pkey);
         if (pkey == "boundingRect") {
-          rec.pdf_bounding = read_pdf_rect(pf);
+          rec.bounding = read_pdf_rect(pf);
         } else if (pkey == "rects" && !is_null(pf)) {
           std::size_t index = 0;
           for (auto item : array(pf)) {
@@ -608,16 +617,17 @@ void AssetParser::read_pdf(value v, detail::ObjectRec& rec) {
             data_.rects.push_back(read_pdf_rect(r));
           }
         } else if (pkey == "pageNumber") {
-          rec.pdf_page = page(pf);
+          rec.page_number = page(pf);
         }
       }
     } else if (key == "content" && type_of(f) == json_type::object) {
       XPORT_FOR_FIELDS(object(f), ckey, cf) {
-        if (ckey == "text" && type_of(cf) == json_type::string) rec.pdf_text = text(cf);
+        if (ckey == "text" && type_of(cf) == json_type::string) rec.text = text(cf);
       }
     }
   }
   rec.rects.count = static_cast<std::uint32_t>(data_.rects.size() - rec.rects.first);
+  return rec;
 }
 
 detail::Range AssetParser::read_classifications(value list) {

@@ -4,6 +4,8 @@
 
 #include <simdjson.h>
 
+#include <array>
+#include <cstring>
 #include <deque>
 #include <string>
 #include <vector>
@@ -12,6 +14,26 @@
 #include "xport/aaf/reader.hpp"
 
 namespace xport::aaf {
+
+// An object key as written in the JSON text (escapes left in place), compared without
+// measuring it first: the known AAF keys contain no escapes, and the key text is followed
+// by its closing quote (and the document by simdjson's padding), so comparing the
+// literal plus that quote is exact and never reads out of bounds.
+class RawKey {
+ public:
+  explicit RawKey(const char* text) : p_(text) {}
+  template <std::size_t N>
+  bool operator==(const char (&literal)[N]) const {
+    return std::memcmp(p_, literal, N - 1) == 0 && p_[N - 1] == '"';
+  }
+  char first() const { return p_[0]; }
+  const char* raw() const { return p_; }
+  // The key text up to its closing quote (for messages).
+  std::string_view view() const;
+
+ private:
+  const char* p_;
+};
 
 class AssetParser {
  public:
@@ -25,9 +47,10 @@ class AssetParser {
 
  private:
   struct PathSegment {
-    std::string_view key;  // empty for an array index
+    const char* key = nullptr;  // raw key text; null for an array index
     std::size_t index = 0;
   };
+  static constexpr std::size_t kMaxPath = 32;  // deeper paths are elided in messages
   class PathGuard;
 
   void read_asset(simdjson::ondemand::value asset);
@@ -48,7 +71,7 @@ class AssetParser {
   detail::Range read_points(simdjson::ondemand::value v);
   detail::Range read_zones(simdjson::ondemand::value v);
   NerSpan read_ner(simdjson::ondemand::value v);
-  void read_pdf(simdjson::ondemand::value v, detail::ObjectRec& rec);
+  detail::PdfRec read_pdf(simdjson::ondemand::value v);
   PdfRect read_pdf_rect(simdjson::ondemand::value v);
 
   double number(simdjson::ondemand::value v);
@@ -73,7 +96,8 @@ class AssetParser {
   simdjson::ondemand::parser ondemand_;
   simdjson::dom::parser dom_;
   detail::AssetData data_;
-  std::vector<PathSegment> path_;
+  std::array<PathSegment, kMaxPath> path_{};
+  std::size_t depth_ = 0;
   std::deque<std::string> owned_;  // message texts referenced by ObjectRec::problem
 };
 

@@ -43,7 +43,8 @@ struct Chunker::ArrayScan {
 
 void Chunk::reserve(std::size_t wanted, std::size_t keep) {
   if (wanted <= capacity_) return;
-  auto bigger = std::make_unique<char[]>(wanted + simdjson::SIMDJSON_PADDING);
+  // No zeroing: the buffer is overwritten by reads, and fill() initialises the padding.
+  auto bigger = std::make_unique_for_overwrite<char[]>(wanted + simdjson::SIMDJSON_PADDING);
   if (keep) std::memcpy(bigger.get(), data_.get(), keep);
   data_ = std::move(bigger);
   capacity_ = wanted;

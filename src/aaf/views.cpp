@@ -118,11 +118,11 @@ std::string_view Object::problem() const { return rec().problem; }
 
 std::optional<Box> Object::bounding_box() const {
   if (rec().kind != ObjectKind::bounding_box) return std::nullopt;
-  return decoded(rec()).box;
+  return d_->boxes[decoded(rec()).geometry];
 }
 std::optional<RotatedBox> Object::rotated_box() const {
   if (rec().kind != ObjectKind::rotated_bounding_box) return std::nullopt;
-  return decoded(rec()).rotated;
+  return d_->rotated[decoded(rec()).geometry];
 }
 std::span<const Point> Object::points() const {
   switch (rec().kind) {
@@ -151,13 +151,12 @@ std::vector<Zone> Object::zones() const {
 }
 std::optional<NerSpan> Object::ner() const {
   if (rec().kind != ObjectKind::ner) return std::nullopt;
-  return decoded(rec()).ner;
+  return d_->ners[decoded(rec()).geometry];
 }
 std::optional<PdfRegion> Object::pdf() const {
   if (rec().kind != ObjectKind::pdf) return std::nullopt;
-  decoded(rec());
-  return PdfRegion{rec().pdf_bounding, slice(d_->rects, rec().rects), rec().pdf_page,
-                   rec().pdf_text};
+  const detail::PdfRec& pdf = d_->pdfs[decoded(rec()).geometry];
+  return PdfRegion{pdf.bounding, slice(d_->rects, pdf.rects), pdf.page_number, pdf.text};
 }
 ClassificationList Object::classifications() const {
   return {d_, rec().classes.first, rec().classes.count};

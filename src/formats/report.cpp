@@ -22,9 +22,7 @@ void Report::count_object(std::string_view class_name, aaf::ObjectKind kind) {
   auto c = per_class_.find(class_name);
   if (c == per_class_.end()) c = per_class_.emplace(std::string(class_name), 0).first;
   ++c->second;
-  auto k = per_kind_.find(aaf::to_string(kind));
-  if (k == per_kind_.end()) k = per_kind_.emplace(std::string(aaf::to_string(kind)), 0).first;
-  ++k->second;
+  ++per_kind_[static_cast<std::size_t>(kind)];
 }
 
 void Report::note(Action action, std::string_view reason, const aaf::Asset& asset,
@@ -40,7 +38,7 @@ void Report::merge(const Report& other) {
   assets_ += other.assets_;
   objects_ += other.objects_;
   for (const auto& [k, n] : other.per_class_) per_class_[k] += n;
-  for (const auto& [k, n] : other.per_kind_) per_kind_[k] += n;
+  for (std::size_t i = 0; i < per_kind_.size(); ++i) per_kind_[i] += other.per_kind_[i];
   for (const auto& [k, e] : other.notes_) {
     Entry& mine = notes_[k];
     mine.count += e.count;
@@ -65,8 +63,10 @@ boost::json::object Report::to_json() const {
   out["assets"] = assets_;
   out["objects"] = objects_;
   boost::json::object classes, kinds;
-  for (const auto& [k, n] : per_class_) classes[k] = n;
-  for (const auto& [k, n] : per_kind_) kinds[k] = n;
+  std::map<std::string_view, std::uint64_t> sorted(per_class_.begin(), per_class_.end());
+  for (const auto& [k, n] : sorted) classes[k] = n;
+  for (std::size_t i = 0; i < per_kind_.size(); ++i)
+    if (per_kind_[i]) kinds[aaf::to_string(static_cast<aaf::ObjectKind>(i))] = per_kind_[i];
   out["objects_per_class"] = std::move(classes);
   out["objects_per_kind"] = std::move(kinds);
   boost::json::array notes;

@@ -73,7 +73,7 @@ class SampleConversion final : public Conversion {
       auto box = object.bounding_box();
       if (!box) {
         report.note(Report::Action::ignored, "not a bounding box (the sample format keeps boxes only)",
-                    asset, std::string(aaf::to_string(object.kind())));
+                    asset, aaf::to_string(object.kind()));
         continue;
       }
       if (!object.has_title()) {
