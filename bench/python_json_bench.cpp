@@ -1,7 +1,4 @@
-// Throughput of the xport::pyjson encoders (Google Benchmark). Not wired into bench/CMakeLists.txt;
-// to build by hand:
-//   g++ -std=c++20 -O2 -DNDEBUG -Iinclude -Isrc bench/python_json_bench.cpp \
-//       src/formats/common/python_json.cpp -lbenchmark -lbenchmark_main -pthread
+// Throughput of the xport::pyjson encoders (Google Benchmark), part of xport_micro_bench.
 #include "formats/common/python_json.hpp"
 
 #include <benchmark/benchmark.h>
