@@ -46,7 +46,8 @@ int run_convert(const ConvertArgs& args) {
   const Format* format = find_format(args.format);
   if (!format) {
     std::string names;
-    for (const Format* f : all_formats()) names += (names.empty() ? "" : ", ") + std::string(f->name());
+    for (const Format* f : all_formats())
+      names += (names.empty() ? "" : ", ") + std::string(f->name());
     throw ConfigError(fmt::format("unknown format '{}' (formats: {})", args.format, names));
   }
   std::string config_text =
@@ -78,13 +79,13 @@ int run_convert(const ConvertArgs& args) {
 
   const auto& read = result.read;
   if (!args.quiet) {
-    for (const auto& line : result.report.summary_lines()) fmt::print(stderr, "  {}\n", line);
-    fmt::print(stderr,
-               "{}: {} assets, {} objects, {} skipped{}; {} read, {} written to {} in {:.2f} s\n",
-               format->name(), read.assets, result.report.objects(), read.skipped,
-               read.truncated ? ", input truncated" : "", human_bytes(read.bytes),
-               human_bytes(result.output_bytes), args.output == "-" ? "<stdout>" : args.output,
-               seconds);
+    for (const auto& line : result.report.summary_lines())
+      fmt::print(stderr, "  {}\n", line);
+    fmt::print(
+        stderr, "{}: {} assets, {} objects, {} skipped{}; {} read, {} written to {} in {:.2f} s\n",
+        format->name(), read.assets, result.report.objects(), read.skipped,
+        read.truncated ? ", input truncated" : "", human_bytes(read.bytes),
+        human_bytes(result.output_bytes), args.output == "-" ? "<stdout>" : args.output, seconds);
   }
   // The output is complete for every good asset; the exit code still tells that some input
   // was bad.

@@ -30,7 +30,8 @@ Action add_formats_command(CLI::App& app) {
   cmd->add_option("NAME", *name, "Show one format in detail");
   return [name] {
     if (name->empty()) {
-      for (const Format* f : all_formats()) print_format(*f, false);
+      for (const Format* f : all_formats())
+        print_format(*f, false);
       return 0;
     }
     const Format* f = find_format(*name);

@@ -9,8 +9,9 @@
 #include "xport/errors.hpp"
 
 int main(int argc, char** argv) {
-  CLI::App app{"xport: export annotations from Ango Annotation Format (AAF) to the formats ML "
-               "pipelines use."};
+  CLI::App app{
+      "xport: export annotations from Ango Annotation Format (AAF) to the formats ML "
+      "pipelines use."};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("xport 0.1.0"));
   std::vector<std::pair<CLI::App*, xport::cli::Action>> commands;

@@ -24,12 +24,12 @@ ProgressDisplay::~ProgressDisplay() {
 void ProgressDisplay::loop() {
   std::unique_lock lock(mutex_);
   // The first frame waits a little, so that quick runs print no progress at all.
-  while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return stop_; })) draw();
+  while (!cv_.wait_for(lock, std::chrono::milliseconds(250), [&] { return stop_; }))
+    draw();
 }
 
 void ProgressDisplay::draw() {
-  double seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   if (seconds <= 0) return;
   auto bytes = static_cast<double>(counters_.bytes.load());
   auto assets = static_cast<double>(counters_.assets.load());

@@ -23,7 +23,8 @@ struct ValidateArgs {
 // them per chunk and report them in input order at commit.
 class ObjectChecker final : public aaf::ParallelConsumer {
  public:
-  ObjectChecker(std::string source, ProblemPrinter& printer) : source_(std::move(source)), printer_(printer) {}
+  ObjectChecker(std::string source, ProblemPrinter& printer)
+      : source_(std::move(source)), printer_(printer) {}
 
   struct State final : aaf::ChunkState {
     std::vector<aaf::Problem> problems;
@@ -35,12 +36,14 @@ class ObjectChecker final : public aaf::ParallelConsumer {
     for (const aaf::Object& o : asset.objects()) {
       ++s.objects;
       if (o.kind() != aaf::ObjectKind::invalid) continue;
-      s.problems.push_back(aaf::Problem{source_, asset.location(), o.path(), std::string(o.problem())});
+      s.problems.push_back(
+          aaf::Problem{source_, asset.location(), o.path(), std::string(o.problem())});
     }
   }
   void commit(aaf::ChunkState& state) override {
     auto& s = static_cast<State&>(state);
-    for (const auto& p : s.problems) printer_(p);
+    for (const auto& p : s.problems)
+      printer_(p);
     problems += s.problems.size();
     objects += s.objects;
     s.problems.clear();

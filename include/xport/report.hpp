@@ -5,12 +5,12 @@
 
 #include <boost/json/object.hpp>
 
-#include <cstdint>
 #include <array>
+#include <cstdint>
 #include <map>
-#include <unordered_map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "xport/aaf/model.hpp"

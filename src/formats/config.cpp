@@ -1,7 +1,7 @@
 // Config JSON: parsed with Boost.JSON's incremental parser, which reports how far it got,
 // so a user sees exactly where their JSON breaks.
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 #include <algorithm>
 
@@ -19,7 +19,8 @@ std::string describe_position(std::string_view text, std::size_t pos) {
   if (pos > 0 && text[pos - 1] == '\n') line_start = pos;
   std::size_t line_end = text.find('\n', pos);
   if (line_end == std::string_view::npos) line_end = text.size();
-  auto line_no = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n');
+  auto line_no =
+      1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(line_start), '\n');
   std::size_t column = pos - line_start;
   // Show at most 60 characters of context around the position.
   std::size_t from = column > 40 ? pos - 40 : line_start;
@@ -78,9 +79,9 @@ boost::json::object parse_config(std::string_view text) {
       return c != ' ' && c != '\t' && c != '\n' && c != '\r';
     });
     if (extra != rest.end()) {
-      throw ConfigError(fmt::format("Config JSON: unexpected text after the JSON value at {}",
-                                    describe_position(text, used + static_cast<std::size_t>(
-                                                                       extra - rest.begin()))));
+      throw ConfigError(fmt::format(
+          "Config JSON: unexpected text after the JSON value at {}",
+          describe_position(text, used + static_cast<std::size_t>(extra - rest.begin()))));
     }
     parser.finish(ec);
     if (ec) {
@@ -88,8 +89,8 @@ boost::json::object parse_config(std::string_view text) {
                                     describe_position(text, text.size())));
     }
   } else {
-    throw ConfigError(
-        fmt::format("Config JSON is invalid ({}) at {}", ec.message(), describe_position(text, used)));
+    throw ConfigError(fmt::format("Config JSON is invalid ({}) at {}", ec.message(),
+                                  describe_position(text, used)));
   }
   boost::json::value v = parser.release();
   if (!v.is_object()) {
@@ -106,16 +107,17 @@ void validate_config(const Format& format, const boost::json::object& config) {
                              [&](const OptionSpec& o) { return o.name == key; });
     if (spec == options.end()) {
       std::string known;
-      for (const auto& o : options) known += (known.empty() ? "" : ", ") + o.name;
+      for (const auto& o : options)
+        known += (known.empty() ? "" : ", ") + o.name;
       throw ConfigError(fmt::format(
           "Config JSON: format '{}' has no option \"{}\" (its options: {}; see `xport formats {}`)",
           format.name(), std::string_view(key), known.empty() ? "none" : known, format.name()));
     }
     if (!type_matches(spec->type, value)) {
-      throw ConfigError(fmt::format("Config JSON: option \"{}\" of format '{}' must be {} {}, got {}",
-                                    spec->name, format.name(),
-                                    spec->type == "integer" || spec->type == "array" ? "an" : "a",
-                                    spec->type, json_kind(value)));
+      throw ConfigError(
+          fmt::format("Config JSON: option \"{}\" of format '{}' must be {} {}, got {}", spec->name,
+                      format.name(), spec->type == "integer" || spec->type == "array" ? "an" : "a",
+                      spec->type, json_kind(value)));
     }
   }
 }

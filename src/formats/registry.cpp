@@ -11,7 +11,8 @@ const std::vector<std::unique_ptr<Format>>& registry() {
   static const auto formats = [] {
     std::vector<std::unique_ptr<Format>> v;
     v.push_back(std::make_unique<formats::SampleFormat>());
-    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a->name() < b->name(); });
+    std::sort(v.begin(), v.end(),
+              [](const auto& a, const auto& b) { return a->name() < b->name(); });
     return v;
   }();
   return formats;
@@ -27,7 +28,8 @@ const Format* find_format(std::string_view name) {
 
 std::vector<const Format*> all_formats() {
   std::vector<const Format*> out;
-  for (const auto& f : registry()) out.push_back(f.get());
+  for (const auto& f : registry())
+    out.push_back(f.get());
   return out;
 }
 

@@ -1,7 +1,7 @@
 #include "xport/report.hpp"
 
-#include <boost/json.hpp>
 #include <fmt/format.h>
+#include <boost/json.hpp>
 
 namespace xport {
 
@@ -37,8 +37,10 @@ void Report::note(Action action, std::string_view reason, const aaf::Asset& asse
 void Report::merge(const Report& other) {
   assets_ += other.assets_;
   objects_ += other.objects_;
-  for (const auto& [k, n] : other.per_class_) per_class_[k] += n;
-  for (std::size_t i = 0; i < per_kind_.size(); ++i) per_kind_[i] += other.per_kind_[i];
+  for (const auto& [k, n] : other.per_class_)
+    per_class_[k] += n;
+  for (std::size_t i = 0; i < per_kind_.size(); ++i)
+    per_kind_[i] += other.per_kind_[i];
   for (const auto& [k, e] : other.notes_) {
     Entry& mine = notes_[k];
     mine.count += e.count;
@@ -49,7 +51,9 @@ void Report::merge(const Report& other) {
   }
 }
 
-void Report::clear() { *this = Report(); }
+void Report::clear() {
+  *this = Report();
+}
 
 std::uint64_t Report::count(Action action) const {
   std::uint64_t n = 0;
@@ -64,7 +68,8 @@ boost::json::object Report::to_json() const {
   out["objects"] = objects_;
   boost::json::object classes, kinds;
   std::map<std::string_view, std::uint64_t> sorted(per_class_.begin(), per_class_.end());
-  for (const auto& [k, n] : sorted) classes[k] = n;
+  for (const auto& [k, n] : sorted)
+    classes[k] = n;
   for (std::size_t i = 0; i < per_kind_.size(); ++i)
     if (per_kind_[i]) kinds[aaf::to_string(static_cast<aaf::ObjectKind>(i))] = per_kind_[i];
   out["objects_per_class"] = std::move(classes);

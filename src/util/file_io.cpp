@@ -14,13 +14,16 @@
 namespace xport {
 namespace {
 
-std::string errno_text() { return std::strerror(errno); }
+std::string errno_text() {
+  return std::strerror(errno);
+}
 
 class FdSource final : public ByteSource {
  public:
   FdSource(int fd, std::string name, bool owned) : fd_(fd), name_(std::move(name)), owned_(owned) {
-    struct stat st{};
-    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<std::uint64_t>(st.st_size);
+    struct stat st {};
+    if (::fstat(fd_, &st) == 0 && S_ISREG(st.st_mode))
+      size_ = static_cast<std::uint64_t>(st.st_size);
 #ifdef POSIX_FADV_SEQUENTIAL
     if (size_) ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
@@ -36,8 +39,12 @@ class FdSource final : public ByteSource {
       throw IoError("cannot read " + name_ + ": " + errno_text());
     }
   }
-  std::optional<std::uint64_t> size() const override { return size_; }
-  std::string name() const override { return name_; }
+  std::optional<std::uint64_t> size() const override {
+    return size_;
+  }
+  std::string name() const override {
+    return name_;
+  }
 
  private:
   int fd_;
@@ -114,7 +121,7 @@ std::unique_ptr<ByteSource> open_file_source(const std::string& path) {
   if (path == "-") return std::make_unique<FdSource>(STDIN_FILENO, "<stdin>", false);
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw IoError("cannot open " + path + ": " + errno_text());
-  struct stat st{};
+  struct stat st {};
   if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
     ::close(fd);
     throw IoError("cannot read " + path + ": is a directory");

@@ -15,23 +15,26 @@ const std::string kXport = XPORT_BINARY;
 const std::string kShared = XPORT_SHARED_DIR;
 const std::string kPython = "/usr/bin/python3";
 
-std::string xport(const std::string& args) { return quote(kXport) + " " + args; }
+std::string xport(const std::string& args) {
+  return quote(kXport) + " " + args;
+}
 
 bool have_python_reference() {
   return exists(kPython) && fs::exists(kShared + "/bench/ref_python.py");
 }
 
-#define REQUIRE_PYTHON_REFERENCE()                                                       \
-  if (!have_python_reference())                                                          \
-  GTEST_SKIP() << "needs " << kPython << " and " << kShared                               \
+#define REQUIRE_PYTHON_REFERENCE()                          \
+  if (!have_python_reference())                             \
+  GTEST_SKIP() << "needs " << kPython << " and " << kShared \
                << "/bench/ref_python.py (the Python anchor) to compare against"
 
 // The content of a zip's only entry, read by Python's zipfile (not by our reader).
 std::string python_unzip(const fs::path& zip, const std::string& entry) {
-  RunResult r = run(kPython + " -c " +
-              quote("import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; "
-                    "sys.stdout.buffer.write(z.read(sys.argv[2]))") +
-              " " + quote(zip.string()) + " " + quote(entry));
+  RunResult r =
+      run(kPython + " -c " +
+          quote("import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); assert z.testzip() is None; "
+                "sys.stdout.buffer.write(z.read(sys.argv[2]))") +
+          " " + quote(zip.string()) + " " + quote(entry));
   EXPECT_EQ(r.exit_code, 0) << r.err;
   return r.out;
 }
@@ -39,10 +42,10 @@ std::string python_unzip(const fs::path& zip, const std::string& entry) {
 // Runs the Python reference `sample` and xport `sample` on one input; returns both JSONs.
 std::pair<std::string, std::string> both_samples(const fs::path& input, const TempDir& dir) {
   RunResult py = run(kPython + " " + quote(kShared + "/bench/ref_python.py") + " sample " +
-               quote(input.string()) + " " + quote((dir / "ref.zip").string()));
+                     quote(input.string()) + " " + quote((dir / "ref.zip").string()));
   EXPECT_EQ(py.exit_code, 0) << py.err;
   RunResult x = run(xport("convert -q -f sample " + quote(input.string()) + " " +
-                    quote((dir / "xport.zip").string())));
+                          quote((dir / "xport.zip").string())));
   EXPECT_EQ(x.exit_code, 0) << x.err;
   return {python_unzip(dir / "ref.zip", "project.json"),
           python_unzip(dir / "xport.zip", "project.json")};
@@ -62,8 +65,8 @@ TEST(CliConvert, SampleMatchesPythonOnGeneratedExports) {
   REQUIRE_PYTHON_REFERENCE();
   for (const char* shape : {"--shape v3", "--shape v2", "--shape v3 --array"}) {
     TempDir dir;
-    RunResult gen = run(kPython + " " + quote(kShared + "/bench/gen_aaf.py") + " --assets 3000 " + shape +
-                  " --seed 7 --out " + quote((dir / "in.json").string()));
+    RunResult gen = run(kPython + " " + quote(kShared + "/bench/gen_aaf.py") + " --assets 3000 " +
+                        shape + " --seed 7 --out " + quote((dir / "in.json").string()));
     ASSERT_EQ(gen.exit_code, 0) << gen.err;
     auto [ref, ours] = both_samples(dir / "in.json", dir);
     EXPECT_GT(ref.size(), 100000u);
@@ -97,8 +100,9 @@ TEST(CliConvert, SeparatorCharacterFollowsTheSeed) {
   std::string input = kShared + "/samples/sample_v3.ndjson";
   if (!fs::exists(input)) GTEST_SKIP() << "shared samples not found at " << kShared;
   auto out = dir / "out.zip";
-  RunResult r = run(xport("convert -q -f sample -p proj42 -c '{\"separator-character\": \" | \"}' " +
-                    quote(input) + " " + quote(out.string())));
+  RunResult r =
+      run(xport("convert -q -f sample -p proj42 -c '{\"separator-character\": \" | \"}' " +
+                quote(input) + " " + quote(out.string())));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   RunResult list = run("unzip -Z1 " + quote(out.string()));
   EXPECT_EQ(list.out, "proj42.json\n");
@@ -114,9 +118,10 @@ TEST(CliConvert, SeparatorCharacterFollowsTheSeed) {
 
 TEST(CliConvert, OutputPassesUnzipTest) {
   TempDir dir;
-  write_file(dir / "in.ndjson", R"({"asset":"a","externalId":"e","task":{"tools":[]}})" "\n");
+  write_file(dir / "in.ndjson", R"({"asset":"a","externalId":"e","task":{"tools":[]}})"
+                                "\n");
   RunResult r = run(xport("convert -q -f sample " + quote((dir / "in.ndjson").string()) + " " +
-                    quote((dir / "o.zip").string())));
+                          quote((dir / "o.zip").string())));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   RunResult t = run("unzip -t " + quote((dir / "o.zip").string()));
   EXPECT_EQ(t.exit_code, 0) << t.out;
@@ -124,9 +129,10 @@ TEST(CliConvert, OutputPassesUnzipTest) {
 
 TEST(CliConvert, ReadsStdinAndWritesStdout) {
   TempDir dir;
-  write_file(dir / "in.ndjson", R"({"asset":"a","externalId":"e1","task":{"tools":[]}})" "\n");
+  write_file(dir / "in.ndjson", R"({"asset":"a","externalId":"e1","task":{"tools":[]}})"
+                                "\n");
   RunResult r = run("cat " + quote((dir / "in.ndjson").string()) + " | " +
-              xport("convert -q -f sample - -") + " > " + quote((dir / "o.zip").string()));
+                    xport("convert -q -f sample - -") + " > " + quote((dir / "o.zip").string()));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   RunResult content = run("unzip -p " + quote((dir / "o.zip").string()) + " project.json");
   EXPECT_NE(content.out.find("\"externalId\": \"e1\""), std::string::npos);
@@ -134,12 +140,14 @@ TEST(CliConvert, ReadsStdinAndWritesStdout) {
 
 TEST(CliConvert, ReadsTheZipTransportForm) {
   TempDir dir;
-  write_file(dir / "export.ndjson", R"({"asset":"a","externalId":"zipped","task":{"tools":[]}})" "\n");
+  write_file(dir / "export.ndjson", R"({"asset":"a","externalId":"zipped","task":{"tools":[]}})"
+                                    "\n");
   RunResult z = run("cd " + quote(dir.path().string()) + " && " + kPython +
-              " -c \"import zipfile; zipfile.ZipFile('in.zip','w',zipfile.ZIP_DEFLATED).write('export.ndjson')\"");
+                    " -c \"import zipfile; "
+                    "zipfile.ZipFile('in.zip','w',zipfile.ZIP_DEFLATED).write('export.ndjson')\"");
   ASSERT_EQ(z.exit_code, 0) << z.err;
   RunResult r = run(xport("convert -q -f sample " + quote((dir / "in.zip").string()) + " " +
-                    quote((dir / "o.zip").string())));
+                          quote((dir / "o.zip").string())));
   ASSERT_EQ(r.exit_code, 0) << r.err;
   RunResult content = run("unzip -p " + quote((dir / "o.zip").string()));
   EXPECT_NE(content.out.find("zipped"), std::string::npos);
@@ -147,13 +155,15 @@ TEST(CliConvert, ReadsTheZipTransportForm) {
 
 TEST(CliConvert, BadAssetIsReportedSkippedAndExitIsOne) {
   TempDir dir;
-  write_file(dir / "in.ndjson",
-             R"({"asset":"a","externalId":"good1","task":{"tools":[]}})" "\n"
-             R"({"asset":"b","externalId":"bad" "task":{}})" "\n"
-             R"({"asset":"c","externalId":"good2","task":{"tools":[]}})" "\n");
+  write_file(dir / "in.ndjson", R"({"asset":"a","externalId":"good1","task":{"tools":[]}})"
+                                "\n"
+                                R"({"asset":"b","externalId":"bad" "task":{}})"
+                                "\n"
+                                R"({"asset":"c","externalId":"good2","task":{"tools":[]}})"
+                                "\n");
   auto out = dir / "o.zip";
   RunResult r = run(xport("convert -f sample " + quote((dir / "in.ndjson").string()) + " " +
-                    quote(out.string())));
+                          quote(out.string())));
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("in.ndjson:2: asset 2"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("1 skipped"), std::string::npos) << r.err;
@@ -172,13 +182,14 @@ TEST(CliConvert, BadAssetIsReportedSkippedAndExitIsOne) {
 TEST(CliConvert, BadConfigJsonQuotesThePositionAndExitsTwo) {
   TempDir dir;
   write_file(dir / "in.ndjson", "");
-  RunResult r = run(xport("convert -f sample -c '{\"separator-character\" \"x\"}' " +
-                    quote((dir / "in.ndjson").string()) + " " + quote((dir / "o.zip").string())));
+  RunResult r =
+      run(xport("convert -f sample -c '{\"separator-character\" \"x\"}' " +
+                quote((dir / "in.ndjson").string()) + " " + quote((dir / "o.zip").string())));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("line 1, column 24"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("^"), std::string::npos) << r.err;
-  r = run(xport("convert -f sample -c '{\"sepparator\": 1}' " + quote((dir / "in.ndjson").string()) +
-                " " + quote((dir / "o.zip").string())));
+  r = run(xport("convert -f sample -c '{\"sepparator\": 1}' " +
+                quote((dir / "in.ndjson").string()) + " " + quote((dir / "o.zip").string())));
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("no option \"sepparator\""), std::string::npos) << r.err;
 }
@@ -209,14 +220,19 @@ TEST(CliFormats, ListsFormatsWithTheirOptions) {
 
 TEST(CliValidate, ReportsEveryProblemWithItsLocation) {
   TempDir dir;
-  write_file(dir / "in.ndjson",
-             R"({"asset":"a","task":{"tools":[{"title":"t","bounding-box":{"x":"1","y":2,"width":3,"height":4}}]}})" "\n"
-             "\n"
-             R"({"asset":"b","task":{"tools":[]},})" "\n"
-             R"({"asset":"c","task":{"tools":[]}})" "\n");
+  write_file(
+      dir / "in.ndjson",
+      R"({"asset":"a","task":{"tools":[{"title":"t","bounding-box":{"x":"1","y":2,"width":3,"height":4}}]}})"
+      "\n"
+      "\n"
+      R"({"asset":"b","task":{"tools":[]},})"
+      "\n"
+      R"({"asset":"c","task":{"tools":[]}})"
+      "\n");
   RunResult r = run(xport("validate " + quote((dir / "in.ndjson").string())));
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("in.ndjson:1: asset 1 (byte 0): task.tools[0]: bounding-box.x: expected a number, got a string"),
+  EXPECT_NE(r.err.find("in.ndjson:1: asset 1 (byte 0): task.tools[0]: bounding-box.x: expected a "
+                       "number, got a string"),
             std::string::npos)
       << r.err;
   EXPECT_NE(r.err.find("in.ndjson:3: asset 2"), std::string::npos) << r.err;

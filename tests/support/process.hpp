@@ -54,7 +54,8 @@ class TempDir {
 // Runs `command` with /bin/sh; stdout and stderr are captured through temporary files.
 inline RunResult run(const std::string& command) {
   TempDir dir;
-  std::string full = "(" + command + ") >" + (dir / "out").string() + " 2>" + (dir / "err").string();
+  std::string full =
+      "(" + command + ") >" + (dir / "out").string() + " 2>" + (dir / "err").string();
   int status = std::system(full.c_str());
   RunResult r;
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
@@ -66,12 +67,16 @@ inline RunResult run(const std::string& command) {
 inline std::string quote(const std::string& s) {
   std::string out = "'";
   for (char c : s) {
-    if (c == '\'') out += "'\\''";
-    else out += c;
+    if (c == '\'')
+      out += "'\\''";
+    else
+      out += c;
   }
   return out + "'";
 }
 
-inline bool exists(const std::string& path) { return ::access(path.c_str(), X_OK) == 0; }
+inline bool exists(const std::string& path) {
+  return ::access(path.c_str(), X_OK) == 0;
+}
 
 }  // namespace xport::test

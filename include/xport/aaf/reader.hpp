@@ -47,7 +47,8 @@ class KindSet {
  public:
   constexpr KindSet() = default;
   constexpr KindSet(std::initializer_list<ObjectKind> kinds) {
-    for (ObjectKind k : kinds) bits_ |= bit(k);
+    for (ObjectKind k : kinds)
+      bits_ |= bit(k);
   }
   static constexpr KindSet all() {
     KindSet s;

@@ -16,7 +16,7 @@ const std::vector<OptionSpec> kOptions = {
 };
 
 struct SampleChunk final : aaf::ChunkState {
-  std::string text;  // the chunk's list items, joined with ",\n"
+  std::string text;         // the chunk's list items, joined with ",\n"
   std::string annotations;  // scratch for one asset
   std::string item;         // scratch for one asset
   Report report;
@@ -72,8 +72,9 @@ class SampleConversion final : public Conversion {
       }
       auto box = object.bounding_box();
       if (!box) {
-        report.note(Report::Action::ignored, "not a bounding box (the sample format keeps boxes only)",
-                    asset, aaf::to_string(object.kind()));
+        report.note(Report::Action::ignored,
+                    "not a bounding box (the sample format keeps boxes only)", asset,
+                    aaf::to_string(object.kind()));
         continue;
       }
       if (!object.has_title()) {
@@ -134,7 +135,9 @@ std::string_view SampleFormat::description() const {
          "output.";
 }
 
-std::span<const OptionSpec> SampleFormat::options() const { return kOptions; }
+std::span<const OptionSpec> SampleFormat::options() const {
+  return kOptions;
+}
 
 std::unique_ptr<Conversion> SampleFormat::start(FormatContext& context) const {
   std::string separator = "-";
