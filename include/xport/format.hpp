@@ -57,6 +57,9 @@ class Format {
   // The geometries the format reads (others are skipped undecoded).
   virtual aaf::KindSet geometry() const { return aaf::KindSet::all(); }
   virtual std::unique_ptr<Conversion> start(FormatContext& context) const = 0;
+  // Whether the driver adds `report.json` (what was kept, changed, dropped and why) to the
+  // result. Only formats that must reproduce another tool's zip exactly say no.
+  virtual bool writes_report() const { return true; }
 };
 
 // Registry -------------------------------------------------------------------------------
@@ -91,6 +94,12 @@ struct ConvertResult {
   Report report;
   std::uint64_t output_bytes = 0;
 };
+
+// The content of `report.json`: the format, the read statistics, the report, and the
+// input problems (the first ones, with their locations).
+boost::json::object report_document(std::string_view format, const ConvertResult& result,
+                                    const std::vector<aaf::Problem>& problems,
+                                    std::uint64_t problems_total);
 
 // Reads an export from `input`, converts it with `format` and writes the zip to `output`
 // (committing it with output.close() only when everything succeeded).

@@ -18,6 +18,8 @@ class SampleFormat final : public Format {
   aaf::Fields fields() const override { return aaf::Fields::objects; }
   aaf::KindSet geometry() const override { return {aaf::ObjectKind::bounding_box}; }
   std::unique_ptr<Conversion> start(FormatContext& context) const override;
+  // The seed's zip holds only the JSON; the report goes to the log and the CLI summary.
+  bool writes_report() const override { return false; }
 };
 
 }  // namespace xport::formats

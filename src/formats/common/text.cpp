@@ -1,0 +1,169 @@
+#include "formats/common/text.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace xport::text {
+
+void append_csv_field(std::string& out, std::string_view value, char delimiter) {
+  bool quote = !value.empty() && (value.front() == ' ' || value.back() == ' ');
+  for (char c : value) {
+    if (c == delimiter || c == '"' || c == '\n' || c == '\r') {
+      quote = true;
+      break;
+    }
+  }
+  if (!quote) {
+    out += value;
+    return;
+  }
+  out += '"';
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  out += '"';
+}
+
+void append_tsv_field(std::string& out, std::string_view value) {
+  for (char c : value) {
+    switch (c) {
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      default:
+        out += c;
+    }
+  }
+}
+
+std::size_t append_xml_escaped(std::string& out, std::string_view value) {
+  std::size_t replaced = 0;
+  for (char c : value) {
+    switch (c) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+      case '\n':
+      case '\r':
+        out += c;
+        break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\xEF\xBF\xBD";  // U+FFFD
+          ++replaced;
+        } else {
+          out += c;
+        }
+    }
+  }
+  return replaced;
+}
+
+void append_yaml_quoted(std::string& out, std::string_view value) {
+  out += '"';
+  for (unsigned char c : value) {
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\x%02x", c);
+          out += buf;
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_number(std::string& out, double value) {
+  if (value == 0) value = 0;  // no "-0"
+  std::array<char, 32> buf;
+  auto [end, ec] = std::to_chars(buf.data(), buf.data() + buf.size(), value);
+  out.append(buf.data(), end);
+}
+
+std::string StemAllocator::allocate(std::string_view external_id) {
+  std::string stem;
+  // Drop a trailing extension (the label file gets its own).
+  auto dot = external_id.rfind('.');
+  auto slash = external_id.find_last_of("/\\");
+  if (dot != std::string_view::npos && dot > 0 &&
+      (slash == std::string_view::npos || dot > slash + 1) && external_id.size() - dot <= 6)
+    external_id = external_id.substr(0, dot);
+  for (unsigned char c : external_id) {
+    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' ||
+        c == '"' || c == '<' || c == '>' || c == '|')
+      stem += '_';
+    else
+      stem += static_cast<char>(c);
+  }
+  while (!stem.empty() && (stem.front() == '.' || stem.front() == ' '))
+    stem.erase(0, 1);
+  while (!stem.empty() && (stem.back() == '.' || stem.back() == ' '))
+    stem.pop_back();
+  if (stem.size() > 180) {
+    // Keep whole UTF-8 sequences: cut before a continuation byte.
+    std::size_t cut = 180;
+    while (cut > 0 && (static_cast<unsigned char>(stem[cut]) & 0xC0) == 0x80)
+      --cut;
+    stem.resize(cut);
+  }
+  if (stem.empty()) stem = "asset";
+  std::uint32_t& count = used_[stem];
+  ++count;
+  if (count == 1) return stem;
+  // A collision: number the later ones, and make sure the numbered name is free too.
+  for (;;) {
+    std::string candidate = stem + "_" + std::to_string(count);
+    std::uint32_t& other = used_[candidate];
+    if (other == 0) {
+      other = 1;
+      return candidate;
+    }
+    ++count;
+  }
+}
+
+}  // namespace xport::text

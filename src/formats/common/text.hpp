@@ -1,0 +1,43 @@
+// Writers for text that comes from users (class names, answers, externalIds) into the
+// syntaxes formats use. Each keeps its output valid for its syntax whatever the input.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+namespace xport::text {
+
+// RFC 4180 field: quoted (with doubled quotes) when it holds the delimiter, a quote, CR or
+// LF, or starts/ends with a space; otherwise as is.
+void append_csv_field(std::string& out, std::string_view value, char delimiter = ',');
+
+// TSV field (IANA text/tab-separated-values has no quoting): tab, LF, CR and backslash are
+// written as the escapes \t \n \r \\ that pandas and most readers understand.
+void append_tsv_field(std::string& out, std::string_view value);
+
+// XML 1.0 character data / attribute value: escapes < > & " '. Characters XML 1.0 forbids
+// (C0 controls other than tab, LF, CR) cannot be written even as references: each is
+// replaced by U+FFFD. Returns how many were replaced (to be reported).
+std::size_t append_xml_escaped(std::string& out, std::string_view value);
+
+// A YAML double-quoted scalar that any YAML parser reads back as exactly `value`.
+void append_yaml_quoted(std::string& out, std::string_view value);
+
+// Number in the "C" locale, shortest form that reads back as the same double.
+void append_number(std::string& out, double value);
+
+// Turns externalIds into file stems that are safe (no separators, no "..", no control
+// characters, not empty, bounded length) and unique within one export: a second
+// "a/b.jpg" becomes "a_b_2". Not thread-safe: call from commit().
+class StemAllocator {
+ public:
+  // The stem of `external_id`: its file extension (up to 5 characters) dropped.
+  std::string allocate(std::string_view external_id);
+
+ private:
+  std::unordered_map<std::string, std::uint32_t> used_;
+};
+
+}  // namespace xport::text
