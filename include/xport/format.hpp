@@ -38,6 +38,9 @@ struct FormatContext {
   const boost::json::object& config;  // validated against the format's options
   zip::Writer& zip;
   Report& report;
+  // How result entries are compressed: pass to zip.begin_entry() for every entry, unless
+  // a format must match another tool's zip exactly.
+  zip::EntryOptions entry{};
 };
 
 class Conversion : public aaf::ParallelConsumer {

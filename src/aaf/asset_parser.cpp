@@ -274,6 +274,11 @@ bool AssetParser::parse(const char* json, std::size_t size, const Location& wher
     error_code e =
         ondemand_.iterate(json, size, size + simdjson::SIMDJSON_PADDING).get(doc);
     if (e) fail(fmt::format("invalid JSON: {}", simdjson::error_message(e)), false);
+    // get_value() refuses a scalar document: name what the element is instead.
+    json_type root_type{};
+    if (!doc.type().get(root_type) && root_type != json_type::object &&
+        root_type != json_type::array)
+      fail(fmt::format("expected an asset (a JSON object), got {}", type_name(root_type)), false);
     simdjson::ondemand::value root;
     e = doc.get_value().get(root);
     if (e) fail(fmt::format("invalid JSON: {}", simdjson::error_message(e)), false);

@@ -62,20 +62,28 @@ void Chunker::detect() {
   carry_.resize(kDetectBytes);
   std::size_t filled = 0;
   std::size_t first = 0;
+  std::uint64_t skipped = 0, skipped_lines = 0;  // leading white space already dropped
   for (;;) {
     std::size_t n = source_->read(carry_.data() + filled, carry_.size() - filled);
     if (n == 0) eof_ = true;
     filled += n;
     stream_offset_ += n;
     carry_.resize(filled);
-    if (is_zip_magic(carry_)) break;
+    if (skipped == 0 && is_zip_magic(carry_)) break;
     first = 0;
-    if (filled >= 3 && std::memcmp(carry_.data(), "\xEF\xBB\xBF", 3) == 0) first = 3;
+    if (skipped == 0 && filled >= 3 && std::memcmp(carry_.data(), "\xEF\xBB\xBF", 3) == 0)
+      first = 3;
     while (first < filled && is_space(carry_[first])) ++first;
-    if (first < filled || eof_ || filled == kDetectBytes) break;
+    // Short reads (pipes): decide only once a zip signature or a BOM could be recognised.
+    if ((first < filled && (filled >= 4 || skipped > 0)) || eof_) break;
+    if (filled == kDetectBytes) {  // nothing but white space yet: drop it and read on
+      skipped_lines += static_cast<std::uint64_t>(std::count(carry_.begin(), carry_.end(), '\n'));
+      skipped += filled;
+      filled = 0;
+    }
     carry_.resize(kDetectBytes);
   }
-  if (is_zip_magic(carry_)) {
+  if (skipped == 0 && is_zip_magic(carry_)) {
     // The transport form: the export is the zip's first entry. Start over on that entry.
     auto replay = std::make_unique<PrefixedSource>(std::move(carry_), std::move(source_));
     source_ = zip::open_first_entry(std::move(replay));
@@ -87,16 +95,17 @@ void Chunker::detect() {
     return;
   }
   if (options_.total_bytes) options_.total_bytes->store(source_->size().value_or(0));
+  if (options_.bytes_read) options_.bytes_read->fetch_add(stream_offset_, std::memory_order_relaxed);
   if (first == filled) {  // nothing but white space: an empty export
     kind_ = InputKind::empty;
     finished_ = true;
     return;
   }
-  std::uint64_t line = 1 + static_cast<std::uint64_t>(
+  std::uint64_t line = 1 + skipped_lines + static_cast<std::uint64_t>(
                                std::count(carry_.begin(), carry_.begin() + first, '\n'));
   // Drop the BOM and leading white space; offsets stay relative to the stream.
   carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(first));
-  carry_offset_ = first;
+  carry_offset_ = skipped + first;
   carry_line_ = line;
   if (carry_[0] == '[') {
     kind_ = InputKind::json_array;
@@ -107,7 +116,7 @@ void Chunker::detect() {
   } else {
     kind_ = InputKind::ndjson;
     finished_ = true;
-    fatal_ = Problem{name_, Location{line, 0, first}, "",
+    fatal_ = Problem{name_, Location{line, 0, skipped + first}, "",
                      fmt::format("not an AAF export: expected '[' (a JSON array), '{{' (NDJSON) "
                                  "or a zip archive, found {}",
                                  quote_char(carry_[0])),
@@ -166,6 +175,10 @@ void Chunker::keep_carry(const Chunk& chunk, std::size_t from, std::size_t to) {
 }
 
 void Chunker::add_doc(Chunk& chunk, std::size_t begin, std::size_t end, std::uint64_t line) {
+  if (end - begin > options_.max_asset_bytes) {  // whole in a chunk larger than the limit
+    report_oversized(chunk, line, chunk_offset_ + begin);
+    return;
+  }
   DocSpan span;
   span.offset = static_cast<std::uint32_t>(begin);
   span.size = static_cast<std::uint32_t>(end - begin);
@@ -192,18 +205,25 @@ bool Chunker::grow_or_discard(Chunk& chunk, std::size_t& filled) {
   return false;
 }
 
-// Drops bytes up to the end of the current NDJSON line and reports the skipped asset.
-void Chunker::discard_oversized(Chunk& chunk) {
-  std::uint64_t line = chunk_line_;
-  std::uint64_t offset = chunk_offset_;
+// Reports an asset over max_asset_bytes as skipped. An array element cannot be
+// resynchronised without scanning it, so in a JSON array reading stops there.
+void Chunker::report_oversized(Chunk& chunk, std::uint64_t line, std::uint64_t offset) {
   chunk.problems.push_back(Problem{
       name_, Location{line, ++elements_, offset}, "",
       fmt::format("asset larger than the limit of {} bytes: skipped", options_.max_asset_bytes),
       false});
   if (kind_ == InputKind::json_array) {
-    // An array element cannot be resynchronised without scanning it; stop here.
     chunk.problems.back().fatal = true;
     finished_ = true;
+  }
+}
+
+// Drops bytes up to the end of the current NDJSON line and reports the skipped asset.
+void Chunker::discard_oversized(Chunk& chunk) {
+  std::uint64_t line = kind_ == InputKind::json_array ? array_->value_line : chunk_line_;
+  std::uint64_t offset = chunk_offset_;
+  report_oversized(chunk, line, offset);
+  if (finished_) {
     chunk.size = 0;
     return;
   }
@@ -334,7 +354,7 @@ std::size_t Chunker::scan_array(Chunk& chunk, std::size_t pos, std::size_t end) 
     add_doc(chunk, s.value_start, stop, s.value_line);
     s.phase = Phase::comma_or_close;
   };
-  while (pos < end) {
+  while (pos < end && !finished_) {
     if (s.phase == Phase::in_value) {
       if (s.in_string) {
         const char* q = static_cast<const char*>(std::memchr(d + pos, '"', end - pos));

@@ -71,6 +71,7 @@ class Chunker {
   void finish_array(Chunk& chunk, std::size_t filled);
   bool grow_or_discard(Chunk& chunk, std::size_t& filled);
   void discard_oversized(Chunk& chunk);
+  void report_oversized(Chunk& chunk, std::uint64_t line, std::uint64_t offset);
   void stream_problem(Chunk& chunk, std::uint64_t line, std::uint64_t offset, std::string reason);
 
   std::unique_ptr<ByteSource> source_;

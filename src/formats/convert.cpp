@@ -43,7 +43,7 @@ ConvertResult convert(std::unique_ptr<ByteSource> input, ByteSink& output, const
   validate_config(format, config);
   ConvertResult result;
   zip::Writer zip(output, zip::WriterOptions{.zip64 = false});
-  FormatContext context{options.project_id, config, zip, result.report};
+  FormatContext context{options.project_id, config, zip, result.report, zip::EntryOptions{}};
   auto conversion = format.start(context);
 
   std::vector<aaf::Problem> problems;
