@@ -36,6 +36,13 @@ class ByteSink {
   void write(std::string_view text) { write(text.data(), text.size()); }
   virtual void close() {}
   virtual std::string name() const = 0;
+  // Overwrites bytes already written, at `offset` (offset + size must not pass the end).
+  // Sinks that can (files, memory) return true; streams return false. Lets the zip writer
+  // patch headers in place instead of going through a temporary file.
+  virtual bool write_at(std::uint64_t offset, const char* data, std::size_t size) {
+    (void)offset, (void)data, (void)size;
+    return false;
+  }
 };
 
 // Opens a file for reading; "-" is standard input.
@@ -49,6 +56,11 @@ std::unique_ptr<ByteSink> open_file_sink(const std::string& path);
 class StringSink final : public ByteSink {
  public:
   void write(const char* data, std::size_t size) override { data_.append(data, size); }
+  bool write_at(std::uint64_t offset, const char* data, std::size_t size) override {
+    if (offset + size > data_.size()) return false;
+    if (size) data_.replace(offset, size, data, size);
+    return true;
+  }
   std::string name() const override { return "<memory>"; }
   const std::string& data() const { return data_; }
 

@@ -42,7 +42,7 @@ ConvertResult convert(std::unique_ptr<ByteSource> input, ByteSink& output, const
                       const boost::json::object& config, const ConvertOptions& options) {
   validate_config(format, config);
   ConvertResult result;
-  zip::Writer zip(output, zip::WriterOptions{.zip64 = false});
+  zip::Writer zip(output);
   FormatContext context{options.project_id, config, zip, result.report, zip::EntryOptions{}};
   auto conversion = format.start(context);
 

@@ -93,6 +93,20 @@ class AtomicFileSink final : public ByteSink {
     if (fd_ < 0) throw IoError("write to closed file " + path_);
     write_all(fd_, data, size, path_);
   }
+  bool write_at(std::uint64_t offset, const char* data, std::size_t size) override {
+    if (fd_ < 0) return false;
+    while (size > 0) {
+      ssize_t n = ::pwrite(fd_, data, size, static_cast<off_t>(offset));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw IoError("cannot write " + path_ + ": " + errno_text());
+      }
+      data += n;
+      size -= static_cast<std::size_t>(n);
+      offset += static_cast<std::uint64_t>(n);
+    }
+    return true;
+  }
   void close() override {
     if (fd_ < 0) return;
     int fd = fd_;

@@ -1,313 +1,425 @@
-// Streaming zip writer on libarchive.
+// Streaming zip writer: the zip container is written by minizip (zlib's contrib library),
+// the entries' data is deflated by us and handed to minizip in "raw" mode.
 //
-// libarchive's zip format writes every entry as: local header (sizes unknown, so a data
-// descriptor follows the data), data, data descriptor; the central directory is kept in
-// memory and written by close(). The output goes through archive_write_open2 callbacks
-// with a block size of 0, so libarchive hands its buffers straight to us instead of
-// copying them into 10 KiB blocks.
+// Why not libarchive (which xport reads zips with): its zip writer deflates with zlib on
+// the caller's thread and cannot take data compressed elsewhere. Deflate is the slowest
+// step of a conversion (zlib level 6 runs at ~24 MB/s here, level 1 at ~62 MB/s), so the
+// writer compresses with Intel ISA-L for levels 1-3 (~390 MB/s at level 1, within 7% of
+// zlib level 6's size on AAF-like JSON; see docs/performance.md) and with zlib for 4-9.
 //
-// Compression level: libarchive 3.6.2 only accepts format options ("compression-level")
-// while the archive is still new, i.e. before archive_write_open2, and has no per-entry
-// level API (archive_write_zip_set_compression_{store,deflate} switch the method only).
-// The archive is therefore opened lazily by the first begin_entry(), and that entry's
-// level becomes the deflate level of the whole archive. Later entries choose store or
-// deflate freely, but their level is ignored.
-#include <archive.h>
-#include <archive_entry.h>
-#include <locale.h>
+// minizip patches each local header (CRC, sizes) after the entry's data, so it needs to
+// seek: sinks that can overwrite (files, memory) are written in place; other sinks
+// (stdout, network bodies) get the archive through an anonymous temporary file, copied to
+// them by close().
+#include <fcntl.h>
+#include <isa-l/crc.h>
+#include <isa-l/igzip_lib.h>
+#include <minizip/zip.h>
+#include <unistd.h>
+#include <zlib.h>
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <exception>
-#include <new>
 #include <stdexcept>
 #include <string>
-#include <utility>
+#include <vector>
 
 #include "xport/zip.hpp"
 
 namespace xport::zip {
 namespace {
 
-// Small writes (zip headers, data descriptors, a caller's small stored chunks) are gathered
-// into one buffer so the sink does not see a system call per 30-byte header; writes of at
-// least kDirectWriteBytes (libarchive's 64 KiB deflate blocks, large stored chunks) go to
-// the sink directly from libarchive's or the caller's memory, without a copy.
-constexpr std::size_t kPendingCapacity = 64 * 1024;
-constexpr std::size_t kDirectWriteBytes = 16 * 1024;
 constexpr int kMinLevel = 1;
 constexpr int kMaxLevel = 9;
-constexpr int kDefaultLevel = 6;
+constexpr int kIsalMaxLevel = 3;
+constexpr std::size_t kOutBytes = 256 * 1024;     // compressed data handed to minizip at once
+constexpr std::size_t kAppendBytes = 256 * 1024;  // small appends gathered before the sink
 
-// libarchive sets the zip "UTF-8 name" flag only when nl_langinfo(CODESET) says UTF-8, so in
-// the "C" locale non-ASCII names would be stored as CP437 for every reader. uselocale() is
-// per thread, so switching LC_CTYPE around the header write affects nobody else.
-class Utf8CtypeScope {
+// A sink for the archive when the caller's sink cannot overwrite: an anonymous temp file.
+class TempFileSink final : public ByteSink {
  public:
-  Utf8CtypeScope() {
-    static const locale_t utf8 = ::newlocale(LC_CTYPE_MASK, "C.UTF-8", locale_t{});
-    if (utf8 != locale_t{}) previous_ = ::uselocale(utf8);
+  TempFileSink() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string where = dir && *dir ? dir : "/tmp";
+    fd_ = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd_ < 0) {
+      std::string path = where + "/xport-zip-XXXXXX";
+      std::vector<char> name(path.begin(), path.end());
+      name.push_back('\0');
+      fd_ = ::mkostemp(name.data(), O_CLOEXEC);
+      if (fd_ >= 0) ::unlink(name.data());
+    }
+    if (fd_ < 0)
+      throw IoError("cannot create a temporary file in " + where + ": " + std::strerror(errno));
   }
-  ~Utf8CtypeScope() {
-    if (previous_ != locale_t{}) ::uselocale(previous_);
+  ~TempFileSink() override { ::close(fd_); }
+  void write(const char* data, std::size_t size) override {
+    if (!write_at(size_, data, size)) throw IoError("cannot write a temporary file");
   }
-  Utf8CtypeScope(const Utf8CtypeScope&) = delete;
-  Utf8CtypeScope& operator=(const Utf8CtypeScope&) = delete;
+  bool write_at(std::uint64_t offset, const char* data, std::size_t size) override {
+    while (size > 0) {
+      ssize_t n = ::pwrite(fd_, data, size, static_cast<off_t>(offset));
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        throw IoError(std::string("cannot write a temporary file: ") + std::strerror(errno));
+      }
+      data += n;
+      size -= static_cast<std::size_t>(n);
+      offset += static_cast<std::uint64_t>(n);
+      size_ = std::max(size_, offset);
+    }
+    return true;
+  }
+  // Streams the whole file into `target`.
+  void copy_to(ByteSink& target) const {
+    std::vector<char> buffer(1 << 20);
+    for (off_t offset = 0;;) {
+      ssize_t n = ::pread(fd_, buffer.data(), buffer.size(), offset);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0)
+        throw IoError(std::string("cannot read a temporary file: ") + std::strerror(errno));
+      if (n == 0) return;
+      target.write(buffer.data(), static_cast<std::size_t>(n));
+      offset += n;
+    }
+  }
+  std::string name() const override { return "<temporary zip>"; }
 
  private:
-  locale_t previous_{};
+  int fd_ = -1;
+  std::uint64_t size_ = 0;
 };
-
-struct ArchiveWriteFree {
-  void operator()(archive* a) const { archive_write_free(a); }
-};
-struct EntryFree {
-  void operator()(archive_entry* e) const { archive_entry_free(e); }
-};
-
-std::string archive_message(archive* a) {
-  const char* message = archive_error_string(a);
-  return message != nullptr ? message : "unknown libarchive error";
-}
 
 }  // namespace
 
 struct Writer::Impl {
-  enum class State { not_opened, between_entries, in_entry, closed, failed };
+  enum class State { open, in_entry, closed, failed };
 
   Impl(ByteSink& target, WriterOptions writer_options);
   ~Impl();
-  Impl(const Impl&) = delete;
-  Impl& operator=(const Impl&) = delete;
 
-  void open(int level);
-  void begin_entry(std::string_view name, const EntryOptions& options);
+  void begin_entry(std::string_view name, const EntryOptions& entry_options);
   void write(const char* data, std::size_t size);
   void end_entry();
   void close();
 
-  void require(State expected, const char* operation) const;
-  void select_method(Method method);
-  void prepare_entry(std::string_view name);
-  void flush_pending();
-  void accept(const char* data, std::size_t size);
-  void check(la_ssize_t rc, const std::string& action);
-  [[noreturn]] void fail(const std::string& action);
-  static la_ssize_t write_callback(archive*, void* self, const void* data, std::size_t size);
+  static voidpf open_cb(voidpf opaque, const void*, int);
+  static uLong read_cb(voidpf, voidpf, void*, uLong);
+  static uLong write_cb(voidpf opaque, voidpf, const void* buf, uLong size);
+  static ZPOS64_T tell_cb(voidpf opaque, voidpf);
+  static long seek_cb(voidpf opaque, voidpf, ZPOS64_T offset, int origin);
+  static int close_cb(voidpf, voidpf);
+  static int error_cb(voidpf opaque, voidpf);
 
-  ByteSink& sink;
+  // Where minizip's bytes go: appended, or patched in place.
+  void put(const char* data, std::size_t size);
+  void flush_appends();
+
+  void compress(const char* data, std::size_t size, bool last);
+  void hand_to_minizip(const unsigned char* data, std::size_t size);
+  void require(State expected, const char* operation) const;
+  [[noreturn]] void fail(const std::string& what);
+  void check(int rc, const std::string& what) {
+    if (rc != ZIP_OK) fail(what + " (minizip error " + std::to_string(rc) + ")");
+  }
+
+  ByteSink& final_sink;
+  std::unique_ptr<TempFileSink> temp;  // set when final_sink cannot overwrite
+  ByteSink* out = nullptr;             // where minizip's bytes go
   WriterOptions options;
-  std::time_t mtime = std::time(nullptr);
-  State state = State::not_opened;
-  std::uint64_t handed_to_sink = 0;
-  std::unique_ptr<char[]> pending = std::make_unique_for_overwrite<char[]>(kPendingCapacity);
-  std::size_t pending_size = 0;
-  // An exception thrown by the sink inside a libarchive callback: it must not unwind through
-  // C code, so it is parked here and rethrown once libarchive has returned.
-  std::exception_ptr sink_error;
-  // Once set, output is dropped while libarchive is told it was written. Set after a sink
-  // failure and while destroying. Reporting the failure to libarchive instead would leave its
-  // deflate stream pointing into the caller's buffer (finishing the entry later reads freed
-  // memory) or, in finish_entry, skip deflateEnd and leak the zlib state.
-  bool discard_output = false;
-  std::unique_ptr<archive_entry, EntryFree> entry{archive_entry_new()};
-  // Last member: freed first, while everything its callbacks touch is still alive.
-  std::unique_ptr<archive, ArchiveWriteFree> ar{archive_write_new()};
+  zipFile zf = nullptr;
+  State state = State::open;
+  std::exception_ptr error;  // an exception of the sink, parked while in minizip's C code
+
+  std::uint64_t pos = 0;   // minizip's current position
+  std::uint64_t end = 0;   // bytes of the archive so far
+  std::uint64_t sent = 0;  // bytes handed to final_sink
+  std::string appends;     // sequential bytes not yet given to `out`
+
+  // Current entry.
+  Method method = Method::store;
+  bool use_isal = false;
+  isal_zstream isal{};
+  std::vector<std::uint8_t> isal_level_buffer;
+  z_stream zlib{};
+  bool zlib_ready = false;
+  std::uint32_t crc = 0;
+  std::uint64_t entry_size = 0;
+  std::vector<unsigned char> compressed;
+  std::tm entry_time{};
 };
 
+// minizip's file callbacks: the archive is one "file" whose position is Impl::pos.
+voidpf Writer::Impl::open_cb(voidpf opaque, const void*, int) {
+  return opaque;
+}
+uLong Writer::Impl::read_cb(voidpf, voidpf, void*, uLong) {
+  return 0;
+}
+uLong Writer::Impl::write_cb(voidpf opaque, voidpf, const void* buf, uLong size) {
+  auto* w = static_cast<Impl*>(opaque);
+  try {
+    w->put(static_cast<const char*>(buf), size);
+    return size;
+  } catch (...) {  // must not unwind through minizip's C code: parked, rethrown by fail()
+    if (!w->error) w->error = std::current_exception();
+    return 0;
+  }
+}
+ZPOS64_T Writer::Impl::tell_cb(voidpf opaque, voidpf) {
+  return static_cast<Impl*>(opaque)->pos;
+}
+long Writer::Impl::seek_cb(voidpf opaque, voidpf, ZPOS64_T offset, int origin) {
+  auto* w = static_cast<Impl*>(opaque);
+  switch (origin) {
+    case ZLIB_FILEFUNC_SEEK_SET:
+      w->pos = offset;
+      break;
+    case ZLIB_FILEFUNC_SEEK_CUR:
+      w->pos += offset;
+      break;
+    case ZLIB_FILEFUNC_SEEK_END:
+      w->pos = w->end + offset;
+      break;
+    default:
+      return -1;
+  }
+  return 0;
+}
+int Writer::Impl::close_cb(voidpf, voidpf) {
+  return 0;
+}
+int Writer::Impl::error_cb(voidpf opaque, voidpf) {
+  return static_cast<Impl*>(opaque)->error ? 1 : 0;
+}
+
 Writer::Impl::Impl(ByteSink& target, WriterOptions writer_options)
-    : sink(target), options(writer_options) {
-  if (!ar || !entry) throw std::bad_alloc();
-  if (archive_write_set_format_zip(ar.get()) != ARCHIVE_OK ||
-      archive_write_set_bytes_per_block(ar.get(), 0) != ARCHIVE_OK) {
-    fail("cannot set up the zip writer");
+    : final_sink(target), options(writer_options) {
+  // A zero-byte overwrite tells whether the sink can patch headers in place.
+  if (final_sink.write_at(0, nullptr, 0)) {
+    out = &final_sink;
+  } else {
+    temp = std::make_unique<TempFileSink>();
+    out = temp.get();
   }
-  // Forces zip64 extras and the zip64 end records. Without it libarchive still marks every
-  // entry of unknown size as zip64 in its local header and adds zip64 records wherever
-  // sizes or offsets pass 4 GiB.
-  if (options.zip64 &&
-      archive_write_set_format_option(ar.get(), "zip", "zip64", "1") != ARCHIVE_OK) {
-    fail("cannot enable zip64");
-  }
+  zlib_filefunc64_def io{};
+  io.zopen64_file = open_cb;
+  io.zread_file = read_cb;
+  io.zwrite_file = write_cb;
+  io.ztell64_file = tell_cb;
+  io.zseek64_file = seek_cb;
+  io.zclose_file = close_cb;
+  io.zerror_file = error_cb;
+  io.opaque = this;
+  zf = zipOpen2_64("", APPEND_STATUS_CREATE, nullptr, &io);
+  if (!zf) throw IoError("zip archive " + final_sink.name() + ": cannot start the archive");
+  std::time_t now = std::time(nullptr);
+  localtime_r(&now, &entry_time);
+  compressed.resize(kOutBytes);
 }
 
 Writer::Impl::~Impl() {
-  // archive_write_free() closes an open archive, which also finishes a half-written deflate
-  // entry and so releases its zlib state. Output produced by that close is dropped.
-  discard_output = true;
+  if (zlib_ready) deflateEnd(&zlib);
+  // Without close() the archive is abandoned: release minizip's memory, write nothing more.
+  if (zf) {
+    out = nullptr;
+    zipClose(zf, nullptr);  // its writes fail quietly (out is null)
+  }
 }
 
-void Writer::Impl::open(int level) {
-  const std::string level_text = std::to_string(level);
-  if (archive_write_set_format_option(ar.get(), "zip", "compression-level", level_text.c_str()) !=
-      ARCHIVE_OK) {
-    fail("cannot set compression level " + level_text);
+void Writer::Impl::put(const char* data, std::size_t size) {
+  if (!out) throw IoError("zip archive abandoned");
+  if (pos == end) {  // appending: gather small writes
+    appends.append(data, size);
+    if (appends.size() >= kAppendBytes) flush_appends();
+  } else {  // minizip patching a header it wrote before
+    std::uint64_t flushed_end = end - appends.size();
+    if (pos + size > flushed_end) flush_appends();
+    if (!out->write_at(pos, data, size))
+      throw IoError("zip archive " + final_sink.name() + ": the output cannot be overwritten");
   }
-  check(archive_write_open2(ar.get(), this, nullptr, &write_callback, nullptr, nullptr),
-        "cannot start the archive");
-  state = State::between_entries;
+  pos += size;
+  end = std::max(end, pos);
+}
+
+void Writer::Impl::flush_appends() {
+  if (appends.empty()) return;
+  out->write(appends.data(), appends.size());
+  if (out == &final_sink) sent += appends.size();
+  appends.clear();
 }
 
 void Writer::Impl::require(State expected, const char* operation) const {
   if (state == expected) return;
-  if (state == State::failed) {
-    throw IoError("zip archive " + sink.name() + ": " + operation +
-                  " after an earlier write error");
-  }
+  if (state == State::failed)
+    throw IoError("zip archive " + final_sink.name() + ": " + operation + " after a failed write");
   throw std::logic_error(std::string("zip::Writer: ") + operation + " called out of order");
 }
 
+void Writer::Impl::fail(const std::string& what) {
+  state = State::failed;
+  if (error) {
+    auto e = error;
+    error = nullptr;
+    std::rethrow_exception(e);
+  }
+  throw IoError("zip archive " + final_sink.name() + ": " + what);
+}
+
 void Writer::Impl::begin_entry(std::string_view name, const EntryOptions& entry_options) {
-  check_entry_name(name);
+  if (state == State::in_entry) require(State::open, "begin_entry");
+  require(State::open, "begin_entry");
+  std::string checked(check_entry_name(name));
   if (entry_options.method == Method::deflate &&
       (entry_options.level < kMinLevel || entry_options.level > kMaxLevel)) {
     throw ConfigError("zip compression level " + std::to_string(entry_options.level) +
-                      " is out of range (1..9)");
+                      " is out of range (1-9)");
   }
-  if (state == State::not_opened) {
-    const bool level_valid = entry_options.level >= kMinLevel && entry_options.level <= kMaxLevel;
-    open(level_valid ? entry_options.level : kDefaultLevel);
+  method = entry_options.method;
+  crc = 0;
+  entry_size = 0;
+  use_isal = method == Method::deflate && entry_options.level <= kIsalMaxLevel;
+  if (use_isal) {
+    isal_deflate_init(&isal);
+    static constexpr std::uint32_t sizes[] = {ISAL_DEF_LVL1_DEFAULT, ISAL_DEF_LVL2_DEFAULT,
+                                              ISAL_DEF_LVL3_DEFAULT};
+    isal_level_buffer.resize(sizes[entry_options.level - 1]);
+    isal.level = static_cast<std::uint32_t>(entry_options.level);
+    isal.level_buf = isal_level_buffer.data();
+    isal.level_buf_size = static_cast<std::uint32_t>(isal_level_buffer.size());
+    isal.end_of_stream = 0;
+    isal.flush = NO_FLUSH;
+  } else if (method == Method::deflate) {
+    zlib = z_stream{};
+    if (deflateInit2(&zlib, entry_options.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) !=
+        Z_OK)
+      throw std::bad_alloc();
+    zlib_ready = true;
   }
-  require(State::between_entries, "begin_entry");
-  select_method(entry_options.method);
-  prepare_entry(name);
-  int rc = ARCHIVE_OK;
-  {
-    Utf8CtypeScope utf8;
-    rc = archive_write_header(ar.get(), entry.get());
-  }
-  check(rc, "cannot start entry \"" + std::string(name) + "\"");
+
+  zip_fileinfo info{};
+  info.tmz_date.tm_sec = static_cast<uInt>(entry_time.tm_sec);
+  info.tmz_date.tm_min = static_cast<uInt>(entry_time.tm_min);
+  info.tmz_date.tm_hour = static_cast<uInt>(entry_time.tm_hour);
+  info.tmz_date.tm_mday = static_cast<uInt>(entry_time.tm_mday);
+  info.tmz_date.tm_mon = static_cast<uInt>(entry_time.tm_mon);
+  info.tmz_date.tm_year = static_cast<uInt>(entry_time.tm_year + 1900);
+  info.external_fa = 0100644u << 16;  // a regular file, rw-r--r--
+  constexpr uLong kMadeByUnix = (3u << 8) | 45u;
+  constexpr uLong kUtf8Names = 1u << 11;
+  // zip64 extra fields on every entry: sizes are not known up front, and an entry may pass
+  // 4 GiB. Readers (unzip, Python's zipfile, libarchive) take them whatever the size.
+  int rc = zipOpenNewFileInZip4_64(zf, checked.c_str(), &info, nullptr, 0, nullptr, 0, nullptr,
+                                   method == Method::deflate ? Z_DEFLATED : 0,
+                                   method == Method::deflate ? entry_options.level : 0,
+                                   /*raw=*/1, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, nullptr, 0,
+                                   kMadeByUnix, kUtf8Names, /*zip64=*/1);
+  check(rc, "cannot start entry " + checked);
   state = State::in_entry;
 }
 
-void Writer::Impl::select_method(Method method) {
-  const int rc = method == Method::store ? archive_write_zip_set_compression_store(ar.get())
-                                         : archive_write_zip_set_compression_deflate(ar.get());
-  if (rc != ARCHIVE_OK) fail("cannot select the compression method");
+void Writer::Impl::hand_to_minizip(const unsigned char* data, std::size_t size) {
+  if (size == 0) return;
+  check(zipWriteInFileInZip(zf, data, static_cast<unsigned>(size)), "cannot write entry data");
 }
 
-// A regular file of unknown size: libarchive then sets the "data descriptor" flag and
-// writes sizes and CRC after the data, which is what lets us stream.
-void Writer::Impl::prepare_entry(std::string_view name) {
-  archive_entry* e = entry.get();
-  archive_entry_clear(e);
-  archive_entry_copy_pathname(e, std::string(name).c_str());
-  archive_entry_set_filetype(e, AE_IFREG);
-  archive_entry_set_perm(e, 0644);
-  archive_entry_set_mtime(e, mtime, 0);
-  archive_entry_unset_size(e);
+void Writer::Impl::compress(const char* data, std::size_t size, bool last) {
+  const auto* in = reinterpret_cast<const unsigned char*>(data);
+  if (use_isal) {
+    isal.next_in = const_cast<unsigned char*>(in);
+    isal.avail_in = static_cast<std::uint32_t>(size);
+    isal.end_of_stream = last ? 1 : 0;
+    do {
+      isal.next_out = compressed.data();
+      isal.avail_out = static_cast<std::uint32_t>(compressed.size());
+      if (isal_deflate(&isal) != COMP_OK) fail("ISA-L deflate failed");
+      hand_to_minizip(compressed.data(), compressed.size() - isal.avail_out);
+    } while (isal.avail_in > 0 || (last && isal.internal_state.state != ZSTATE_END));
+    return;
+  }
+  zlib.next_in = const_cast<unsigned char*>(in);
+  zlib.avail_in = static_cast<uInt>(size);
+  int rc;
+  do {
+    zlib.next_out = compressed.data();
+    zlib.avail_out = static_cast<uInt>(compressed.size());
+    rc = deflate(&zlib, last ? Z_FINISH : Z_NO_FLUSH);
+    if (rc == Z_STREAM_ERROR) fail("zlib deflate failed");
+    hand_to_minizip(compressed.data(), compressed.size() - zlib.avail_out);
+  } while (zlib.avail_out == 0 || (last && rc != Z_STREAM_END));
 }
 
 void Writer::Impl::write(const char* data, std::size_t size) {
   require(State::in_entry, "write");
+  // Entries are fed in pieces small enough for the 32-bit counts of zlib and ISA-L.
+  constexpr std::size_t kPiece = std::size_t{1} << 30;
   while (size > 0) {
-    // archive_write_data() caps one call at INT_MAX bytes and returns what it took.
-    const la_ssize_t taken = archive_write_data(ar.get(), data, size);
-    if (taken <= 0 || sink_error) fail("cannot write entry data");
-    data += taken;
-    size -= static_cast<std::size_t>(taken);
+    std::size_t n = std::min(size, kPiece);
+    crc = crc32_gzip_refl(crc, reinterpret_cast<const unsigned char*>(data), n);
+    entry_size += n;
+    if (method == Method::store) {
+      hand_to_minizip(reinterpret_cast<const unsigned char*>(data), n);
+    } else {
+      compress(data, n, false);
+    }
+    data += n;
+    size -= n;
   }
 }
 
 void Writer::Impl::end_entry() {
   require(State::in_entry, "end_entry");
-  check(archive_write_finish_entry(ar.get()), "cannot finish the entry");
-  // Entry boundaries are where callers look at bytes_written(); make it exact there.
-  flush_pending();
-  state = State::between_entries;
+  if (method == Method::deflate) compress(nullptr, 0, true);
+  if (zlib_ready) {
+    deflateEnd(&zlib);
+    zlib_ready = false;
+  }
+  check(zipCloseFileInZipRaw64(zf, entry_size, crc), "cannot finish entry");
+  state = State::open;
 }
 
 void Writer::Impl::close() {
   if (state == State::closed) return;
-  if (state == State::not_opened) open(kDefaultLevel);  // an empty but valid archive
   if (state == State::in_entry) end_entry();
-  require(State::between_entries, "close");
-  check(archive_write_close(ar.get()), "cannot write the central directory");
-  flush_pending();
+  require(State::open, "close");
+  zipFile handle = zf;
+  zf = nullptr;
+  check(zipClose(handle, nullptr), "cannot write the central directory");
+  if (error) fail("cannot write the archive");
+  flush_appends();
+  if (temp) {
+    temp->copy_to(final_sink);
+    sent = end;
+  }
   state = State::closed;
-}
-
-void Writer::Impl::flush_pending() {
-  if (pending_size == 0) return;
-  const std::size_t size = pending_size;
-  pending_size = 0;
-  try {
-    sink.write(pending.get(), size);
-  } catch (...) {
-    state = State::failed;
-    throw;
-  }
-  handed_to_sink += size;
-}
-
-void Writer::Impl::accept(const char* data, std::size_t size) {
-  if (size >= kDirectWriteBytes) {
-    flush_pending();
-    sink.write(data, size);
-    handed_to_sink += size;
-    return;
-  }
-  if (pending_size + size > kPendingCapacity) flush_pending();
-  std::memcpy(pending.get() + pending_size, data, size);
-  pending_size += size;
-}
-
-// The sink's own error takes precedence: libarchive saw success (see discard_output).
-void Writer::Impl::check(la_ssize_t rc, const std::string& action) {
-  if (sink_error || rc < ARCHIVE_WARN) fail(action);
-}
-
-void Writer::Impl::fail(const std::string& action) {
-  state = State::failed;
-  if (sink_error) {
-    std::exception_ptr error = std::exchange(sink_error, nullptr);
-    std::rethrow_exception(error);
-  }
-  throw IoError("zip archive " + sink.name() + ": " + action + ": " + archive_message(ar.get()));
-}
-
-la_ssize_t Writer::Impl::write_callback(archive*, void* self, const void* data, std::size_t size) {
-  auto& impl = *static_cast<Impl*>(self);
-  if (impl.discard_output) return static_cast<la_ssize_t>(size);
-  try {
-    impl.accept(static_cast<const char*>(data), size);
-    return static_cast<la_ssize_t>(size);
-  } catch (...) {
-    impl.sink_error = std::current_exception();
-    impl.discard_output = true;
-    return static_cast<la_ssize_t>(size);
-  }
 }
 
 Writer::Writer(ByteSink& sink, WriterOptions options)
     : impl_(std::make_unique<Impl>(sink, options)) {}
-
 Writer::~Writer() = default;
 
 void Writer::begin_entry(std::string_view name, EntryOptions options) {
   impl_->begin_entry(name, options);
 }
-
 void Writer::write(const char* data, std::size_t size) {
   impl_->write(data, size);
 }
-
 void Writer::end_entry() {
   impl_->end_entry();
 }
-
 void Writer::add(std::string_view name, std::string_view data, EntryOptions options) {
   begin_entry(name, options);
-  write(data);
+  write(data.data(), data.size());
   end_entry();
 }
-
 void Writer::close() {
   impl_->close();
 }
-
 std::uint64_t Writer::bytes_written() const {
-  return impl_->handed_to_sink;
+  return impl_->sent;
 }
 
 }  // namespace xport::zip
