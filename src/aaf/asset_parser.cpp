@@ -42,8 +42,16 @@ const char* type_name(json_type t) {
 }
 
 // The keys an object may carry that the reader decodes.
-enum class ObjectKey { other, title, object_id, schema_id, page, interpolation_stopped,
-                       classifications, geometry };
+enum class ObjectKey {
+  other,
+  title,
+  object_id,
+  schema_id,
+  page,
+  interpolation_stopped,
+  classifications,
+  geometry
+};
 
 // Classifies an object key with one comparison: objects are the bulk of an export, and
 // most of their keys are not geometry keys.
@@ -69,19 +77,26 @@ ObjectKey object_key(RawKey key, ObjectKind& kind) {
       if (key == "objectId") return ObjectKey::object_id;
       break;
     case 'p':
-      if (key == "polygon") kind = ObjectKind::polygon;
-      else if (key == "page") return ObjectKey::page;
-      else if (key == "point") kind = ObjectKind::point;
-      else if (key == "polyline") kind = ObjectKind::polyline;
-      else if (key == "pdf") kind = ObjectKind::pdf;
+      if (key == "polygon")
+        kind = ObjectKind::polygon;
+      else if (key == "page")
+        return ObjectKey::page;
+      else if (key == "point")
+        kind = ObjectKind::point;
+      else if (key == "polyline")
+        kind = ObjectKind::polyline;
+      else if (key == "pdf")
+        kind = ObjectKind::pdf;
       break;
     case 'r':
       if (key == "rotated-bounding-box") kind = ObjectKind::rotated_bounding_box;
       break;
     case 's':
       if (key == "schemaId") return ObjectKey::schema_id;
-      if (key == "segmentation") kind = ObjectKind::segmentation;
-      else if (key == "spline") kind = ObjectKind::spline;
+      if (key == "segmentation")
+        kind = ObjectKind::segmentation;
+      else if (key == "spline")
+        kind = ObjectKind::spline;
       break;
     case 't':
       if (key == "title") return ObjectKey::title;
@@ -93,8 +108,8 @@ ObjectKey object_key(RawKey key, ObjectKind& kind) {
 }
 
 std::string_view trim_right(std::string_view s) {
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' ||
-                        s.back() == '\r'))
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
     s.remove_suffix(1);
   return s;
 }
@@ -166,7 +181,9 @@ json_type AssetParser::type_of(value v) {
   return t;
 }
 
-bool AssetParser::is_null(value v) { return type_of(v) == json_type::null; }
+bool AssetParser::is_null(value v) {
+  return type_of(v) == json_type::null;
+}
 
 double AssetParser::number(value v) {
   double x = 0;
@@ -243,12 +260,11 @@ array AssetParser::array(value v) {
 // the raw key text and `val` the field's value; `continue` skips to the next field.
 #define XPORT_CAT2(a, b) a##b
 #define XPORT_CAT(a, b) XPORT_CAT2(a, b)
-#define XPORT_FOR_FIELDS(obj, KEY, VAL)                                                  \
-  for (auto XPORT_CAT(result_, __LINE__) : obj)                                          \
-    if (simdjson::ondemand::field XPORT_CAT(field_, __LINE__);                           \
-        (check(std::move(XPORT_CAT(result_, __LINE__)).get(XPORT_CAT(field_, __LINE__))), \
-         true))                                                                          \
-      if (RawKey KEY(XPORT_CAT(field_, __LINE__).key().raw()); true)                     \
+#define XPORT_FOR_FIELDS(obj, KEY, VAL)                                                          \
+  for (auto XPORT_CAT(result_, __LINE__) : obj)                                                  \
+    if (simdjson::ondemand::field XPORT_CAT(field_, __LINE__);                                   \
+        (check(std::move(XPORT_CAT(result_, __LINE__)).get(XPORT_CAT(field_, __LINE__))), true)) \
+      if (RawKey KEY(XPORT_CAT(field_, __LINE__).key().raw()); true)                             \
         if (value VAL = XPORT_CAT(field_, __LINE__).value(); true)
 
 bool AssetParser::parse(const char* json, std::size_t size, const Location& where,
@@ -271,8 +287,7 @@ bool AssetParser::parse(const char* json, std::size_t size, const Location& wher
   }
   try {
     simdjson::ondemand::document doc;
-    error_code e =
-        ondemand_.iterate(json, size, size + simdjson::SIMDJSON_PADDING).get(doc);
+    error_code e = ondemand_.iterate(json, size, size + simdjson::SIMDJSON_PADDING).get(doc);
     if (e) fail(fmt::format("invalid JSON: {}", simdjson::error_message(e)), false);
     // get_value() refuses a scalar document: name what the element is instead.
     json_type root_type{};
@@ -378,7 +393,8 @@ void AssetParser::read_objects(value list) {
     } catch (Failure& f) {
       if (!f.recoverable) throw;
       std::string here = path_text();
-      std::string_view inner = std::string_view(f.path).substr(std::min(f.path.size(), here.size() + 1));
+      std::string_view inner =
+          std::string_view(f.path).substr(std::min(f.path.size(), here.size() + 1));
       rec.kind = ObjectKind::invalid;
       rec.decoded = false;
       rec.problem = keep(inner.empty() ? f.reason : std::string(inner) + ": " + f.reason);
@@ -471,10 +487,14 @@ Box AssetParser::read_box(value v) {
   unsigned seen = 0;
   XPORT_FOR_FIELDS(object(v), key, f) {
     PathGuard g(*this, key);
-    if (key == "x") b.x = number(f), seen |= 1;
-    else if (key == "y") b.y = number(f), seen |= 2;
-    else if (key == "width") b.width = number(f), seen |= 4;
-    else if (key == "height") b.height = number(f), seen |= 8;
+    if (key == "x")
+      b.x = number(f), seen |= 1;
+    else if (key == "y")
+      b.y = number(f), seen |= 2;
+    else if (key == "width")
+      b.width = number(f), seen |= 4;
+    else if (key == "height")
+      b.height = number(f), seen |= 8;
   }
   static constexpr const char* names[] = {"x", "y", "width", "height"};
   for (int i = 0; i < 4; ++i)
@@ -487,11 +507,16 @@ RotatedBox AssetParser::read_rotated_box(value v) {
   unsigned seen = 0;
   XPORT_FOR_FIELDS(object(v), key, f) {
     PathGuard g(*this, key);
-    if (key == "x") r.x = number(f), seen |= 1;
-    else if (key == "y") r.y = number(f), seen |= 2;
-    else if (key == "width") r.width = number(f), seen |= 4;
-    else if (key == "height") r.height = number(f), seen |= 8;
-    else if (key == "rotation") r.rotation = optional_number(f).value_or(0.0);
+    if (key == "x")
+      r.x = number(f), seen |= 1;
+    else if (key == "y")
+      r.y = number(f), seen |= 2;
+    else if (key == "width")
+      r.width = number(f), seen |= 4;
+    else if (key == "height")
+      r.height = number(f), seen |= 8;
+    else if (key == "rotation")
+      r.rotation = optional_number(f).value_or(0.0);
     else if (key == "corners" && !is_null(f)) {
       std::size_t n = 0;
       for (auto item : array(f)) {
@@ -517,11 +542,14 @@ Point AssetParser::read_point(value v) {
   for (auto item : array(v)) {
     value c;
     check(item.get(c));
-    if (n == 0) p.x = number(c);
-    else if (n == 1) p.y = number(c);
+    if (n == 0)
+      p.x = number(c);
+    else if (n == 1)
+      p.y = number(c);
     ++n;  // a third coordinate (z, visibility) is ignored
   }
-  if (n < 2) fail(fmt::format("expected a point [x, y], got {} coordinate{}", n, n == 1 ? "" : "s"));
+  if (n < 2)
+    fail(fmt::format("expected a point [x, y], got {} coordinate{}", n, n == 1 ? "" : "s"));
   return p;
 }
 
@@ -580,9 +608,12 @@ NerSpan AssetParser::read_ner(value v) {
   unsigned seen = 0;
   XPORT_FOR_FIELDS(object(v), key, f) {
     PathGuard g(*this, key);
-    if (key == "start") n.start = number(f), seen |= 1;
-    else if (key == "end") n.end = number(f), seen |= 2;
-    else if (key == "selection" && !is_null(f)) n.selection = text(f);
+    if (key == "start")
+      n.start = number(f), seen |= 1;
+    else if (key == "end")
+      n.end = number(f), seen |= 2;
+    else if (key == "selection" && !is_null(f))
+      n.selection = text(f);
   }
   if (!(seen & 1)) fail("missing 'start'");
   if (!(seen & 2)) fail("missing 'end'");
@@ -593,12 +624,18 @@ PdfRect AssetParser::read_pdf_rect(value v) {
   PdfRect r;
   XPORT_FOR_FIELDS(object(v), key, f) {
     PathGuard g(*this, key);
-    if (key == "x1") r.x1 = number(f);
-    else if (key == "y1") r.y1 = number(f);
-    else if (key == "x2") r.x2 = number(f);
-    else if (key == "y2") r.y2 = number(f);
-    else if (key == "width") r.width = optional_number(f).value_or(0.0);
-    else if (key == "height") r.height = optional_number(f).value_or(0.0);
+    if (key == "x1")
+      r.x1 = number(f);
+    else if (key == "y1")
+      r.y1 = number(f);
+    else if (key == "x2")
+      r.x2 = number(f);
+    else if (key == "y2")
+      r.y2 = number(f);
+    else if (key == "width")
+      r.width = optional_number(f).value_or(0.0);
+    else if (key == "height")
+      r.height = optional_number(f).value_or(0.0);
   }
   return r;
 }
@@ -636,6 +673,9 @@ detail::PdfRec AssetParser::read_pdf(value v) {
 }
 
 detail::Range AssetParser::read_classifications(value list) {
+  // Classifications nest without limit in the format: bound the recursion (a hostile asset
+  // would overflow the stack), below the nesting simdjson accepts (1024 levels).
+  if (depth_ > 1000) fail("classifications nested too deeply", false);
   detail::Range range{detail::kNone, 0};
   std::uint32_t previous = detail::kNone;
   std::size_t index = 0;
@@ -646,8 +686,10 @@ detail::Range AssetParser::read_classifications(value list) {
     auto slot = static_cast<std::uint32_t>(data_.classes.size());
     data_.classes.emplace_back();
     read_classification(v, slot);
-    if (previous == detail::kNone) range.first = slot;
-    else data_.classes[previous].next_sibling = slot;
+    if (previous == detail::kNone)
+      range.first = slot;
+    else
+      data_.classes[previous].next_sibling = slot;
     previous = slot;
     ++range.count;
   }
@@ -695,14 +737,22 @@ void AssetParser::read_relations(value list) {
     detail::RelationRec rec;
     XPORT_FOR_FIELDS(object(v), key, f) {
       PathGuard gk(*this, key);
-      if (key == "title") rec.title = text(f);
-      else if (key == "objectId") rec.object_id = text(f);
-      else if (key == "schemaId") rec.schema_id = text(f);
-      else if (key == "page") rec.page = page(f);
-      else if (key == "from") rec.from = text(f);
-      else if (key == "to") rec.to = text(f);
-      else if (key == "direction") rec.direction = text(f);
-      else if (key == "group" && !is_null(f)) rec.group = read_strings(f);
+      if (key == "title")
+        rec.title = text(f);
+      else if (key == "objectId")
+        rec.object_id = text(f);
+      else if (key == "schemaId")
+        rec.schema_id = text(f);
+      else if (key == "page")
+        rec.page = page(f);
+      else if (key == "from")
+        rec.from = text(f);
+      else if (key == "to")
+        rec.to = text(f);
+      else if (key == "direction")
+        rec.direction = text(f);
+      else if (key == "group" && !is_null(f))
+        rec.group = read_strings(f);
     }
     data_.relations.push_back(rec);
   }
@@ -717,12 +767,18 @@ void AssetParser::read_stage_history(value list) {
     StageSnapshot s;
     XPORT_FOR_FIELDS(object(v), key, f) {
       PathGuard gk(*this, key);
-      if (key == "stage") s.stage = text(f);
-      else if (key == "stageId") s.stage_id = text(f);
-      else if (key == "completedAt") s.completed_at = text(f);
-      else if (key == "completedBy") s.completed_by = text(f);
-      else if (key == "reviewStatus") s.review_status = text(f);
-      else if (key == "duration") s.duration = optional_number(f);
+      if (key == "stage")
+        s.stage = text(f);
+      else if (key == "stageId")
+        s.stage_id = text(f);
+      else if (key == "completedAt")
+        s.completed_at = text(f);
+      else if (key == "completedBy")
+        s.completed_by = text(f);
+      else if (key == "reviewStatus")
+        s.review_status = text(f);
+      else if (key == "duration")
+        s.duration = optional_number(f);
     }
     data_.history.push_back(s);
   }

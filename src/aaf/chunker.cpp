@@ -13,7 +13,9 @@ namespace {
 
 constexpr std::size_t kDetectBytes = 64 * 1024;
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
 
 bool is_zip_magic(const std::vector<char>& b) {
   return b.size() >= 4 && b[0] == 'P' && b[1] == 'K' &&
@@ -52,6 +54,7 @@ void Chunk::reserve(std::size_t wanted, std::size_t keep) {
 
 Chunker::Chunker(std::unique_ptr<ByteSource> source, const ReadOptions& options)
     : source_(std::move(source)), options_(options), name_(source_->name()) {
+  options_.chunk_bytes = std::max<std::size_t>(options_.chunk_bytes, 1);  // 0: no buffer at all
   detect();
 }
 
@@ -73,7 +76,8 @@ void Chunker::detect() {
     first = 0;
     if (skipped == 0 && filled >= 3 && std::memcmp(carry_.data(), "\xEF\xBB\xBF", 3) == 0)
       first = 3;
-    while (first < filled && is_space(carry_[first])) ++first;
+    while (first < filled && is_space(carry_[first]))
+      ++first;
     // Short reads (pipes): decide only once a zip signature or a BOM could be recognised.
     if ((first < filled && (filled >= 4 || skipped > 0)) || eof_) break;
     if (filled == kDetectBytes) {  // nothing but white space yet: drop it and read on
@@ -95,14 +99,16 @@ void Chunker::detect() {
     return;
   }
   if (options_.total_bytes) options_.total_bytes->store(source_->size().value_or(0));
-  if (options_.bytes_read) options_.bytes_read->fetch_add(stream_offset_, std::memory_order_relaxed);
+  if (options_.bytes_read)
+    options_.bytes_read->fetch_add(stream_offset_, std::memory_order_relaxed);
   if (first == filled) {  // nothing but white space: an empty export
     kind_ = InputKind::empty;
     finished_ = true;
     return;
   }
-  std::uint64_t line = 1 + skipped_lines + static_cast<std::uint64_t>(
-                               std::count(carry_.begin(), carry_.begin() + first, '\n'));
+  std::uint64_t line =
+      1 + skipped_lines +
+      static_cast<std::uint64_t>(std::count(carry_.begin(), carry_.begin() + first, '\n'));
   // Drop the BOM and leading white space; offsets stay relative to the stream.
   carry_.erase(carry_.begin(), carry_.begin() + static_cast<std::ptrdiff_t>(first));
   carry_offset_ = skipped + first;
@@ -279,10 +285,12 @@ void Chunker::split_lines(Chunk& chunk, std::size_t end) {
     const char* nl = static_cast<const char*>(std::memchr(data + pos, '\n', end - pos));
     std::size_t stop = nl ? static_cast<std::size_t>(nl - data) : end;
     std::size_t first = pos;
-    while (first < stop && is_space(data[first])) ++first;
+    while (first < stop && is_space(data[first]))
+      ++first;
     if (first < stop) {
       std::size_t last = stop;
-      while (last > first && is_space(data[last - 1])) --last;  // CRLF, trailing blanks
+      while (last > first && is_space(data[last - 1]))
+        --last;  // CRLF, trailing blanks
       add_doc(chunk, first, last, line);
     }
     pos = stop + 1;
@@ -364,7 +372,8 @@ std::size_t Chunker::scan_array(Chunk& chunk, std::size_t pos, std::size_t end) 
         }
         std::size_t at = static_cast<std::size_t>(q - d);
         std::size_t backslashes = 0;
-        while (at - backslashes > s.string_start && d[at - backslashes - 1] == '\\') ++backslashes;
+        while (at - backslashes > s.string_start && d[at - backslashes - 1] == '\\')
+          ++backslashes;
         pos = at + 1;
         if (backslashes % 2 == 1) continue;  // an escaped quote
         s.in_string = false;

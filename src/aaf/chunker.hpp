@@ -88,10 +88,10 @@ class Chunker {
   std::uint64_t elements_ = 0;        // documents found so far
   std::uint64_t reported_bytes_ = 0;  // bytes already accounted to chunks
 
-  std::uint64_t chunk_offset_ = 0;    // stream offset of the current chunk's byte 0
-  std::uint64_t chunk_line_ = 1;      // line number at the current chunk's byte 0
-  std::size_t carry_scanned_ = 0;     // JSON array: carried bytes the scanner has seen
-  std::optional<Problem> fatal_;      // found by detect(), handed out by the first next()
+  std::uint64_t chunk_offset_ = 0;  // stream offset of the current chunk's byte 0
+  std::uint64_t chunk_line_ = 1;    // line number at the current chunk's byte 0
+  std::size_t carry_scanned_ = 0;   // JSON array: carried bytes the scanner has seen
+  std::optional<Problem> fatal_;    // found by detect(), handed out by the first next()
 
   std::unique_ptr<ArrayScan> array_;  // state of the JSON-array scanner
 };

@@ -74,7 +74,8 @@ class Pipeline {
     unsigned hw = std::max(1u, std::thread::hardware_concurrency());
     workers_ = options_.threads ? options_.threads : hw;
     slots_.resize(workers_ * 2 + 2);
-    for (auto& s : slots_) free_.push(&s);
+    for (auto& s : slots_)
+      free_.push(&s);
   }
 
   ReadStats run() {
@@ -83,7 +84,8 @@ class Pipeline {
     for (unsigned i = 1; i < workers_; ++i)
       workers.emplace_back([this] { guarded([this] { work_loop(); }); });
     guarded([this] { work_loop(); });
-    for (auto& t : workers) t.join();
+    for (auto& t : workers)
+      t.join();
     reader.join();
     if (error_) std::rethrow_exception(error_);
     stats_.bytes = chunker_.bytes_read();
@@ -166,17 +168,25 @@ class Pipeline {
       for (;;) {
         Slot* next = take_next_done();
         if (!next) break;
-        commit_slot(*next);
+        try {
+          commit_slot(*next);
+        } catch (...) {
+          // Record the failure before the commit lock is released: no later chunk may be
+          // committed (or have its problems reported) after it.
+          abort(std::current_exception());
+          throw;
+        }
         free_.push(next);
       }
       commit.unlock();
       std::lock_guard lock(state_mutex_);
-      if (!done_.count(next_commit_)) return;
+      if (error_ || !done_.count(next_commit_)) return;
     }
   }
 
   Slot* take_next_done() {
     std::lock_guard lock(state_mutex_);
+    if (error_) return nullptr;  // the read failed: commit nothing more
     auto it = done_.find(next_commit_);
     if (it == done_.end()) return nullptr;
     Slot* s = it->second;
@@ -192,8 +202,7 @@ class Pipeline {
     while (i < stream.size() || j < slot.problems.size()) {
       bool take_stream =
           j == slot.problems.size() ||
-          (i < stream.size() &&
-           stream[i].where.byte_offset <= slot.problems[j].where.byte_offset);
+          (i < stream.size() && stream[i].where.byte_offset <= slot.problems[j].where.byte_offset);
       problems_.report(take_stream ? stream[i++] : slot.problems[j++]);
     }
     stats_.assets += slot.assets;

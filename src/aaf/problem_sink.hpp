@@ -12,8 +12,10 @@ class ProblemSink {
 
   // Counts and forwards the problem; throws InputError under OnError::stop.
   void report(const Problem& p) {
-    if (p.fatal) stats_.truncated = true;
-    else if (!p.warning) ++stats_.skipped;
+    if (p.fatal)
+      stats_.truncated = true;
+    else if (!p.warning)
+      ++stats_.skipped;
     if (options_.on_problem) options_.on_problem(p);
     if (!p.warning && options_.on_error == OnError::stop) throw InputError(p.to_string());
   }

@@ -62,7 +62,11 @@ Reader::Reader(std::unique_ptr<ByteSource> source, ReadOptions options)
 Reader::~Reader() = default;
 Reader::Reader(Reader&&) noexcept = default;
 Reader& Reader::operator=(Reader&&) noexcept = default;
-const Asset* Reader::next() { return impl_->next(); }
-const ReadStats& Reader::stats() const { return impl_->stats; }
+const Asset* Reader::next() {
+  return impl_->next();
+}
+const ReadStats& Reader::stats() const {
+  return impl_->stats;
+}
 
 }  // namespace xport::aaf

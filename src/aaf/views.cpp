@@ -72,14 +72,30 @@ std::optional<int> opt_page(int page) {
 
 // Classification ---------------------------------------------------------------------
 
-const detail::ClassificationRec& Classification::rec() const { return d_->classes[i_]; }
-std::string_view Classification::title() const { return rec().title; }
-std::string_view Classification::tool() const { return rec().tool; }
-std::string_view Classification::schema_id() const { return rec().schema_id; }
-std::string_view Classification::object_id() const { return rec().object_id; }
-std::optional<int> Classification::page() const { return opt_page(rec().page); }
-AnswerKind Classification::answer_kind() const { return rec().kind; }
-std::string_view Classification::answer() const { return rec().answer; }
+const detail::ClassificationRec& Classification::rec() const {
+  return d_->classes[i_];
+}
+std::string_view Classification::title() const {
+  return rec().title;
+}
+std::string_view Classification::tool() const {
+  return rec().tool;
+}
+std::string_view Classification::schema_id() const {
+  return rec().schema_id;
+}
+std::string_view Classification::object_id() const {
+  return rec().object_id;
+}
+std::optional<int> Classification::page() const {
+  return opt_page(rec().page);
+}
+AnswerKind Classification::answer_kind() const {
+  return rec().kind;
+}
+std::string_view Classification::answer() const {
+  return rec().answer;
+}
 std::span<const std::string_view> Classification::answers() const {
   return slice(d_->strings, rec().answers);
 }
@@ -93,7 +109,9 @@ ClassificationList::iterator& ClassificationList::iterator::operator++() {
 
 // Object ------------------------------------------------------------------------------
 
-const detail::ObjectRec& Object::rec() const { return d_->objects[i_]; }
+const detail::ObjectRec& Object::rec() const {
+  return d_->objects[i_];
+}
 
 // Geometry of a kind the reader was not asked to decode: a bug in the caller.
 static const detail::ObjectRec& decoded(const detail::ObjectRec& rec) {
@@ -103,18 +121,34 @@ static const detail::ObjectRec& decoded(const detail::ObjectRec& rec) {
         to_string(rec.kind)));
   return rec;
 }
-ObjectKind Object::kind() const { return rec().kind; }
+ObjectKind Object::kind() const {
+  return rec().kind;
+}
 std::string Object::path() const {
   if (d_->generation == Generation::v2) return fmt::format("tasks[0].objects[{}]", i_);
   return fmt::format("task.tools[{}]", i_);
 }
-std::string_view Object::title() const { return rec().title; }
-bool Object::has_title() const { return rec().has_title; }
-std::string_view Object::object_id() const { return rec().object_id; }
-std::string_view Object::schema_id() const { return rec().schema_id; }
-std::optional<int> Object::page() const { return opt_page(rec().page); }
-bool Object::interpolation_stopped() const { return rec().interpolation_stopped; }
-std::string_view Object::problem() const { return rec().problem; }
+std::string_view Object::title() const {
+  return rec().title;
+}
+bool Object::has_title() const {
+  return rec().has_title;
+}
+std::string_view Object::object_id() const {
+  return rec().object_id;
+}
+std::string_view Object::schema_id() const {
+  return rec().schema_id;
+}
+std::optional<int> Object::page() const {
+  return opt_page(rec().page);
+}
+bool Object::interpolation_stopped() const {
+  return rec().interpolation_stopped;
+}
+std::string_view Object::problem() const {
+  return rec().problem;
+}
 
 std::optional<Box> Object::bounding_box() const {
   if (rec().kind != ObjectKind::bounding_box) return std::nullopt;
@@ -142,8 +176,10 @@ std::vector<Zone> Object::zones() const {
     auto rings = slice(d_->rings, z.rings);
     for (std::size_t i = 0; i < rings.size(); ++i) {
       auto pts = slice(d_->points, rings[i]);
-      if (i == 0) zone.region = pts;
-      else zone.holes.push_back(pts);
+      if (i == 0)
+        zone.region = pts;
+      else
+        zone.holes.push_back(pts);
     }
     out.push_back(std::move(zone));
   }
@@ -166,42 +202,88 @@ simdjson::dom::element Object::raw() const {
   simdjson::dom::element root = asset.raw();
   simdjson::dom::element e;
   auto err = d_->generation == Generation::v2 ? root["tasks"].at(0)["objects"].at(i_).get(e)
-                                               : root["task"]["tools"].at(i_).get(e);
+                                              : root["task"]["tools"].at(i_).get(e);
   if (err) throw std::logic_error("AAF object not found in its asset's DOM");
   return e;
 }
 
 // Relation ----------------------------------------------------------------------------
 
-const detail::RelationRec& Relation::rec() const { return d_->relations[i_]; }
-std::string_view Relation::title() const { return rec().title; }
-std::string_view Relation::object_id() const { return rec().object_id; }
-std::string_view Relation::schema_id() const { return rec().schema_id; }
-std::optional<int> Relation::page() const { return opt_page(rec().page); }
-std::string_view Relation::from() const { return rec().from; }
-std::string_view Relation::to() const { return rec().to; }
-std::string_view Relation::direction() const { return rec().direction; }
+const detail::RelationRec& Relation::rec() const {
+  return d_->relations[i_];
+}
+std::string_view Relation::title() const {
+  return rec().title;
+}
+std::string_view Relation::object_id() const {
+  return rec().object_id;
+}
+std::string_view Relation::schema_id() const {
+  return rec().schema_id;
+}
+std::optional<int> Relation::page() const {
+  return opt_page(rec().page);
+}
+std::string_view Relation::from() const {
+  return rec().from;
+}
+std::string_view Relation::to() const {
+  return rec().to;
+}
+std::string_view Relation::direction() const {
+  return rec().direction;
+}
 std::span<const std::string_view> Relation::group() const {
   return slice(d_->strings, rec().group);
 }
 
 // Asset -------------------------------------------------------------------------------
 
-Generation Asset::generation() const { return d_->generation; }
-Location Asset::location() const { return d_->location; }
-std::string_view Asset::url() const { return d_->url.text; }
-std::string_view Asset::external_id() const { return d_->external_id.text; }
-Scalar Asset::external_id_value() const { return d_->external_id; }
-Scalar Asset::url_value() const { return d_->url; }
-std::string_view Asset::asset_id() const { return d_->asset_id; }
-std::optional<std::uint32_t> Asset::width() const { return d_->width; }
-std::optional<std::uint32_t> Asset::height() const { return d_->height; }
-std::span<const std::string_view> Asset::batches() const { return slice(d_->strings, d_->batches); }
-std::span<const std::string_view> Asset::dataset() const { return slice(d_->strings, d_->dataset); }
-bool Asset::has_task() const { return d_->has_task; }
-std::string_view Asset::task_id() const { return d_->task_id; }
-std::string_view Asset::stage() const { return d_->stage; }
-std::string_view Asset::stage_id() const { return d_->stage_id; }
+Generation Asset::generation() const {
+  return d_->generation;
+}
+Location Asset::location() const {
+  return d_->location;
+}
+std::string_view Asset::url() const {
+  return d_->url.text;
+}
+std::string_view Asset::external_id() const {
+  return d_->external_id.text;
+}
+Scalar Asset::external_id_value() const {
+  return d_->external_id;
+}
+Scalar Asset::url_value() const {
+  return d_->url;
+}
+std::string_view Asset::asset_id() const {
+  return d_->asset_id;
+}
+std::optional<std::uint32_t> Asset::width() const {
+  return d_->width;
+}
+std::optional<std::uint32_t> Asset::height() const {
+  return d_->height;
+}
+std::span<const std::string_view> Asset::batches() const {
+  return slice(d_->strings, d_->batches);
+}
+std::span<const std::string_view> Asset::dataset() const {
+  return slice(d_->strings, d_->dataset);
+}
+bool Asset::has_task() const {
+  return d_->has_task;
+}
+std::string_view Asset::task_id() const {
+  return d_->task_id;
+}
+std::string_view Asset::stage() const {
+  return d_->stage;
+}
+std::string_view Asset::stage_id() const {
+  return d_->stage_id;
+}
 ObjectList Asset::objects() const {
   return {d_, 0, static_cast<std::uint32_t>(d_->objects.size())};
 }
@@ -211,8 +293,12 @@ ClassificationList Asset::classifications() const {
 RelationList Asset::relations() const {
   return {d_, 0, static_cast<std::uint32_t>(d_->relations.size())};
 }
-std::span<const StageSnapshot> Asset::stage_history() const { return d_->history; }
-std::string_view Asset::json() const { return d_->json; }
+std::span<const StageSnapshot> Asset::stage_history() const {
+  return d_->history;
+}
+std::string_view Asset::json() const {
+  return d_->json;
+}
 
 simdjson::dom::element Asset::raw() const {
   if (!d_->dom_ready) {
