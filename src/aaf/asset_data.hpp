@@ -73,7 +73,8 @@ struct AssetData {
 
   bool has_task = false;
   std::string_view task_id, stage, stage_id;
-  Range task_classes;  // first/count, linked through next_sibling
+  std::string_view objects_key = "tools";  // the key the task's objects were under
+  Range task_classes;                      // first/count, linked through next_sibling
 
   std::vector<std::string_view> strings;
   std::vector<ObjectRec> objects;
@@ -101,6 +102,7 @@ struct AssetData {
     width = height = std::nullopt;
     batches = dataset = task_classes = {};
     has_task = false;
+    objects_key = "tools";
     strings.clear();
     objects.clear();
     boxes.clear();

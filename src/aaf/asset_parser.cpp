@@ -334,6 +334,7 @@ void AssetParser::read_asset(value asset) {
     } else if (key == "tasks") {
       if (is_null(v) || data_.generation != Generation::unknown) continue;
       data_.generation = Generation::v2;
+      data_.objects_key = "objects";
       for (auto item : array(v)) {
         value first;
         check(item.get(first));
@@ -368,6 +369,7 @@ void AssetParser::read_task(value task) {
     } else if (key == "status" && data_.generation == Generation::v2) {
       data_.stage = text(v);
     } else if (key == "tools" || key == "objects") {
+      data_.objects_key = key == "tools" ? "tools" : "objects";
       if (has(fields_, Fields::objects) && !is_null(v)) read_objects(v);
     } else if (key == "classifications") {
       if (has(fields_, Fields::classifications) && !is_null(v))

@@ -48,16 +48,13 @@ Box Box::normalized() const {
 
 std::array<Point, 4> RotatedBox::polygon() const {
   if (has_corners) return corners;
-  // (x, y) is the first corner of the unrotated box; rotate all corners about the centre.
-  const double cx = x + width / 2, cy = y + height / 2;
+  // Matches the exported corners (see ../shared/samples: x 820, y 610, 40x120 at -30 degrees
+  // gives (820,610) (880,713.923) (914.641,693.923) (854.641,590)).
   const double rad = rotation * M_PI / 180.0, c = std::cos(rad), s = std::sin(rad);
-  std::array<Point, 4> local{Point{x, y}, Point{x + width, y}, Point{x + width, y + height},
-                             Point{x, y + height}};
-  for (auto& p : local) {
-    double dx = p.x - cx, dy = p.y - cy;
-    p = Point{cx + dx * c - dy * s, cy + dx * s + dy * c};
-  }
-  return local;
+  const Point w{width * c, width * s};     // the width side, rotated
+  const Point h{-height * s, height * c};  // the height side, rotated
+  return {Point{x, y}, Point{x + h.x, y + h.y}, Point{x + h.x + w.x, y + h.y + w.y},
+          Point{x + w.x, y + w.y}};
 }
 
 namespace {
@@ -125,8 +122,8 @@ ObjectKind Object::kind() const {
   return rec().kind;
 }
 std::string Object::path() const {
-  if (d_->generation == Generation::v2) return fmt::format("tasks[0].objects[{}]", i_);
-  return fmt::format("task.tools[{}]", i_);
+  const char* task = d_->generation == Generation::v2 ? "tasks[0]" : "task";
+  return fmt::format("{}.{}[{}]", task, d_->objects_key, i_);
 }
 std::string_view Object::title() const {
   return rec().title;

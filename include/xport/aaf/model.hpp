@@ -60,8 +60,10 @@ struct RotatedBox {
   double x = 0, y = 0, width = 0, height = 0, rotation = 0;
   bool has_corners = false;
   std::array<Point, 4> corners{};
-  // The four corners in pixels: the exported corners when present, else computed by
-  // rotating the box about its centre (in pixels, never in normalised coordinates).
+  // The four corners in pixels: the exported corners when present, else computed the way
+  // the platform computes them (in pixels, never in normalised coordinates): the box is
+  // rotated about its first corner (x, y), which stays corners[0]; then come
+  // (x, y) + height, + height + width, + width, each vector rotated by `rotation`.
   std::array<Point, 4> polygon() const;
 };
 
