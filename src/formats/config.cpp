@@ -101,7 +101,10 @@ boost::json::object parse_config(std::string_view text) {
 
 void validate_config(const Format& format, const boost::json::object& config) {
   auto options = format.options();
-  for (const auto& [key, value] : config) {
+  for (const auto& member : config) {
+    // (Not a structured binding: clang 14 cannot capture those in lambdas.)
+    const std::string_view key = member.key();
+    const boost::json::value& value = member.value();
     if (key == "format") continue;
     auto spec = std::find_if(options.begin(), options.end(),
                              [&](const OptionSpec& o) { return o.name == key; });
