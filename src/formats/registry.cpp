@@ -1,6 +1,7 @@
 // The one place that lists the built-in formats: one line each.
 #include <algorithm>
 
+#include "formats/coco/coco_format.hpp"
 #include "formats/sample/sample_format.hpp"
 #include "xport/format.hpp"
 
@@ -10,6 +11,7 @@ namespace {
 const std::vector<std::unique_ptr<Format>>& registry() {
   static const auto formats = [] {
     std::vector<std::unique_ptr<Format>> v;
+    v.push_back(std::make_unique<formats::CocoFormat>());
     v.push_back(std::make_unique<formats::SampleFormat>());
     std::sort(v.begin(), v.end(),
               [](const auto& a, const auto& b) { return a->name() < b->name(); });

@@ -1,0 +1,48 @@
+// consume()'s work: one asset → its image entry and annotations as JSON text (without ids)
+// in a CocoChunk, with everything left out noted. Thread-safe: holds only read-only state
+// built from the options, so worker threads share one renderer.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "formats/coco/coco_chunk.hpp"
+#include "formats/coco/coco_options.hpp"
+
+namespace xport::formats::coco {
+
+struct StringHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+class AssetRenderer {
+ public:
+  explicit AssetRenderer(const CocoOptions& options);
+  // Renders `asset` into `chunk`; leaves the chunk unchanged when it throws.
+  void render(const aaf::Asset& asset, CocoChunk& chunk) const;
+
+ private:
+  struct Keypoint {
+    std::uint32_t group;  // index into options.keypoint_classes
+    std::uint32_t index;  // position in that class's keypoints
+  };
+  struct Context;  // one asset being rendered
+  void object(Context& c, const aaf::Object& object) const;
+  void box(Context& c, const aaf::Object& object) const;
+  void polygon(Context& c, const aaf::Object& object, std::span<const aaf::Point> points) const;
+  void segmentation(Context& c, const aaf::Object& object) const;
+  void keypoints(Context& c) const;
+
+  const CocoOptions& options_;
+  std::unordered_set<std::string, StringHash, std::equal_to<>> categories_;
+  std::unordered_map<std::string, Keypoint, StringHash, std::equal_to<>> keypoint_names_;
+};
+
+}  // namespace xport::formats::coco
