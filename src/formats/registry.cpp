@@ -2,7 +2,10 @@
 #include <algorithm>
 
 #include "formats/coco/coco_format.hpp"
+#include "formats/kitti/kitti_format.hpp"
 #include "formats/sample/sample_format.hpp"
+#include "formats/voc/voc_format.hpp"
+#include "formats/yolo/yolo_format.hpp"
 #include "xport/format.hpp"
 
 namespace xport {
@@ -12,7 +15,10 @@ const std::vector<std::unique_ptr<Format>>& registry() {
   static const auto formats = [] {
     std::vector<std::unique_ptr<Format>> v;
     v.push_back(std::make_unique<formats::CocoFormat>());
+    v.push_back(std::make_unique<formats::KittiFormat>());
     v.push_back(std::make_unique<formats::SampleFormat>());
+    v.push_back(std::make_unique<formats::VocFormat>());
+    v.push_back(std::make_unique<formats::YoloFormat>());
     std::sort(v.begin(), v.end(),
               [](const auto& a, const auto& b) { return a->name() < b->name(); });
     return v;

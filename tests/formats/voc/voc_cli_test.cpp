@@ -1,0 +1,81 @@
+// `xport convert -f voc` as a user runs it, judged by an independent Python reader
+// (check_voc.py: zipfile and xml.etree, its own box arithmetic).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/process.hpp"
+
+namespace xport::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kXport = XPORT_BINARY;
+const std::string kShared = XPORT_SHARED_DIR;
+const std::string kChecker = VOC_CHECKER;
+const std::string kPython = "/usr/bin/python3";
+
+#define REQUIRE_PYTHON()                                                                 \
+  if (!exists(kPython))                                                                  \
+  GTEST_SKIP() << "needs " << kPython << " to run the independent reader check_voc.py; " \
+               << "the unit tests (voc_unit_test) still cover the format"
+
+std::string convert_and_check(const fs::path& input, const std::string& config,
+                              const std::string& checker_args, const TempDir& dir) {
+  fs::path out = dir / "out.zip";
+  RunResult x = run(quote(kXport) + " convert -q -f voc -c " + quote(config) + " " +
+                    quote(input.string()) + " " + quote(out.string()));
+  EXPECT_EQ(x.exit_code, 0) << x.err;
+  RunResult c = run(kPython + " " + quote(kChecker) + " " + quote(out.string()) + " " +
+                    checker_args + " --input " + quote(input.string()));
+  EXPECT_EQ(c.exit_code, 0) << input << " " << config << "\n" << c.err;
+  return c.out;
+}
+
+TEST(VocCli, SharedSamplesPassTheIndependentReader) {
+  REQUIRE_PYTHON();
+  for (const char* name : {"sample_v2.json", "sample_v3.json", "sample_v3.ndjson"}) {
+    TempDir dir;
+    std::string summary =
+        convert_and_check(kShared + "/samples/" + name, R"({"boxes_from_polygons":true})",
+                          "--boxes-from-polygons", dir);
+    EXPECT_NE(summary.find("\"compared_files\": 1"), std::string::npos) << name << summary;
+    EXPECT_NE(summary.find("\"objects\": 4"), std::string::npos) << name << summary;
+  }
+}
+
+TEST(VocCli, GeneratedExportsPassTheIndependentReader) {
+  REQUIRE_PYTHON();
+  TempDir gen;
+  for (const char* shape : {"--shape v3", "--shape v2 --array"}) {
+    fs::path input =
+        gen / (std::string(shape).find("v2") != std::string::npos ? "v2.json" : "v3.ndjson");
+    RunResult g = run(kPython + " " + quote(kShared + "/bench/gen_aaf.py") +
+                      " --assets 2000 --seed 9 " + shape + " --out " + quote(input.string()));
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+    struct Case {
+      const char* config;
+      const char* args;
+    };
+    for (const Case& c :
+         {Case{R"({})", ""},
+          Case{R"({"one_based":false,"split":{"train":0.8,"val":0.2}})", "--zero-based"},
+          Case{R"({"boxes_from_polygons":true,"sort_classes":true})", "--boxes-from-polygons"}}) {
+      TempDir dir;
+      std::string summary = convert_and_check(input, c.config, c.args, dir);
+      EXPECT_NE(summary.find("\"compared_files\": 2000"), std::string::npos) << c.config << summary;
+    }
+  }
+}
+
+TEST(VocCli, FormatsCommandDescribesEveryOption) {
+  RunResult x = run(quote(kXport) + " formats voc");
+  EXPECT_EQ(x.exit_code, 0) << x.err;
+  for (const char* option : {"one_based", "boxes_from_polygons", "classes", "sort_classes", "split",
+                             "split_by", "seed", "skip_empty"})
+    EXPECT_NE(x.out.find(std::string("\"") + option + "\""), std::string::npos) << option;
+}
+
+}  // namespace
+}  // namespace xport::test

@@ -1,0 +1,105 @@
+// `xport convert -f yolo` as a user runs it, judged by an independent Python reader
+// (check_yolo.py: zipfile, a tiny YAML reader plus PyYAML when present, its own geometry).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+#include "support/process.hpp"
+
+namespace xport::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kXport = XPORT_BINARY;
+const std::string kShared = XPORT_SHARED_DIR;
+const std::string kChecker = YOLO_CHECKER;
+const std::string kPython = "/usr/bin/python3";
+
+#define REQUIRE_PYTHON()                                                                  \
+  if (!exists(kPython))                                                                   \
+  GTEST_SKIP() << "needs " << kPython << " to run the independent reader check_yolo.py; " \
+               << "the unit tests (yolo_unit_test) still cover the format"
+
+// Converts `input` and runs the checker on the result; returns the checker's summary.
+std::string convert_and_check(const fs::path& input, const std::string& config,
+                              const std::string& checker_args, const TempDir& dir) {
+  fs::path out = dir / "out.zip";
+  RunResult x = run(quote(kXport) + " convert -q -f yolo -c " + quote(config) + " " +
+                    quote(input.string()) + " " + quote(out.string()));
+  EXPECT_EQ(x.exit_code, 0) << x.err;
+  RunResult c =
+      run(kPython + " " + quote(kChecker) + " " + quote(out.string()) + " " + checker_args);
+  EXPECT_EQ(c.exit_code, 0) << input << " " << config << "\n" << c.err;
+  return c.out;
+}
+
+TEST(YoloCli, SharedSamplesPassTheIndependentReader) {
+  REQUIRE_PYTHON();
+  for (const char* name : {"sample_v2.json", "sample_v3.json", "sample_v3.ndjson"}) {
+    for (const char* task : {"detect", "segment", "obb"}) {
+      TempDir dir;
+      fs::path input = kShared + "/samples/" + name;
+      std::string config = std::string(R"({"boxes_from_polygons":true,"task":")") + task + "\"}";
+      std::string summary = convert_and_check(
+          input, config,
+          std::string("--boxes-from-polygons --task ") + task + " --input " + quote(input.string()),
+          dir);
+      EXPECT_NE(summary.find("\"label_files\": 1"), std::string::npos) << name << " " << summary;
+    }
+  }
+}
+
+TEST(YoloCli, GeneratedExportsPassTheIndependentReader) {
+  REQUIRE_PYTHON();
+  TempDir gen;
+  for (const char* shape : {"--shape v3", "--shape v2 --array"}) {
+    fs::path input =
+        gen / (std::string(shape).find("v2") != std::string::npos ? "v2.json" : "v3.ndjson");
+    RunResult g = run(kPython + " " + quote(kShared + "/bench/gen_aaf.py") +
+                      " --assets 2000 --seed 5 " + shape + " --out " + quote(input.string()));
+    ASSERT_EQ(g.exit_code, 0) << g.err;
+    struct Case {
+      const char* config;
+      const char* args;
+    };
+    for (const Case& c :
+         {Case{R"({})", "--task detect"},
+          Case{R"({"task":"segment","split":{"train":0.7,"val":0.3}})", "--task segment"},
+          Case{R"({"task":"obb","sort_classes":true})", "--task obb"},
+          Case{R"({"layout":"darknet","boxes_from_polygons":true})",
+               "--task detect --boxes-from-polygons"}}) {
+      TempDir dir;
+      std::string summary = convert_and_check(
+          input, c.config, std::string(c.args) + " --input " + quote(input.string()), dir);
+      EXPECT_NE(summary.find("\"label_files\": 2000"), std::string::npos) << c.config << summary;
+      EXPECT_NE(summary.find("\"compared_files\": 2000"), std::string::npos) << c.config << summary;
+    }
+  }
+}
+
+TEST(YoloCli, MissingImageSizeIsReportedPerAsset) {
+  TempDir dir;
+  write_file(dir / "in.ndjson",
+             R"({"asset":"u1","externalId":"a.jpg","metadata":{},"task":{"tools":[)"
+             R"({"title":"c","bounding-box":{"x":1,"y":1,"width":2,"height":2}}]}})"
+             "\n");
+  RunResult x = run(quote(kXport) + " convert -f yolo " + quote((dir / "in.ndjson").string()) +
+                    " " + quote((dir / "out.zip").string()));
+  EXPECT_EQ(x.exit_code, 0) << x.err;
+  EXPECT_NE(x.err.find("no image size"), std::string::npos) << x.err;
+  EXPECT_NE(x.err.find("\"a.jpg\""), std::string::npos) << x.err;
+}
+
+TEST(YoloCli, FormatsCommandDescribesEveryOption) {
+  RunResult x = run(quote(kXport) + " formats yolo");
+  EXPECT_EQ(x.exit_code, 0) << x.err;
+  for (const char* option : {"task", "boxes_from_polygons", "classes", "sort_classes", "split",
+                             "split_by", "seed", "layout", "skip_empty"})
+    EXPECT_NE(x.out.find(std::string("\"") + option + "\""), std::string::npos) << option;
+  RunResult bad = run(quote(kXport) + " convert -f yolo -c '{\"tsk\":1}' /dev/null /dev/null");
+  EXPECT_EQ(bad.exit_code, 2) << bad.err;
+}
+
+}  // namespace
+}  // namespace xport::test
