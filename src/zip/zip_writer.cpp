@@ -35,8 +35,10 @@ namespace {
 constexpr int kMinLevel = 1;
 constexpr int kMaxLevel = 9;
 constexpr int kIsalMaxLevel = 3;
-constexpr std::size_t kOutBytes = 256 * 1024;     // compressed data handed to minizip at once
-constexpr std::size_t kAppendBytes = 256 * 1024;  // small appends gathered before the sink
+constexpr std::size_t kOutBytes = 256 * 1024;        // compressed data handed to minizip at once
+constexpr std::size_t kAppendBytes = 256 * 1024;     // small appends gathered before the sink
+constexpr std::size_t kSmallEntryBytes = 64 * 1024;  // compressed in one shot below this
+constexpr std::size_t kEocdBytes = 22;               // end of central directory, no comment
 
 // A sink for the archive when the caller's sink cannot overwrite: an anonymous temp file.
 class TempFileSink final : public ByteSink {
@@ -116,9 +118,13 @@ struct Writer::Impl {
 
   // Where minizip's bytes go: appended, or patched in place.
   void put(const char* data, std::size_t size);
-  void flush_appends();
+  void flush_appends(std::size_t keep = 0);
+  void add_zip64_end_records();
 
-  void compress(const char* data, std::size_t size, bool last);
+  void open_minizip_entry();
+  void start_streaming();
+  void finish_small_entry();
+  void feed(const char* data, std::size_t size, bool last);
   void hand_to_minizip(const unsigned char* data, std::size_t size);
   void require(State expected, const char* operation) const;
   [[noreturn]] void fail(const std::string& what);
@@ -134,14 +140,20 @@ struct Writer::Impl {
   State state = State::open;
   std::exception_ptr error;  // an exception of the sink, parked while in minizip's C code
 
-  std::uint64_t pos = 0;   // minizip's current position
-  std::uint64_t end = 0;   // bytes of the archive so far
-  std::uint64_t sent = 0;  // bytes handed to final_sink
-  std::string appends;     // sequential bytes not yet given to `out`
+  std::uint64_t pos = 0;      // minizip's current position
+  std::uint64_t end = 0;      // bytes of the archive so far
+  std::uint64_t sent = 0;     // bytes handed to final_sink
+  std::string appends;        // sequential bytes not yet given to `out`
+  bool closing = false;       // zipClose() is writing the central directory
+  std::uint64_t entries = 0;  // entries finished
 
-  // Current entry.
+  // Current entry. Its data is held in `pending` until it passes kSmallEntryBytes (then it
+  // is compressed as a stream) or ends (then it is compressed at once).
+  std::string entry_name;
   Method method = Method::store;
-  bool use_isal = false;
+  int level = 1;
+  bool streaming = false;
+  std::string pending;
   isal_zstream isal{};
   std::vector<std::uint8_t> isal_level_buffer;
   z_stream zlib{};
@@ -234,7 +246,8 @@ void Writer::Impl::put(const char* data, std::size_t size) {
   if (!out) throw IoError("zip archive abandoned");
   if (pos == end) {  // appending: gather small writes
     appends.append(data, size);
-    if (appends.size() >= kAppendBytes) flush_appends();
+    // While closing, the end of central directory record must stay here to be amended.
+    if (appends.size() >= kAppendBytes) flush_appends(closing ? kEocdBytes : 0);
   } else {  // minizip patching a header it wrote before
     std::uint64_t flushed_end = end - appends.size();
     if (pos + size > flushed_end) flush_appends();
@@ -245,11 +258,12 @@ void Writer::Impl::put(const char* data, std::size_t size) {
   end = std::max(end, pos);
 }
 
-void Writer::Impl::flush_appends() {
-  if (appends.empty()) return;
-  out->write(appends.data(), appends.size());
-  if (out == &final_sink) sent += appends.size();
-  appends.clear();
+void Writer::Impl::flush_appends(std::size_t keep) {
+  if (appends.size() <= keep) return;
+  const std::size_t n = appends.size() - keep;
+  out->write(appends.data(), n);
+  if (out == &final_sink) sent += n;
+  appends.erase(0, n);
 }
 
 void Writer::Impl::require(State expected, const char* operation) const {
@@ -272,34 +286,23 @@ void Writer::Impl::fail(const std::string& what) {
 void Writer::Impl::begin_entry(std::string_view name, const EntryOptions& entry_options) {
   if (state == State::in_entry) require(State::open, "begin_entry");
   require(State::open, "begin_entry");
-  std::string checked(check_entry_name(name));
+  entry_name = std::string(check_entry_name(name));
   if (entry_options.method == Method::deflate &&
       (entry_options.level < kMinLevel || entry_options.level > kMaxLevel)) {
     throw ConfigError("zip compression level " + std::to_string(entry_options.level) +
                       " is out of range (1-9)");
   }
   method = entry_options.method;
+  level = entry_options.level;
   crc = 0;
   entry_size = 0;
-  use_isal = method == Method::deflate && entry_options.level <= kIsalMaxLevel;
-  if (use_isal) {
-    isal_deflate_init(&isal);
-    static constexpr std::uint32_t sizes[] = {ISAL_DEF_LVL1_DEFAULT, ISAL_DEF_LVL2_DEFAULT,
-                                              ISAL_DEF_LVL3_DEFAULT};
-    isal_level_buffer.resize(sizes[entry_options.level - 1]);
-    isal.level = static_cast<std::uint32_t>(entry_options.level);
-    isal.level_buf = isal_level_buffer.data();
-    isal.level_buf_size = static_cast<std::uint32_t>(isal_level_buffer.size());
-    isal.end_of_stream = 0;
-    isal.flush = NO_FLUSH;
-  } else if (method == Method::deflate) {
-    zlib = z_stream{};
-    if (deflateInit2(&zlib, entry_options.level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) !=
-        Z_OK)
-      throw std::bad_alloc();
-    zlib_ready = true;
-  }
+  pending.clear();
+  streaming = false;
+  state = State::in_entry;
+}
 
+// Opens the entry in minizip (raw: we hand it compressed data) once the data's fate is known.
+void Writer::Impl::open_minizip_entry() {
   zip_fileinfo info{};
   info.tmz_date.tm_sec = static_cast<uInt>(entry_time.tm_sec);
   info.tmz_date.tm_min = static_cast<uInt>(entry_time.tm_min);
@@ -310,15 +313,75 @@ void Writer::Impl::begin_entry(std::string_view name, const EntryOptions& entry_
   info.external_fa = 0100644u << 16;  // a regular file, rw-r--r--
   constexpr uLong kMadeByUnix = (3u << 8) | 45u;
   constexpr uLong kUtf8Names = 1u << 11;
+  const bool deflated = method == Method::deflate;
   // zip64 extra fields on every entry: sizes are not known up front, and an entry may pass
   // 4 GiB. Readers (unzip, Python's zipfile, libarchive) take them whatever the size.
-  int rc = zipOpenNewFileInZip4_64(zf, checked.c_str(), &info, nullptr, 0, nullptr, 0, nullptr,
-                                   method == Method::deflate ? Z_DEFLATED : 0,
-                                   method == Method::deflate ? entry_options.level : 0,
+  int rc = zipOpenNewFileInZip4_64(zf, entry_name.c_str(), &info, nullptr, 0, nullptr, 0, nullptr,
+                                   deflated ? Z_DEFLATED : 0, deflated ? level : 0,
                                    /*raw=*/1, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY, nullptr, 0,
                                    kMadeByUnix, kUtf8Names, /*zip64=*/1);
-  check(rc, "cannot start entry " + checked);
-  state = State::in_entry;
+  check(rc, "cannot start entry " + entry_name);
+}
+
+// An entry that outgrew the small-entry buffer: compress it as a stream from here on.
+void Writer::Impl::start_streaming() {
+  streaming = true;
+  open_minizip_entry();
+  if (method == Method::deflate && level <= kIsalMaxLevel) {
+    static constexpr std::uint32_t sizes[] = {ISAL_DEF_LVL1_DEFAULT, ISAL_DEF_LVL2_DEFAULT,
+                                              ISAL_DEF_LVL3_DEFAULT};
+    isal_deflate_init(&isal);
+    isal_level_buffer.resize(sizes[level - 1]);
+    isal.level = static_cast<std::uint32_t>(level);
+    isal.level_buf = isal_level_buffer.data();
+    isal.level_buf_size = sizes[level - 1];
+    isal.end_of_stream = 0;
+    isal.flush = NO_FLUSH;
+  } else if (method == Method::deflate) {
+    zlib = z_stream{};
+    if (deflateInit2(&zlib, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+      throw std::bad_alloc();
+    zlib_ready = true;
+  }
+  std::string held = std::move(pending);
+  pending.clear();
+  feed(held.data(), held.size(), false);
+}
+
+// A whole entry that fit the small-entry buffer, compressed at once: ISA-L's stateless
+// mode with small hash tables costs far less per entry than a stream's setup, which
+// matters for formats that write one tiny file per image.
+void Writer::Impl::finish_small_entry() {
+  open_minizip_entry();
+  const auto* in = reinterpret_cast<const unsigned char*>(pending.data());
+  if (method == Method::store) {
+    hand_to_minizip(in, pending.size());
+    return;
+  }
+  if (level <= kIsalMaxLevel) {
+    static constexpr std::uint32_t sizes[] = {ISAL_DEF_LVL1_SMALL, ISAL_DEF_LVL2_SMALL,
+                                              ISAL_DEF_LVL3_SMALL};
+    isal_deflate_stateless_init(&isal);
+    if (isal_level_buffer.size() < sizes[level - 1]) isal_level_buffer.resize(sizes[level - 1]);
+    isal.level = static_cast<std::uint32_t>(level);
+    isal.level_buf = isal_level_buffer.data();
+    isal.level_buf_size = sizes[level - 1];
+    isal.end_of_stream = 1;
+    isal.flush = NO_FLUSH;
+    isal.next_in = const_cast<unsigned char*>(in);
+    isal.avail_in = static_cast<std::uint32_t>(pending.size());
+    isal.next_out = compressed.data();
+    isal.avail_out = static_cast<std::uint32_t>(compressed.size());
+    // The output buffer (256 KiB) holds any deflated 64 KiB input.
+    if (isal_deflate_stateless(&isal) != COMP_OK) fail("ISA-L deflate failed");
+    hand_to_minizip(compressed.data(), compressed.size() - isal.avail_out);
+    return;
+  }
+  zlib = z_stream{};
+  if (deflateInit2(&zlib, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK)
+    throw std::bad_alloc();
+  zlib_ready = true;
+  feed(pending.data(), pending.size(), true);
 }
 
 void Writer::Impl::hand_to_minizip(const unsigned char* data, std::size_t size) {
@@ -326,9 +389,13 @@ void Writer::Impl::hand_to_minizip(const unsigned char* data, std::size_t size) 
   check(zipWriteInFileInZip(zf, data, static_cast<unsigned>(size)), "cannot write entry data");
 }
 
-void Writer::Impl::compress(const char* data, std::size_t size, bool last) {
+void Writer::Impl::feed(const char* data, std::size_t size, bool last) {
+  if (method == Method::store) {
+    hand_to_minizip(reinterpret_cast<const unsigned char*>(data), size);
+    return;
+  }
   const auto* in = reinterpret_cast<const unsigned char*>(data);
-  if (use_isal) {
+  if (!zlib_ready) {  // ISA-L (levels 1-3)
     isal.next_in = const_cast<unsigned char*>(in);
     isal.avail_in = static_cast<std::uint32_t>(size);
     isal.end_of_stream = last ? 1 : 0;
@@ -360,10 +427,11 @@ void Writer::Impl::write(const char* data, std::size_t size) {
     std::size_t n = std::min(size, kPiece);
     crc = crc32_gzip_refl(crc, reinterpret_cast<const unsigned char*>(data), n);
     entry_size += n;
-    if (method == Method::store) {
-      hand_to_minizip(reinterpret_cast<const unsigned char*>(data), n);
+    if (!streaming && pending.size() + n <= kSmallEntryBytes) {
+      pending.append(data, n);
     } else {
-      compress(data, n, false);
+      if (!streaming) start_streaming();
+      feed(data, n, false);
     }
     data += n;
     size -= n;
@@ -372,12 +440,18 @@ void Writer::Impl::write(const char* data, std::size_t size) {
 
 void Writer::Impl::end_entry() {
   require(State::in_entry, "end_entry");
-  if (method == Method::deflate) compress(nullptr, 0, true);
+  if (streaming) {
+    if (method == Method::deflate) feed(nullptr, 0, true);
+  } else {
+    finish_small_entry();
+  }
   if (zlib_ready) {
     deflateEnd(&zlib);
     zlib_ready = false;
   }
+  pending.clear();
   check(zipCloseFileInZipRaw64(zf, entry_size, crc), "cannot finish entry");
+  ++entries;
   state = State::open;
 }
 
@@ -387,14 +461,63 @@ void Writer::Impl::close() {
   require(State::open, "close");
   zipFile handle = zf;
   zf = nullptr;
+  closing = true;
   check(zipClose(handle, nullptr), "cannot write the central directory");
   if (error) fail("cannot write the archive");
+  add_zip64_end_records();
   flush_appends();
   if (temp) {
     temp->copy_to(final_sink);
     sent = end;
   }
   state = State::closed;
+}
+
+namespace {
+void put_le(std::string& out, std::uint64_t value, int bytes) {
+  for (int i = 0; i < bytes; ++i)
+    out += static_cast<char>((value >> (8 * i)) & 0xff);
+}
+std::uint64_t get_le(std::string_view in, std::size_t at, int bytes) {
+  std::uint64_t v = 0;
+  for (int i = bytes - 1; i >= 0; --i)
+    v = (v << 8) | static_cast<unsigned char>(in[at + i]);
+  return v;
+}
+}  // namespace
+
+// minizip 1.1 (Debian 12) writes the zip64 end records only when the central directory
+// starts past 4 GiB, not when there are more than 65535 entries: a YOLO export of 100k
+// images would have a saturated entry count that unzip rejects. Insert the zip64 end of
+// central directory record and its locator (APPNOTE 4.3.14, 4.3.15) before the plain
+// record, which stays as minizip wrote it (its counts already saturated at 0xFFFF).
+void Writer::Impl::add_zip64_end_records() {
+  if (entries <= 0xFFFF || appends.size() < kEocdBytes) return;
+  const std::size_t at = appends.size() - kEocdBytes;
+  std::string_view eocd(appends.data() + at, kEocdBytes);
+  if (eocd.substr(0, 4) != std::string_view("PK\x05\x06", 4)) fail("unexpected end of archive");
+  const std::uint64_t cd_size = get_le(eocd, 12, 4);
+  const std::uint64_t cd_offset = get_le(eocd, 16, 4);
+  if (cd_offset == 0xFFFFFFFFu) return;  // minizip wrote the zip64 records itself
+  const std::uint64_t record_offset = end - kEocdBytes;
+  std::string records;
+  records += std::string_view("PK\x06\x06", 4);
+  put_le(records, 44, 8);  // size of the rest of this record
+  put_le(records, 45, 2);  // version made by: 4.5 (zip64)
+  put_le(records, 45, 2);  // version needed to extract
+  put_le(records, 0, 4);   // this disk
+  put_le(records, 0, 4);   // disk where the central directory starts
+  put_le(records, entries, 8);
+  put_le(records, entries, 8);
+  put_le(records, cd_size, 8);
+  put_le(records, cd_offset, 8);
+  records += std::string_view("PK\x06\x07", 4);
+  put_le(records, 0, 4);  // disk with the zip64 end record
+  put_le(records, record_offset, 8);
+  put_le(records, 1, 4);  // total number of disks
+  appends.insert(at, records);
+  end += records.size();
+  pos = end;
 }
 
 Writer::Writer(ByteSink& sink, WriterOptions options)

@@ -874,5 +874,39 @@ TEST(ZipReaderTest, SourceFailureSurfacesAsTheSourcesIoError) {
   }
 }
 
+// More than 65535 entries needs the zip64 end records (minizip 1.1 adds them only past
+// 4 GiB; the writer adds them itself): unzip, Python and our reader must see every entry.
+TEST(ZipWriterTest, MoreThan65535EntriesAreReadableEverywhere) {
+  TempDir dir;
+  const fs::path path = dir.path() / "many.zip";
+  constexpr int kEntries = 70000;
+  {
+    auto sink = open_file_sink(path.string());
+    Writer writer(*sink);
+    for (int i = 0; i < kEntries; ++i)
+      writer.add("labels/" + std::to_string(i) + ".txt", "0 0.5 0.5 0.1 0.1\n");
+    writer.close();
+    sink->close();
+  }
+  const std::string bytes = read_file(path);
+  EXPECT_NE(bytes.find(std::string_view("PK\x06\x06", 4)), std::string::npos);
+  if (executable("/usr/bin/unzip")) {
+    EXPECT_EQ(exit_code_of("/usr/bin/unzip -tq '" + path.string() + "' >/dev/null 2>&1"), 0);
+  }
+  if (executable("/usr/bin/python3")) {
+    EXPECT_EQ(
+        exit_code_of("/usr/bin/python3 -c \"import sys,zipfile; z=zipfile.ZipFile(sys.argv[1]); "
+                     "sys.exit(0 if len(z.namelist())==70000 and z.testzip() is None else 1)\" '" +
+                     path.string() + "'"),
+        0);
+  }
+  MemorySource source(bytes);
+  Reader reader(source);
+  int count = 0;
+  while (reader.next_entry())
+    ++count;
+  EXPECT_EQ(count, kEntries);
+}
+
 }  // namespace
 }  // namespace xport::zip
