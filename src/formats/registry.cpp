@@ -1,7 +1,9 @@
 // The one place that lists the built-in formats: one line each.
 #include <algorithm>
 
+#include "formats/classification/classification_format.hpp"
 #include "formats/coco/coco_format.hpp"
+#include "formats/csv/csv_format.hpp"
 #include "formats/kitti/kitti_format.hpp"
 #include "formats/sample/sample_format.hpp"
 #include "formats/voc/voc_format.hpp"
@@ -14,7 +16,10 @@ namespace {
 const std::vector<std::unique_ptr<Format>>& registry() {
   static const auto formats = [] {
     std::vector<std::unique_ptr<Format>> v;
+    v.push_back(std::make_unique<formats::ClassificationFormat>());
     v.push_back(std::make_unique<formats::CocoFormat>());
+    v.push_back(std::make_unique<formats::DelimitedFormat>(false));  // csv
+    v.push_back(std::make_unique<formats::DelimitedFormat>(true));   // tsv
     v.push_back(std::make_unique<formats::KittiFormat>());
     v.push_back(std::make_unique<formats::SampleFormat>());
     v.push_back(std::make_unique<formats::VocFormat>());
