@@ -4,6 +4,7 @@
 #include "formats/classification/classification_format.hpp"
 #include "formats/coco/coco_format.hpp"
 #include "formats/csv/csv_format.hpp"
+#include "formats/cvat/cvat_format.hpp"
 #include "formats/kitti/kitti_format.hpp"
 #include "formats/sample/sample_format.hpp"
 #include "formats/voc/voc_format.hpp"
@@ -18,6 +19,7 @@ const std::vector<std::unique_ptr<Format>>& registry() {
     std::vector<std::unique_ptr<Format>> v;
     v.push_back(std::make_unique<formats::ClassificationFormat>());
     v.push_back(std::make_unique<formats::CocoFormat>());
+    v.push_back(std::make_unique<formats::CvatFormat>());
     v.push_back(std::make_unique<formats::DelimitedFormat>(false));  // csv
     v.push_back(std::make_unique<formats::DelimitedFormat>(true));   // tsv
     v.push_back(std::make_unique<formats::KittiFormat>());
