@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "support/format_cli.hpp"
 #include "support/process.hpp"
 
 namespace xport::test {
@@ -14,23 +15,14 @@ namespace fs = std::filesystem;
 const std::string kXport = XPORT_BINARY;
 const std::string kShared = XPORT_SHARED_DIR;
 const std::string kChecker = CVAT_CHECKER;
-const std::string kPython = "/usr/bin/python3";
+const std::string kPython = kSystemPython;
 
-#define REQUIRE_PYTHON()                                                                  \
-  if (!exists(kPython))                                                                   \
-  GTEST_SKIP() << "needs " << kPython << " to run the independent reader check_cvat.py; " \
-               << "the unit tests (cvat_unit_test) still cover the format"
+#define REQUIRE_PYTHON() XPORT_REQUIRE_PYTHON_CHECKER("check_cvat.py", "cvat_unit_test")
 
 std::string convert_and_check(const fs::path& input, const std::string& config,
                               const TempDir& dir) {
-  fs::path out = dir / "out.zip";
-  RunResult x = run(quote(kXport) + " convert -q -f cvat -c " + quote(config) + " " +
-                    quote(input.string()) + " " + quote(out.string()));
-  EXPECT_EQ(x.exit_code, 0) << x.err;
-  RunResult c = run(kPython + " " + quote(kChecker) + " " + quote(out.string()) + " --input " +
-                    quote(input.string()));
-  EXPECT_EQ(c.exit_code, 0) << input << " " << config << "\n" << c.err;
-  return c.out;
+  return convert_and_run_checker(kXport, "cvat", input, config, kChecker,
+                                 "--input " + quote(input.string()), dir);
 }
 
 TEST(CvatCli, SharedSamplesPassTheIndependentReader) {

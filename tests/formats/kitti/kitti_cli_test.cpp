@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "support/format_cli.hpp"
 #include "support/process.hpp"
 
 namespace xport::test {
@@ -14,23 +15,14 @@ namespace fs = std::filesystem;
 const std::string kXport = XPORT_BINARY;
 const std::string kShared = XPORT_SHARED_DIR;
 const std::string kChecker = KITTI_CHECKER;
-const std::string kPython = "/usr/bin/python3";
+const std::string kPython = kSystemPython;
 
-#define REQUIRE_PYTHON()                                                                   \
-  if (!exists(kPython))                                                                    \
-  GTEST_SKIP() << "needs " << kPython << " to run the independent reader check_kitti.py; " \
-               << "the unit tests (kitti_unit_test) still cover the format"
+#define REQUIRE_PYTHON() XPORT_REQUIRE_PYTHON_CHECKER("check_kitti.py", "kitti_unit_test")
 
 std::string convert_and_check(const fs::path& input, const std::string& config,
                               const std::string& checker_args, const TempDir& dir) {
-  fs::path out = dir / "out.zip";
-  RunResult x = run(quote(kXport) + " convert -q -f kitti -c " + quote(config) + " " +
-                    quote(input.string()) + " " + quote(out.string()));
-  EXPECT_EQ(x.exit_code, 0) << x.err;
-  RunResult c = run(kPython + " " + quote(kChecker) + " " + quote(out.string()) + " " +
-                    checker_args + " --input " + quote(input.string()));
-  EXPECT_EQ(c.exit_code, 0) << input << " " << config << "\n" << c.err;
-  return c.out;
+  return convert_and_run_checker(kXport, "kitti", input, config, kChecker,
+                                 checker_args + " --input " + quote(input.string()), dir);
 }
 
 TEST(KittiCli, SharedSamplesPassTheIndependentReader) {

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 
+#include "support/format_cli.hpp"
 #include "support/process.hpp"
 
 namespace xport::test {
@@ -14,24 +15,13 @@ namespace fs = std::filesystem;
 const std::string kXport = XPORT_BINARY;
 const std::string kShared = XPORT_SHARED_DIR;
 const std::string kChecker = YOLO_CHECKER;
-const std::string kPython = "/usr/bin/python3";
+const std::string kPython = kSystemPython;
 
-#define REQUIRE_PYTHON()                                                                  \
-  if (!exists(kPython))                                                                   \
-  GTEST_SKIP() << "needs " << kPython << " to run the independent reader check_yolo.py; " \
-               << "the unit tests (yolo_unit_test) still cover the format"
+#define REQUIRE_PYTHON() XPORT_REQUIRE_PYTHON_CHECKER("check_yolo.py", "yolo_unit_test")
 
-// Converts `input` and runs the checker on the result; returns the checker's summary.
 std::string convert_and_check(const fs::path& input, const std::string& config,
                               const std::string& checker_args, const TempDir& dir) {
-  fs::path out = dir / "out.zip";
-  RunResult x = run(quote(kXport) + " convert -q -f yolo -c " + quote(config) + " " +
-                    quote(input.string()) + " " + quote(out.string()));
-  EXPECT_EQ(x.exit_code, 0) << x.err;
-  RunResult c =
-      run(kPython + " " + quote(kChecker) + " " + quote(out.string()) + " " + checker_args);
-  EXPECT_EQ(c.exit_code, 0) << input << " " << config << "\n" << c.err;
-  return c.out;
+  return convert_and_run_checker(kXport, "yolo", input, config, kChecker, checker_args, dir);
 }
 
 TEST(YoloCli, SharedSamplesPassTheIndependentReader) {
