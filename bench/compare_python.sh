@@ -39,7 +39,7 @@ measure() {
   printf -v "RSS_$name" '%s' "$rss"
 }
 
-size_mb=$(( $(stat -c %s "$input") / 1000000 ))
+size_mb=$(( $(stat -L -c %s "$input") / 1000000 ))
 cat "$input" >/dev/null  # both runs read from the page cache
 measure xport "$xport" convert -q -f "$format" "$input" "$dir/xport.zip"
 measure python "$python" "$shared/bench/ref_python.py" "$format" "$input" "$dir/python.zip"
@@ -58,5 +58,5 @@ if [ "${XPORT_BENCH_LARGE:-1}" = 1 ]; then
   cat "$large" >/dev/null
   measure large "$xport" convert -q -f "$format" "$large" "$dir/xport_large.zip"
   printf 'xport on %d MB: %.2f s, %d kB peak RSS (vs %d kB on %d MB)\n' \
-    "$(( $(stat -c %s "$large") / 1000000 ))" "$SECONDS_large" "$RSS_large" "$RSS_xport" "$size_mb"
+    "$(( $(stat -L -c %s "$large") / 1000000 ))" "$SECONDS_large" "$RSS_large" "$RSS_xport" "$size_mb"
 fi

@@ -18,7 +18,7 @@ if [ ! -s "$input" ]; then
   /usr/bin/python3 "$shared/bench/gen_aaf.py" --assets "$assets" --objects 10 --shape v3 --out "$input.tmp"
   mv "$input.tmp" "$input"
 fi
-size_mb=$(echo "$(stat -c %s "$input") / 1000000" | bc -l)
+size_mb=$(echo "$(stat -L -c %s "$input") / 1000000" | bc -l)
 cat "$input" >/dev/null
 
 formats=$("$xport" formats | awk '/^[a-z]/ {print $1}')
