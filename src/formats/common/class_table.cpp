@@ -411,4 +411,21 @@ std::optional<Bounds> BoxPicker::pick(const aaf::Object& object, PendingNotes& n
   return b;
 }
 
+bool usable_object(const aaf::Object& object, const ClassTable* classes, PendingNotes& notes) {
+  using Action = Report::Action;
+  if (object.kind() == aaf::ObjectKind::invalid) {
+    notes.note(Action::dropped, kMalformed, object.path() + ": " + std::string(object.problem()));
+    return false;
+  }
+  if (!object.has_title() || object.title().empty()) {
+    notes.note(Action::dropped, kNoTitle, object.path());
+    return false;
+  }
+  if (classes && classes->fixed() && !classes->contains(object.title())) {
+    notes.note(Action::dropped, kNotConfigured, std::string(object.title()));
+    return false;
+  }
+  return true;
+}
+
 }  // namespace xport::formats::dataset

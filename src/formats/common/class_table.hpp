@@ -203,4 +203,10 @@ class BoxPicker {
   std::array<std::string, static_cast<std::size_t>(aaf::ObjectKind::invalid) + 1> unsupported_;
 };
 
+// The checks every dataset format makes before converting an object: its geometry is
+// well-formed, it has a class name, and, when `classes` is a configured list, the class is
+// in it. Notes why (dropped) and returns false otherwise. `classes` may be null (a format
+// without a class list).
+bool usable_object(const aaf::Object& object, const ClassTable* classes, PendingNotes& notes);
+
 }  // namespace xport::formats::dataset

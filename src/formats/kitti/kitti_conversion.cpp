@@ -133,15 +133,7 @@ void KittiConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
   std::size_t written = 0;
   try {
     for (const aaf::Object& object : asset.objects()) {
-      if (object.kind() == aaf::ObjectKind::invalid) {
-        notes.note(Action::dropped, dataset::kMalformed,
-                   object.path() + ": " + std::string(object.problem()));
-        continue;
-      }
-      if (!object.has_title() || object.title().empty()) {
-        notes.note(Action::dropped, dataset::kNoTitle, object.path());
-        continue;
-      }
+      if (!dataset::usable_object(object, nullptr, notes)) continue;
       auto b = picker_.pick(object, notes);
       if (!b) continue;
       const double area = b->width() * b->height();

@@ -121,19 +121,7 @@ void VocConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
   const std::size_t objects_before = chunk.object_classes.size();
   try {
     for (const aaf::Object& object : asset.objects()) {
-      if (object.kind() == aaf::ObjectKind::invalid) {
-        notes.note(Action::dropped, dataset::kMalformed,
-                   object.path() + ": " + std::string(object.problem()));
-        continue;
-      }
-      if (!object.has_title() || object.title().empty()) {
-        notes.note(Action::dropped, dataset::kNoTitle, object.path());
-        continue;
-      }
-      if (settings_.classes.fixed() && !settings_.classes.contains(object.title())) {
-        notes.note(Action::dropped, dataset::kNotConfigured, std::string(object.title()));
-        continue;
-      }
+      if (!dataset::usable_object(object, &settings_.classes, notes)) continue;
       auto bounds = picker_.pick(object, notes);
       if (!bounds) continue;
       auto box = to_voc(*bounds, width, height, notes);

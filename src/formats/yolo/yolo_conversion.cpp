@@ -76,19 +76,7 @@ void YoloConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
   const std::size_t lines_before = chunk.lines.size(), coords_before = chunk.coords.size();
   try {
     for (const aaf::Object& object : asset.objects()) {
-      if (object.kind() == aaf::ObjectKind::invalid) {
-        notes.note(Action::dropped, dataset::kMalformed,
-                   object.path() + ": " + std::string(object.problem()));
-        continue;
-      }
-      if (!object.has_title() || object.title().empty()) {
-        notes.note(Action::dropped, dataset::kNoTitle, object.path());
-        continue;
-      }
-      if (settings_.classes.fixed() && !settings_.classes.contains(object.title())) {
-        notes.note(Action::dropped, dataset::kNotConfigured, std::string(object.title()));
-        continue;
-      }
+      if (!dataset::usable_object(object, &settings_.classes, notes)) continue;
       chunk.line_ends.clear();
       auto line_start = static_cast<std::uint32_t>(chunk.coords.size());
       if (builder_.build(object, width, height, chunk.coords, chunk.line_ends, notes) == 0)
