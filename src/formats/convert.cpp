@@ -22,20 +22,6 @@ std::string_view kind_name(aaf::InputKind kind) {
   return "unknown";
 }
 
-// Adapts a Conversion to the reader (kept separate so the driver can add bookkeeping).
-class CountingConsumer final : public aaf::ParallelConsumer {
- public:
-  explicit CountingConsumer(Conversion& conversion) : conversion_(conversion) {}
-  std::unique_ptr<aaf::ChunkState> make_state() override { return conversion_.make_state(); }
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override {
-    conversion_.consume(asset, state);
-  }
-  void commit(aaf::ChunkState& state) override { conversion_.commit(state); }
-
- private:
-  Conversion& conversion_;
-};
-
 }  // namespace
 
 ConvertResult convert(std::unique_ptr<ByteSource> input, ByteSink& output, const Format& format,
@@ -61,8 +47,8 @@ ConvertResult convert(std::unique_ptr<ByteSource> input, ByteSink& output, const
   read.bytes_read = options.bytes_read;
   read.assets_found = options.assets_found;
   read.total_bytes = options.total_bytes;
-  CountingConsumer consumer(*conversion);
-  result.read = aaf::read_parallel(std::move(input), read, consumer);
+  // A Conversion is the reader's consumer itself.
+  result.read = aaf::read_parallel(std::move(input), read, *conversion);
 
   conversion->finish();
   if (format.writes_report()) {
