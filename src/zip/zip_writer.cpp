@@ -284,7 +284,6 @@ void Writer::Impl::fail(const std::string& what) {
 }
 
 void Writer::Impl::begin_entry(std::string_view name, const EntryOptions& entry_options) {
-  if (state == State::in_entry) require(State::open, "begin_entry");
   require(State::open, "begin_entry");
   entry_name = std::string(check_entry_name(name));
   if (entry_options.method == Method::deflate &&
