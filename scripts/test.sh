@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 preset="${PRESET:-release}"
 scripts/install-deps.sh
+scripts/install-npm-peers.sh
 cmake --preset "$preset" ${XPORT_CMAKE_ARGS:-} >/dev/null
 cmake --build --preset "$preset" -j "${JOBS:-$(nproc)}"
 ctest --preset "$preset" -j "${JOBS:-$(nproc)}" ${CTEST_ARGS:-}

@@ -1,0 +1,132 @@
+#include "sdk/platform_api.hpp"
+
+#include <fmt/format.h>
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
+#include "net/http_client.hpp"
+#include "net/url.hpp"
+
+namespace xport::sdk {
+
+struct PlatformApi::Impl {
+  std::string host;
+  net::HttpClient http;
+};
+
+namespace {
+
+net::ClientOptions client_options(const PluginOptions& options) {
+  net::ClientOptions o;
+  o.tls.ca_file = options.ca_file;
+  o.tls.verify = options.verify_tls;
+  return o;
+}
+
+std::string excerpt(const std::string& body) {
+  std::string out = body.substr(0, 300);
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return body.size() > 300 ? out + "..." : out;
+}
+
+}  // namespace
+
+PlatformApi::PlatformApi(std::string host, const PluginOptions& options)
+    : impl_(
+          std::make_unique<Impl>(Impl{std::move(host), net::HttpClient(client_options(options))})) {
+}
+
+PlatformApi::~PlatformApi() = default;
+
+// GETs a platform endpoint and returns reply.data.<field> (a string), explaining any
+// deviation: status, non-JSON body, missing field.
+std::string PlatformApi::get_data_field(const std::string& what, const std::string& target,
+                                        const std::string& api_key, const std::string& field) {
+  net::Request request;
+  request.url = target;
+  request.headers = {{"apikey", api_key}, {"Accept", "application/json"}};
+  net::HttpResponse response = impl_->http.request(request);
+  std::string endpoint = net::Url::parse(target).redacted();
+  if (!response.ok())
+    throw PlatformError(fmt::format("{}: GET {} answered {} {}: {}", what, endpoint,
+                                    response.status, response.reason, excerpt(response.body)));
+  boost::system::error_code ec;
+  auto reply = boost::json::parse(response.body, ec);
+  const boost::json::value* value = nullptr;
+  if (!ec && reply.is_object())
+    if (auto* data = reply.get_object().if_contains("data"); data && data->is_object())
+      value = data->get_object().if_contains(field);
+  if (!value || !value->is_string() || value->get_string().empty())
+    throw PlatformError(fmt::format("{}: GET {} gave no data.{} in its reply: {}", what, endpoint,
+                                    field, excerpt(response.body)));
+  return std::string(value->get_string());
+}
+
+std::string PlatformApi::export_url(const ExportQuery& q) {
+  net::QueryParams params{{"project", q.project_id}, {"format", q.format}};
+  if (q.stage) params.emplace_back("stage", *q.stage);
+  if (!q.batches.empty()) {
+    boost::json::array list;
+    for (const auto& b : q.batches)
+      list.emplace_back(b);
+    params.emplace_back("batches", boost::json::serialize(list));
+  }
+  if (q.key_frames_only)
+    params.emplace_back("includeKeyFramesOnly", *q.key_frames_only ? "true" : "false");
+  return get_data_field("asking for the export", net::join_url(impl_->host, "/v2/export", params),
+                        q.api_key, "exportPath");
+}
+
+std::uint64_t PlatformApi::download(const std::string& url, const std::filesystem::path& file) {
+  return impl_->http.download(url, {}, file);
+}
+
+std::string PlatformApi::upload_url(const UploadTarget& t) {
+  net::QueryParams params{{"name", t.file_name}, {"project", t.project_id}, {"type", t.type}};
+  if (!t.storage_id.empty()) params.emplace_back("storageId", t.storage_id);
+  return get_data_field("asking where to upload the result",
+                        net::join_url(impl_->host, "/v2/getUploadUrl", params), t.api_key,
+                        "uploadUrl");
+}
+
+std::string PlatformApi::signed_url(const UploadTarget& t, const std::string& upload_url) {
+  net::QueryParams params{{"name", upload_url}, {"project", t.project_id}, {"type", t.type}};
+  if (!t.storage_id.empty()) params.emplace_back("storageId", t.storage_id);
+  return get_data_field("asking for the download link",
+                        net::join_url(impl_->host, "/v2/getSignedUrl", params), t.api_key,
+                        "signedUrl");
+}
+
+void PlatformApi::put(const std::string& url, const ResultFile& file) {
+  net::Headers headers{{"Content-Type", "application/zip"}};
+  if (!file.in_memory()) {
+    impl_->http.upload("PUT", url, headers, file.file());
+    return;
+  }
+  net::Request request;
+  request.method = "PUT";
+  request.url = url;
+  request.headers = headers;
+  request.body = file.bytes();
+  net::HttpResponse response = impl_->http.request(request);
+  if (!response.ok())
+    throw PlatformError(fmt::format("PUT {} answered {} {}: {}", net::Url::parse(url).redacted(),
+                                    response.status, response.reason, excerpt(response.body)));
+}
+
+void PlatformApi::post_json(const std::string& path, const boost::json::object& body,
+                            const std::string& api_key) {
+  net::Request request;
+  request.method = "POST";
+  request.url = net::join_url(impl_->host, path);
+  request.headers = {{"Content-Type", "application/json"}};
+  if (!api_key.empty()) request.headers.emplace_back("apikey", api_key);
+  request.body = boost::json::serialize(body);
+  net::HttpResponse response = impl_->http.request(request);
+  if (!response.ok())
+    throw PlatformError(fmt::format("POST {} answered {} {}: {}", path, response.status,
+                                    response.reason, excerpt(response.body)));
+}
+
+}  // namespace xport::sdk
