@@ -194,6 +194,9 @@ asio::awaitable<void> exchange(Stream& stream, http::request<Body>& req, Sink& s
     }
   }
   beast::flat_buffer buffer;
+  // Beast reads at most the buffer's free capacity (at least 512 bytes): without room
+  // reserved, a 100 MB body arrives in 512-byte reads.
+  buffer.reserve(64 * 1024);
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);  // sinks apply their own limits
   parser.header_limit(64 * 1024);

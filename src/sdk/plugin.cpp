@@ -2,7 +2,7 @@
 #include <csignal>
 #include <thread>
 
-#include <spdlog/spdlog.h>
+#include "sdk/log.hpp"
 
 #include "sdk/plugin_runtime.hpp"
 #include "sdk/socket_url.hpp"
@@ -59,18 +59,18 @@ int run(ExportPlugin& plugin) {
     int received = 0;
     sigwait(&signals, &received);
     if (received == SIGUSR1) return;  // serve() ended on its own
-    spdlog::info("{} received: finishing runs in progress, then stopping",
-                 received == SIGINT ? "SIGINT" : "SIGTERM");
+    sdk::log().info("{} received: finishing runs in progress, then stopping",
+                    received == SIGINT ? "SIGINT" : "SIGTERM");
     plugin.stop();
   });
   int code = 0;
   try {
     plugin.serve();
   } catch (const ConfigError& e) {
-    spdlog::error("{}", e.what());
+    sdk::log().error("{}", e.what());
     code = kExitUsage;
   } catch (const std::exception& e) {
-    spdlog::error("the plugin stopped: {}", e.what());
+    sdk::log().error("the plugin stopped: {}", e.what());
     code = kExitIo;
   }
   // Wake the watcher if serve() returned without a signal.

@@ -1,7 +1,7 @@
 #include "sdk/plugin_runtime.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
+#include "sdk/log.hpp"
 
 #include <thread>
 
@@ -49,10 +49,10 @@ void PluginRuntime::serve() {
   auto grace = std::chrono::steady_clock::now() + plugin_.options_.shutdown_grace;
   bool idle = pool_->wait_idle(grace);
   if (!idle)
-    spdlog::warn("shutting down with {} run(s) still in progress after the grace period",
-                 pool_->busy());
+    sdk::log().warn("shutting down with {} run(s) still in progress after the grace period",
+                    pool_->busy());
   if (!connector_->shutdown(std::chrono::steady_clock::now() + std::chrono::seconds(10)))
-    spdlog::warn("some responses could not be delivered before shutdown");
+    sdk::log().warn("some responses could not be delivered before shutdown");
   if (idle) {
     pool_.reset();
   } else {

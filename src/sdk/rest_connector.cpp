@@ -1,7 +1,6 @@
 #include "sdk/rest_connector.hpp"
 
 #include <openssl/crypto.h>
-#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -12,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include "sdk/log.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -99,10 +99,10 @@ struct RestConnector::Impl : std::enable_shared_from_this<Impl> {
           break;
         } catch (const std::exception& e) {
           if (!o.must_deliver || attempt >= 5) {
-            spdlog::error("POST {} failed, giving up: {}", o.path, e.what());
+            log().error("POST {} failed, giving up: {}", o.path, e.what());
             break;
           }
-          spdlog::warn("POST {} failed (attempt {}), retrying: {}", o.path, attempt + 1, e.what());
+          log().warn("POST {} failed (attempt {}), retrying: {}", o.path, attempt + 1, e.what());
           std::this_thread::sleep_for(std::chrono::milliseconds(500) * (1 << attempt));
         }
       }
@@ -166,7 +166,7 @@ struct RestConnector::Impl : std::enable_shared_from_this<Impl> {
       auto res = handle(parser.get());
       co_await http::async_write(stream, res, asio::use_awaitable);
     } catch (const std::exception& e) {
-      spdlog::debug("REST connector: connection ended: {}", e.what());
+      log().debug("REST connector: connection ended: {}", e.what());
     }
     beast::error_code ec;
     stream.socket().shutdown(tcp::socket::shutdown_both, ec);
@@ -203,13 +203,13 @@ std::uint16_t RestConnector::port() const {
 
 void RestConnector::start(RunHandler on_run) {
   impl_->on_run = std::move(on_run);
-  spdlog::info("REST connector listening on {}:{}", impl_->options.listen_address, port());
+  log().info("REST connector listening on {}:{}", impl_->options.listen_address, port());
   asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr e) {
     if (!e) return;
     try {
       std::rethrow_exception(e);
     } catch (const std::exception& ex) {
-      spdlog::debug("REST connector: accept loop ended: {}", ex.what());
+      log().debug("REST connector: accept loop ended: {}", ex.what());
     }
   });
   impl_->network = std::thread([impl = impl_] { impl->io.run(); });

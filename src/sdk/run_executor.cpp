@@ -1,8 +1,8 @@
 #include "sdk/run_executor.hpp"
 
 #include <fmt/format.h>
-#include <spdlog/spdlog.h>
 #include <boost/json/serialize.hpp>
+#include "sdk/log.hpp"
 
 #include <chrono>
 #include <random>
@@ -31,7 +31,7 @@ class WorkDir {
   ~WorkDir() {
     std::error_code ec;
     std::filesystem::remove_all(path_, ec);
-    if (ec) spdlog::warn("could not remove {}: {}", path_.string(), ec.message());
+    if (ec) log().warn("could not remove {}: {}", path_.string(), ec.message());
   }
   const std::filesystem::path& path() const { return path_; }
 
@@ -74,11 +74,11 @@ std::string human_size(std::uint64_t bytes) {
 boost::json::object execute_run(const boost::json::object& data, const RunEnvironment& env) {
   RunFields run = RunFields::from(data);
   PluginLogger logger([&](std::string_view level, std::string_view message) {
-    spdlog::log(level == "ERROR"     ? spdlog::level::err
-                : level == "WARNING" ? spdlog::level::warn
-                : level == "DEBUG"   ? spdlog::level::debug
-                                     : spdlog::level::info,
-                "[run {}] {}", run.session, message);
+    log().log(level == "ERROR"     ? spdlog::level::err
+              : level == "WARNING" ? spdlog::level::warn
+              : level == "DEBUG"   ? spdlog::level::debug
+                                   : spdlog::level::info,
+              "[run {}] {}", run.session, message);
     if (env.send_log) {
       env.send_log({{"level", level},
                     {"organization", run.org_id},

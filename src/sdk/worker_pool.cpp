@@ -1,6 +1,6 @@
 #include "sdk/worker_pool.hpp"
 
-#include <spdlog/spdlog.h>
+#include "sdk/log.hpp"
 
 #include <exception>
 
@@ -66,9 +66,9 @@ void WorkerPool::work() {
       job();
     } catch (const std::exception& e) {
       // Jobs answer their own failures; this is a last line so a worker never dies.
-      spdlog::error("plugin worker: unexpected exception: {}", e.what());
+      log().error("plugin worker: unexpected exception: {}", e.what());
     } catch (...) {
-      spdlog::error("plugin worker: unexpected non-standard exception");
+      log().error("plugin worker: unexpected non-standard exception");
     }
     lock.lock();
     --running_;

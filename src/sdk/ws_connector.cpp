@@ -1,10 +1,10 @@
 #include "sdk/ws_connector.hpp"
 
-#include <spdlog/spdlog.h>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/json/serialize.hpp>
+#include "sdk/log.hpp"
 
 #include <condition_variable>
 #include <deque>
@@ -71,7 +71,7 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
     };
     callbacks.on_connect_error = [this, gen](std::string_view nsp, std::string_view message) {
       if (gen != generation) return;
-      spdlog::error("the platform refused namespace {}: {}", nsp, message);
+      log().error("the platform refused namespace {}: {}", nsp, message);
       drop("namespace refused");
     };
     callbacks.on_event = [this, gen](std::string_view nsp, std::string_view name,
@@ -104,7 +104,7 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
       if (auto self = weak.lock(); self && gen == self->generation) self->drop(reason);
     });
     std::string url = socket_io_url(host);
-    spdlog::debug("connecting to {}", url);
+    log().debug("connecting to {}", url);
     socket->connect(
         url, tls,
         [weak, gen] {
@@ -118,9 +118,9 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
   void on_joined() {
     joined = true;
     if (attempt > 0)
-      spdlog::info("reconnected to {}", host);
+      log().info("reconnected to {}", host);
     else
-      spdlog::info("connected to {} as plugin {}", host, id);
+      log().info("connected to {} as plugin {}", host, id);
     attempt = 0;
     send_heartbeat();
     flush();
@@ -151,11 +151,11 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
 
   void on_event(std::string_view name, boost::json::array args) {
     if (name != "plugin") {
-      spdlog::debug("ignoring event '{}' from the platform", name);
+      log().debug("ignoring event '{}' from the platform", name);
       return;
     }
     if (args.empty() || !args[0].is_object()) {
-      spdlog::error("a 'plugin' event without a data object: {}", boost::json::serialize(args));
+      log().error("a 'plugin' event without a data object: {}", boost::json::serialize(args));
       return;
     }
     on_run(std::move(args[0].get_object()));
@@ -175,10 +175,10 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
     if (closing) return;
     auto delay = backoff();
     if (was_joined)
-      spdlog::warn("lost the connection to {} ({}); reconnecting in {} ms", host, reason,
-                   delay.count());
+      log().warn("lost the connection to {} ({}); reconnecting in {} ms", host, reason,
+                 delay.count());
     else
-      spdlog::warn("cannot connect to {} ({}); retrying in {} ms", host, reason, delay.count());
+      log().warn("cannot connect to {} ({}); retrying in {} ms", host, reason, delay.count());
     reconnect_timer.expires_after(delay);
     reconnect_timer.async_wait([weak = weak_from_this()](auto ec) {
       if (auto self = weak.lock(); !ec && self) self->connect();
@@ -200,7 +200,7 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
       responses.pop_front();
     }
     if (joined && dropped_logs) {
-      spdlog::warn("{} log line(s) were dropped while the link was down", dropped_logs);
+      log().warn("{} log line(s) were dropped while the link was down", dropped_logs);
       dropped_logs = 0;
     }
     while (joined && !logs.empty()) {
