@@ -8,6 +8,7 @@
 #include "platform_emulator.hpp"
 #include "process.hpp"
 #include "support/test_pki.hpp"
+#include "support/zip_entries.hpp"
 #include "xport/zip.hpp"
 
 namespace xport::test {
@@ -21,21 +22,6 @@ bool have_python_socketio() {
   return run("/usr/bin/python3 -c 'import socketio, aiohttp'").exit_code == 0;
 }
 
-// Entries of a zip file: name → content.
-std::map<std::string, std::string> unzip(const std::filesystem::path& file) {
-  auto source = open_file_source(file.string());
-  zip::Reader reader(*source);
-  std::map<std::string, std::string> entries;
-  while (reader.next_entry()) {
-    std::string data;
-    char buffer[65536];
-    while (std::size_t n = reader.read(buffer, sizeof buffer))
-      data.append(buffer, n);
-    entries[reader.name()] = data;
-  }
-  return entries;
-}
-
 std::vector<std::string> log_messages(const boost::json::object& state, const std::string& session,
                                       const std::string& level) {
   std::vector<std::string> out;
@@ -45,6 +31,14 @@ std::vector<std::string> log_messages(const boost::json::object& state, const st
       out.emplace_back(o.at("msg").as_string());
   }
   return out;
+}
+
+// Run directories left in the plugin's --temp-dir (each run removes its own at its end).
+std::size_t leftover_run_dirs(const std::filesystem::path& dir) {
+  std::size_t n = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir))
+    n += entry.path().filename().string().rfind("xport-run-", 0) == 0;
+  return n;
 }
 
 std::size_t count_events(const boost::json::object& state, const std::string& kind) {
@@ -101,7 +95,7 @@ TEST_F(PluginAgainstEmulator, SampleRunUploadsTheSeedsZipAndAnswersWithTheSigned
   EXPECT_NE(url.find("sig=ok"), std::string::npos);
 
   emulator_->download(url, dir_ / "result.zip");
-  auto entries = unzip(dir_ / "result.zip");
+  auto entries = zip_entries(dir_ / "result.zip");
   ASSERT_EQ(entries.count("demo-project.json"), 1u);
   auto list = boost::json::parse(entries["demo-project.json"]).as_array();
   EXPECT_EQ(list.size(), 5u);
@@ -127,7 +121,7 @@ TEST_F(PluginAgainstEmulator, ConfigJsonFormatPicksTheConverter) {
   auto response = run_and_wait("session-coco", "demo-project", R"({"format": "coco"})");
   ASSERT_EQ(response.at("export"), true) << boost::json::serialize(response);
   emulator_->download(std::string(response.at("response").as_string()), dir_ / "coco.zip");
-  auto entries = unzip(dir_ / "coco.zip");
+  auto entries = zip_entries(dir_ / "coco.zip");
   EXPECT_EQ(entries.count("report.json"), 1u);
   bool has_coco = false;
   for (auto& [name, data] : entries)
@@ -165,9 +159,10 @@ TEST_F(PluginAgainstEmulator, EveryFailureIsAnsweredWithAnErrorAndAnErrorLog) {
     ASSERT_FALSE(errors.empty());
     EXPECT_EQ(errors.back(), message);
   }
-  // The plugin is still serving after all of that.
+  // The plugin is still serving after all of that, and no run left files behind.
   auto ok = run_and_wait("after-failures", "demo-project");
   EXPECT_EQ(ok.at("export"), true);
+  EXPECT_EQ(leftover_run_dirs(dir_.path()), 0u);
 }
 
 TEST_F(PluginAgainstEmulator, ALinkDroppedMidRunReconnectsAndDeliversTheAnswer) {
@@ -267,7 +262,7 @@ TEST_F(PluginAgainstEmulator, ExamplePluginCompletesRunsAndSurvivesAThrowingCall
   auto response = run_and_wait("example-1", "demo-project", R"({"separator-character": "-"})");
   ASSERT_EQ(response.at("export"), true) << boost::json::serialize(response);
   emulator_->download(std::string(response.at("response").as_string()), dir_ / "r.zip");
-  auto entries = unzip(dir_ / "r.zip");
+  auto entries = zip_entries(dir_ / "r.zip");
   ASSERT_EQ(entries.count("demo-project.json"), 1u);
   EXPECT_EQ(boost::json::parse(entries["demo-project.json"]).as_array().size(), 5u);
   EXPECT_FALSE(log_messages(last_state_, "example-1", "INFO").empty());

@@ -18,6 +18,7 @@
 #include "background_process.hpp"
 #include "net/http_client.hpp"
 #include "process.hpp"
+#include "support/zip_entries.hpp"
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
 
@@ -49,21 +50,6 @@ void write_export_zip(const std::filesystem::path& dest) {
     writer.close();
   }
   sink->close();
-}
-
-// Entries of a zip file: name → content.
-std::map<std::string, std::string> unzip(const std::filesystem::path& file) {
-  auto source = open_file_source(file.string());
-  zip::Reader reader(*source);
-  std::map<std::string, std::string> entries;
-  while (reader.next_entry()) {
-    std::string data;
-    char buffer[65536];
-    while (std::size_t n = reader.read(buffer, sizeof buffer))
-      data.append(buffer, n);
-    entries[reader.name()] = data;
-  }
-  return entries;
 }
 
 class PluginAgainstNodeSocketIo : public ::testing::Test {
@@ -170,7 +156,7 @@ class PluginAgainstNodeSocketIo : public ::testing::Test {
     net::HttpClient http;
     auto size = http.download(url, {}, dir_ / file_name);
     EXPECT_GT(size, 0u);
-    return unzip(dir_ / file_name);
+    return zip_entries(dir_ / file_name);
   }
 
   // The `sample` converter's result: <projectId>.json, a list of the 5 assets.
