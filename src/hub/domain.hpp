@@ -1,0 +1,150 @@
+// The hub's domain services on top of Store: accounts and API keys, plugins with id and
+// secret, runs and their state machine, notifications. No HTTP here: the REST/Socket.IO
+// layer authenticates the caller (authenticate()), then calls these with the User.
+//
+// Errors: ConfigError (xport/errors.hpp) for bad input (HTTP 400), Forbidden (403),
+// NotFound (404), Conflict (409), IoError for the environment (500).
+//
+// Run states (only these transitions happen; others return false):
+//   queued ──► dispatched ──► succeeded
+//     │            ├────────► failed | timed_out | cancelled
+//     └────────────┴ (queued may also go straight to failed | timed_out | cancelled)
+// The dispatcher marks a run dispatched *before* sending it to the plugin, so that an
+// answer can never arrive for a run that is still queued.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hub/credentials.hpp"
+#include "hub/signed_url.hpp"
+#include "hub/store.hpp"
+
+namespace xport::hub {
+
+// The caller may not do this (not an admin, another organisation's record). HTTP: 403.
+class Forbidden : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct DomainOptions {
+  // Download links are `<download_prefix><object key>?expires=..&sig=..` (relative: the
+  // HTTP layer prepends its public URL if it needs an absolute one).
+  std::string download_prefix = "/objects/";
+  // Failed-run notifications link to `<run_prefix><session>`.
+  std::string run_prefix = "/runs/";
+  std::int64_t link_ttl_seconds = 7 * 24 * 3600;
+  // Unix milliseconds; tests pass a fake clock.
+  std::function<std::int64_t()> now_ms;
+  // Called after a notification is stored (any thread): the HTTP layer pushes it live.
+  std::function<void(const Notification&)> on_notification;
+};
+
+struct IssuedKey {
+  User user;
+  std::string api_key;  // shown once, never stored
+};
+
+struct NewUser {
+  std::string org_id;
+  std::string name;
+  std::string email;
+  std::string role = "member";
+};
+
+struct NewPlugin {
+  std::string name;
+  std::string type = "Export";
+  std::string description;
+  std::string default_config = "{}";
+  std::string rest_url;  // empty: the plugin connects over Socket.IO
+};
+
+struct CreatedPlugin {
+  Plugin plugin;       // as stored; never send secret_hash / secret (sealed) to clients
+  std::string secret;  // the plain secret
+};
+
+struct StartRun {
+  std::string project_id;
+  std::string plugin_id;
+  std::optional<std::string> config_json;  // absent: the plugin's default Config JSON
+  std::optional<std::string> stage;
+  std::vector<std::string> batches;
+};
+
+class Domain {
+ public:
+  Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options = {});
+
+  Store& store() { return store_; }
+  const UrlSigner& signer() const { return signer_; }
+  std::int64_t now_ms() const { return options_.now_ms(); }
+
+  // Accounts (accounts.cpp) ---------------------------------------------------------------
+  // On a database without users: creates organisation "Default" and user "admin" (role
+  // admin), writes the API key to DATA_DIR/admin-api-key (mode 0600) and returns it.
+  // Otherwise nullopt (the key was shown at the first start only).
+  std::optional<IssuedKey> bootstrap(const std::filesystem::path& data_dir);
+  std::optional<User> authenticate(std::string_view api_key);
+  Organization create_organization(const std::string& name);
+  IssuedKey create_user(const NewUser& user);                  // ConfigError, Conflict (email)
+  std::string regenerate_api_key(const std::string& user_id);  // the old key stops working
+
+  // Projects (accounts.cpp) ---------------------------------------------------------------
+  Project create_project(const User& user, const std::string& name,
+                         std::vector<std::string> stages);
+  Project project(const User& user, const std::string& project_id);  // NotFound, Forbidden
+
+  // Plugins (plugins.cpp) -----------------------------------------------------------------
+  CreatedPlugin create_plugin(const User& admin, const NewPlugin& plugin);
+  Plugin plugin(const User& user, const std::string& plugin_id);  // same organisation
+  // The plain secret, for the Development info box; admins of the plugin's organisation.
+  std::string reveal_secret(const User& admin, const std::string& plugin_id);
+  std::string regenerate_secret(const User& admin, const std::string& plugin_id);
+  void delete_plugin(const User& admin, const std::string& plugin_id);
+  // A heartbeat's {id, secret}: true if they match. Constant time in the secret, and an
+  // unknown id costs the same hash and compare.
+  bool check_plugin_credentials(std::string_view plugin_id, std::string_view secret);
+
+  // Runs (runs.cpp) -----------------------------------------------------------------------
+  // Validates the Config JSON text (a JSON object), the stage (one of the project's, when
+  // the project declares stages) and creates the run, queued. Returns it (its session).
+  Run start_run(const User& user, const StartRun& request);
+  Run run(const User& user, const std::string& session);  // NotFound, Forbidden
+  bool mark_dispatched(const std::string& session);
+  // Each finishing transition notifies the run's user.
+  bool mark_succeeded(const std::string& session, const std::string& result_object);
+  bool mark_failed(const std::string& session, const std::string& reason);
+  bool mark_timed_out(const std::string& session, const std::string& reason);
+  bool cancel(const User& user, const std::string& session);  // the run's user or an admin
+  // A fresh signed link to the run's result (ConfigError if the run has none).
+  std::string download_link(const Run& run) const;
+  std::int64_t append_log(const std::string& session, const std::string& level,
+                          const std::string& msg);
+
+  // Notifications (notifications.cpp) -----------------------------------------------------
+  std::vector<Notification> notifications(const User& user, bool unread_only = false,
+                                          std::int64_t limit = 100);
+  bool mark_read(const User& user, std::int64_t notification_id);
+  std::int64_t mark_all_read(const User& user);
+
+ private:
+  void require_admin(const User& user, const std::string& org_id) const;
+  void notify_finished(const std::string& session, bool succeeded, const std::string& detail);
+  bool finish(const std::string& session, RunState to, const std::string& message,
+              std::optional<std::string> result_object);
+
+  Store& store_;
+  SecretBox secrets_;
+  UrlSigner signer_;
+  DomainOptions options_;
+};
+
+}  // namespace xport::hub

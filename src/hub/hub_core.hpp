@@ -1,0 +1,36 @@
+// The embedded defaults wired together on a data dir — what `xport hub` opens at start:
+//   DATA_DIR/hub.db             SQLite database (WAL: also hub.db-wal, hub.db-shm)
+//   DATA_DIR/storage/           local object store (objects/, tmp/)
+//   DATA_DIR/secret-box.key     AES-256-GCM key sealing plugin secrets (0600)
+//   DATA_DIR/url-signing.key    HMAC key of download links (0600)
+//   DATA_DIR/admin-api-key      the first admin's API key, written at the first start (0600)
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "hub/domain.hpp"
+#include "hub/local_object_store.hpp"
+#include "hub/sqlite_store.hpp"
+
+namespace xport::hub {
+
+class HubCore {
+ public:
+  // Creates the data dir (mode 0700) and its keys if needed, opens the database (schema
+  // migrated) and the object store. Does not bootstrap: call domain().bootstrap(data_dir).
+  explicit HubCore(std::filesystem::path data_dir, DomainOptions options = {});
+
+  const std::filesystem::path& data_dir() const { return data_dir_; }
+  SqliteStore& store() { return *store_; }
+  LocalObjectStore& objects() { return *objects_; }
+  Domain& domain() { return *domain_; }
+
+ private:
+  std::filesystem::path data_dir_;
+  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<LocalObjectStore> objects_;
+  std::unique_ptr<Domain> domain_;
+};
+
+}  // namespace xport::hub

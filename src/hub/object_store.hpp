@@ -1,0 +1,56 @@
+// Where run results and generated exports live: an interface (a local directory now,
+// S3-compatible storage later). Objects are written whole or not at all: a reader never
+// sees a partial object, and a failed or oversized upload leaves nothing behind.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "xport/errors.hpp"
+#include "xport/io.hpp"
+
+namespace xport::hub {
+
+// An upload passed its size limit. HTTP: 413.
+class ObjectTooLarge : public InputError {
+ public:
+  using InputError::InputError;
+};
+
+struct ObjectInfo {
+  std::uint64_t size = 0;
+  std::string sha256_hex;
+};
+
+// An object being written. write() as the bytes arrive (e.g. from an HTTP body), then
+// commit(); destroyed without commit() (an error, a dropped connection), it discards
+// everything. write() throws ObjectTooLarge past the limit, IoError on disk failures.
+class ObjectWriter {
+ public:
+  virtual ~ObjectWriter() = default;
+  virtual void write(const char* data, std::size_t size) = 0;
+  // Makes the object visible under its key (replacing an older one) and returns its size
+  // and SHA-256.
+  virtual ObjectInfo commit() = 0;
+};
+
+class ObjectStore {
+ public:
+  virtual ~ObjectStore() = default;
+
+  // Keys are relative paths: segments of [A-Za-z0-9._-] (not "." or ".."), joined by '/',
+  // at most 512 characters. Anything else throws InputError (a key comes from a URL).
+  static void check_key(std::string_view key);
+
+  virtual std::unique_ptr<ObjectWriter> create(std::string_view key, std::uint64_t max_bytes) = 0;
+  // Reads `source` to its end into the object (create + write + commit).
+  ObjectInfo put(std::string_view key, ByteSource& source, std::uint64_t max_bytes);
+  // Throws NotFound (hub/store.hpp) if there is no such object.
+  virtual std::unique_ptr<ByteSource> open(std::string_view key) = 0;
+  virtual bool exists(std::string_view key) = 0;
+  virtual bool remove(std::string_view key) = 0;  // false if it was not there
+};
+
+}  // namespace xport::hub

@@ -1,0 +1,126 @@
+// Runs: start (with Config JSON validation) and the state machine. Every transition is a
+// compare-and-set in the store, so a plugin's answer, a timeout and a cancel racing for
+// the same run cannot both win.
+#include <algorithm>
+
+#include "hub/domain.hpp"
+#include "hub/json_text.hpp"
+#include "xport/errors.hpp"
+#include "xport/format.hpp"
+
+namespace xport::hub {
+
+Run Domain::start_run(const User& user, const StartRun& request) {
+  const Project p = project(user, request.project_id);
+  const Plugin plug = plugin(user, request.plugin_id);
+  Run run;
+  run.config_json = request.config_json.value_or(plug.default_config);
+  if (run.config_json.empty()) run.config_json = "{}";
+  try {
+    parse_config(run.config_json);  // a JSON object, or ConfigError naming line and column
+  } catch (const ConfigError& e) {
+    throw ConfigError(std::string("Config JSON: ") + e.what());
+  }
+  if (request.stage && !request.stage->empty() && !p.stages.empty() &&
+      std::find(p.stages.begin(), p.stages.end(), *request.stage) == p.stages.end()) {
+    throw ConfigError("project " + p.name + " has no stage \"" + *request.stage + "\"");
+  }
+  run.session = new_id();
+  run.project_id = p.id;
+  run.plugin_id = plug.id;
+  run.user_id = user.id;
+  if (request.stage && !request.stage->empty()) run.stage = request.stage;
+  run.batches_json = json_string_list(request.batches);
+  run.state = RunState::queued;
+  run.created_at = now_ms();
+  store_.create_run(run);
+  return run;
+}
+
+Run Domain::run(const User& user, const std::string& session) {
+  auto found = store_.get_run(session);
+  if (!found) throw NotFound("no run " + session);
+  project(user, found->project_id);  // Forbidden across organisations
+  return *found;
+}
+
+bool Domain::mark_dispatched(const std::string& session) {
+  return store_.transition(
+      session, RunTransition{{RunState::queued}, RunState::dispatched, "", std::nullopt, now_ms()});
+}
+
+bool Domain::finish(const std::string& session, RunState to, const std::string& message,
+                    std::optional<std::string> result_object) {
+  // Success only from dispatched (a plugin answered); the other ends also from queued (a
+  // plugin that never came online, a cancel before dispatch).
+  std::vector<RunState> from = {RunState::dispatched};
+  if (to != RunState::succeeded) from.push_back(RunState::queued);
+  return store_.transition(
+      session, RunTransition{std::move(from), to, message, std::move(result_object), now_ms()});
+}
+
+bool Domain::mark_succeeded(const std::string& session, const std::string& result_object) {
+  if (result_object.empty()) throw ConfigError("a succeeded run needs its result object");
+  if (!finish(session, RunState::succeeded, "", result_object)) return false;
+  notify_finished(session, true, "");
+  return true;
+}
+
+bool Domain::mark_failed(const std::string& session, const std::string& reason) {
+  if (!finish(session, RunState::failed, reason, std::nullopt)) return false;
+  notify_finished(session, false, reason);
+  return true;
+}
+
+bool Domain::mark_timed_out(const std::string& session, const std::string& reason) {
+  if (!finish(session, RunState::timed_out, reason, std::nullopt)) return false;
+  notify_finished(session, false, reason);
+  return true;
+}
+
+bool Domain::cancel(const User& user, const std::string& session) {
+  const Run r = run(user, session);
+  if (r.user_id != user.id && user.role != "admin") {
+    throw Forbidden("only the user who started run " + session + " or an admin may cancel it");
+  }
+  // No notification: the user asked for it.
+  return finish(session, RunState::cancelled, "cancelled by " + user.name, std::nullopt);
+}
+
+std::string Domain::download_link(const Run& r) const {
+  if (r.result_object.empty()) throw ConfigError("run " + r.session + " has no result");
+  const std::int64_t expires = now_ms() / 1000 + options_.link_ttl_seconds;
+  return options_.download_prefix + r.result_object + "?" + signer_.make(r.result_object, expires);
+}
+
+std::int64_t Domain::append_log(const std::string& session, const std::string& level,
+                                const std::string& msg) {
+  return store_.append_log(RunLog{session, 0, level, msg, now_ms()});
+}
+
+void Domain::notify_finished(const std::string& session, bool succeeded,
+                             const std::string& detail) {
+  const auto r = store_.get_run(session);
+  if (!r) return;
+  const auto plug = store_.get_plugin(r->plugin_id);
+  const auto proj = store_.get_project(r->project_id);
+  const std::string what =
+      "Export " + (plug ? plug->name : r->plugin_id) + " on " + (proj ? proj->name : r->project_id);
+  Notification n;
+  n.user_id = r->user_id;
+  n.session = session;
+  n.created_at = now_ms();
+  if (succeeded) {
+    n.kind = "run_succeeded";
+    n.text = what + " is ready";
+    n.link = download_link(*r);
+  } else {
+    n.kind = "run_failed";
+    n.text = what + " failed: " + (detail.empty() ? std::string("no reason given") : detail);
+    n.link = options_.run_prefix + session;
+  }
+  n.id = store_.create_notification(n);
+  if (options_.on_notification) options_.on_notification(n);
+}
+
+}  // namespace xport::hub

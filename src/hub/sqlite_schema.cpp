@@ -1,0 +1,130 @@
+// The hub's SQLite schema as an append-only list of migrations. PRAGMA user_version holds
+// how many have been applied; never edit a released migration, add a new one.
+#include <SQLiteCpp/Transaction.h>
+
+#include <array>
+#include <string>
+
+#include "hub/sqlite_connection.hpp"
+#include "xport/errors.hpp"
+
+namespace xport::hub::sqlite {
+
+namespace {
+
+constexpr const char* kV1 = R"sql(
+CREATE TABLE organizations (
+  id TEXT PRIMARY KEY,
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE TABLE users (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  email TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+  api_key_hash TEXT NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX users_org ON users(org_id);
+CREATE TABLE projects (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  stages TEXT NOT NULL DEFAULT '[]',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX projects_org ON projects(org_id);
+CREATE TABLE assets (
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  external_id TEXT NOT NULL,
+  stage TEXT NOT NULL DEFAULT '',
+  batches TEXT NOT NULL DEFAULT '[]',
+  json_text TEXT NOT NULL,
+  PRIMARY KEY (project_id, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX assets_external ON assets(project_id, external_id) WHERE external_id <> '';
+CREATE INDEX assets_stage ON assets(project_id, stage, seq);
+CREATE TABLE plugins (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  type TEXT NOT NULL,
+  description TEXT NOT NULL DEFAULT '',
+  default_config TEXT NOT NULL DEFAULT '{}',
+  secret_hash TEXT NOT NULL,
+  secret TEXT NOT NULL,
+  rest_url TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX plugins_org ON plugins(org_id);
+CREATE TABLE runs (
+  session TEXT PRIMARY KEY,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  plugin_id TEXT NOT NULL REFERENCES plugins(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  config_json TEXT NOT NULL,
+  stage TEXT,
+  batches TEXT NOT NULL DEFAULT '[]',
+  state TEXT NOT NULL CHECK (state IN
+    ('queued', 'dispatched', 'succeeded', 'failed', 'timed_out', 'cancelled')),
+  message TEXT NOT NULL DEFAULT '',
+  result_object TEXT NOT NULL DEFAULT '',
+  created_at INTEGER NOT NULL,
+  dispatched_at INTEGER,
+  finished_at INTEGER
+);
+CREATE INDEX runs_project ON runs(project_id, created_at);
+CREATE INDEX runs_user ON runs(user_id, created_at);
+CREATE INDEX runs_plugin_state ON runs(plugin_id, state);
+CREATE TABLE run_logs (
+  session TEXT NOT NULL REFERENCES runs(session) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  level TEXT NOT NULL,
+  msg TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  PRIMARY KEY (session, seq)
+) WITHOUT ROWID;
+CREATE TABLE notifications (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  session TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  text TEXT NOT NULL,
+  link TEXT NOT NULL DEFAULT '',
+  read INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX notifications_user ON notifications(user_id, read, id);
+)sql";
+
+constexpr std::array kMigrations = {kV1};
+
+}  // namespace
+
+int newest_schema_version() {
+  return static_cast<int>(kMigrations.size());
+}
+
+void migrate(SQLite::Database& db) {
+  for (;;) {
+    // The version is read inside the write transaction, so two processes opening a fresh
+    // database at once apply each migration once.
+    SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
+    const int current = db.execAndGet("PRAGMA user_version").getInt();
+    if (current > newest_schema_version()) {
+      // A newer hub wrote this database: refusing is safer than guessing.
+      throw IoError("database schema version " + std::to_string(current) +
+                    " is newer than this hub understands (" +
+                    std::to_string(newest_schema_version()) + ")");
+    }
+    if (current == newest_schema_version()) return;
+    db.exec(kMigrations[static_cast<std::size_t>(current)]);
+    db.exec("PRAGMA user_version = " + std::to_string(current + 1));
+    transaction.commit();
+  }
+}
+
+}  // namespace xport::hub::sqlite

@@ -1,0 +1,558 @@
+#include "hub/sqlite_store.hpp"
+
+#include <SQLiteCpp/Transaction.h>
+#include <sqlite3.h>
+
+#include "hub/json_text.hpp"
+#include "hub/sqlite_connection.hpp"
+#include "xport/errors.hpp"
+
+namespace xport::hub {
+
+using sqlite::StatementUse;
+
+namespace {
+
+std::string text(SQLite::Statement& s, int i) {
+  return s.getColumn(i).getString();
+}
+std::int64_t integer(SQLite::Statement& s, int i) {
+  return s.getColumn(i).getInt64();
+}
+std::optional<std::int64_t> maybe_integer(SQLite::Statement& s, int i) {
+  if (s.getColumn(i).isNull()) return std::nullopt;
+  return s.getColumn(i).getInt64();
+}
+
+// Turns constraint failures into the errors the HTTP layer maps (404/409); anything else
+// is the environment's fault.
+[[noreturn]] void rethrow(const SQLite::Exception& e, const std::string& what) {
+  switch (e.getExtendedErrorCode()) {
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      throw NotFound(what + ": a referenced record is missing");
+    case SQLITE_CONSTRAINT_UNIQUE:
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      throw Conflict(what + ": already exists");
+    default:
+      if (e.getErrorCode() == SQLITE_CONSTRAINT) throw Conflict(what + ": " + e.what());
+      throw IoError(what + ": database error: " + e.what());
+  }
+}
+
+// Runs `fn`, translating SQLite exceptions.
+template <typename Fn>
+auto guarded(const std::string& what, Fn&& fn) {
+  try {
+    return fn();
+  } catch (const SQLite::Exception& e) {
+    rethrow(e, what);
+  }
+}
+
+constexpr const char* kUserColumns = "id, org_id, name, email, role, api_key_hash, created_at";
+User read_user(SQLite::Statement& s) {
+  return User{text(s, 0), text(s, 1), text(s, 2),   text(s, 3),
+              text(s, 4), text(s, 5), integer(s, 6)};
+}
+
+constexpr const char* kProjectColumns = "id, org_id, name, stages, created_at";
+Project read_project(SQLite::Statement& s) {
+  return Project{text(s, 0), text(s, 1), text(s, 2), parse_json_string_list(text(s, 3)),
+                 integer(s, 4)};
+}
+
+constexpr const char* kPluginColumns =
+    "id, org_id, name, type, description, default_config, secret_hash, secret, rest_url, "
+    "created_at";
+Plugin read_plugin(SQLite::Statement& s) {
+  return Plugin{text(s, 0), text(s, 1), text(s, 2), text(s, 3), text(s, 4),
+                text(s, 5), text(s, 6), text(s, 7), text(s, 8), integer(s, 9)};
+}
+
+constexpr const char* kRunColumns =
+    "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
+    "result_object, created_at, dispatched_at, finished_at";
+Run read_run(SQLite::Statement& s) {
+  Run run;
+  run.session = text(s, 0);
+  run.project_id = text(s, 1);
+  run.plugin_id = text(s, 2);
+  run.user_id = text(s, 3);
+  run.config_json = text(s, 4);
+  if (!s.getColumn(5).isNull()) run.stage = text(s, 5);
+  run.batches_json = text(s, 6);
+  run.state = run_state_from_string(text(s, 7));
+  run.message = text(s, 8);
+  run.result_object = text(s, 9);
+  run.created_at = integer(s, 10);
+  run.dispatched_at = maybe_integer(s, 11);
+  run.finished_at = maybe_integer(s, 12);
+  return run;
+}
+
+constexpr const char* kNotificationColumns =
+    "id, user_id, session, kind, text, link, read, created_at";
+Notification read_notification(SQLite::Statement& s) {
+  return Notification{integer(s, 0), text(s, 1), text(s, 2),         text(s, 3),
+                      text(s, 4),    text(s, 5), integer(s, 6) != 0, integer(s, 7)};
+}
+
+}  // namespace
+
+struct SqliteStore::Impl {
+  Impl(const std::filesystem::path& file, int busy_timeout_ms) : pool(file, busy_timeout_ms) {}
+  sqlite::Pool pool;
+
+  // One row of a read, or nothing.
+  template <typename Row, typename Bind>
+  std::optional<Row> one(const std::string& sql, Bind&& bind, Row (*read)(SQLite::Statement&)) {
+    return guarded("read", [&]() -> std::optional<Row> {
+      auto reader = pool.reader();
+      StatementUse s(reader->prepare(sql));
+      bind(*s);
+      if (!s->executeStep()) return std::nullopt;
+      return read(*s);
+    });
+  }
+  template <typename Row, typename Bind>
+  std::vector<Row> many(const std::string& sql, Bind&& bind, Row (*read)(SQLite::Statement&)) {
+    return guarded("read", [&] {
+      auto reader = pool.reader();
+      StatementUse s(reader->prepare(sql));
+      bind(*s);
+      std::vector<Row> rows;
+      while (s->executeStep())
+        rows.push_back(read(*s));
+      return rows;
+    });
+  }
+  // A single-statement write; returns the number of rows changed.
+  template <typename Bind>
+  int write(const std::string& what, const std::string& sql, Bind&& bind) {
+    return guarded(what, [&] {
+      auto writer = pool.writer();
+      StatementUse s(writer.connection.prepare(sql));
+      bind(*s);
+      return s->exec();
+    });
+  }
+};
+
+SqliteStore::SqliteStore(const std::filesystem::path& file, SqliteOptions options) {
+  try {
+    impl_ = std::make_unique<Impl>(file, options.busy_timeout_ms);
+  } catch (const SQLite::Exception& e) {
+    throw IoError("cannot open database " + file.string() + ": " + e.what());
+  }
+}
+
+SqliteStore::~SqliteStore() = default;
+
+int SqliteStore::schema_version() {
+  return sqlite::newest_schema_version();
+}
+
+// Organizations and users -----------------------------------------------------------------
+
+void SqliteStore::create_organization(const Organization& org) {
+  impl_->write("organization " + org.id,
+               "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)",
+               [&](SQLite::Statement& s) {
+                 s.bind(1, org.id);
+                 s.bind(2, org.name);
+                 s.bind(3, org.created_at);
+               });
+}
+
+std::optional<Organization> SqliteStore::get_organization(const std::string& id) {
+  return impl_->one<Organization>(
+      "SELECT id, name, created_at FROM organizations WHERE id = ?",
+      [&](SQLite::Statement& s) { s.bind(1, id); },
+      +[](SQLite::Statement& s) {
+        return Organization{text(s, 0), text(s, 1), integer(s, 2)};
+      });
+}
+
+std::vector<Organization> SqliteStore::list_organizations() {
+  return impl_->many<Organization>(
+      "SELECT id, name, created_at FROM organizations ORDER BY created_at, id",
+      [](SQLite::Statement&) {},
+      +[](SQLite::Statement& s) {
+        return Organization{text(s, 0), text(s, 1), integer(s, 2)};
+      });
+}
+
+void SqliteStore::create_user(const User& user) {
+  impl_->write("user " + user.email,
+               std::string("INSERT INTO users (") + kUserColumns + ") VALUES (?,?,?,?,?,?,?)",
+               [&](SQLite::Statement& s) {
+                 s.bind(1, user.id);
+                 s.bind(2, user.org_id);
+                 s.bind(3, user.name);
+                 s.bind(4, user.email);
+                 s.bind(5, user.role);
+                 s.bind(6, user.api_key_hash);
+                 s.bind(7, user.created_at);
+               });
+}
+
+std::optional<User> SqliteStore::get_user(const std::string& id) {
+  return impl_->one<User>(
+      std::string("SELECT ") + kUserColumns + " FROM users WHERE id = ?",
+      [&](SQLite::Statement& s) { s.bind(1, id); }, read_user);
+}
+
+std::optional<User> SqliteStore::find_user_by_api_key_hash(const std::string& hash) {
+  return impl_->one<User>(
+      std::string("SELECT ") + kUserColumns + " FROM users WHERE api_key_hash = ?",
+      [&](SQLite::Statement& s) { s.bind(1, hash); }, read_user);
+}
+
+std::vector<User> SqliteStore::list_users(const std::string& org_id) {
+  return impl_->many<User>(
+      std::string("SELECT ") + kUserColumns +
+          " FROM users WHERE org_id = ? ORDER BY created_at, id",
+      [&](SQLite::Statement& s) { s.bind(1, org_id); }, read_user);
+}
+
+std::int64_t SqliteStore::count_users() {
+  return *impl_->one<std::int64_t>(
+      "SELECT count(*) FROM users", [](SQLite::Statement&) {},
+      +[](SQLite::Statement& s) { return integer(s, 0); });
+}
+
+void SqliteStore::set_user_api_key_hash(const std::string& user_id, const std::string& hash) {
+  const int changed =
+      impl_->write("user " + user_id, "UPDATE users SET api_key_hash = ? WHERE id = ?",
+                   [&](SQLite::Statement& s) {
+                     s.bind(1, hash);
+                     s.bind(2, user_id);
+                   });
+  if (changed == 0) throw NotFound("no user " + user_id);
+}
+
+// Projects and assets ---------------------------------------------------------------------
+
+void SqliteStore::create_project(const Project& project) {
+  impl_->write("project " + project.name,
+               std::string("INSERT INTO projects (") + kProjectColumns + ") VALUES (?,?,?,?,?)",
+               [&](SQLite::Statement& s) {
+                 s.bind(1, project.id);
+                 s.bind(2, project.org_id);
+                 s.bind(3, project.name);
+                 s.bind(4, json_string_list(project.stages));
+                 s.bind(5, project.created_at);
+               });
+}
+
+std::optional<Project> SqliteStore::get_project(const std::string& id) {
+  return impl_->one<Project>(
+      std::string("SELECT ") + kProjectColumns + " FROM projects WHERE id = ?",
+      [&](SQLite::Statement& s) { s.bind(1, id); }, read_project);
+}
+
+std::vector<Project> SqliteStore::list_projects(const std::string& org_id) {
+  return impl_->many<Project>(
+      std::string("SELECT ") + kProjectColumns +
+          " FROM projects WHERE org_id = ? ORDER BY created_at, id",
+      [&](SQLite::Statement& s) { s.bind(1, org_id); }, read_project);
+}
+
+std::int64_t SqliteStore::import_assets(const std::string& project_id, bool replace,
+                                        const std::function<bool(AssetRow&)>& next) {
+  return guarded("import into project " + project_id, [&] {
+    auto writer = impl_->pool.writer();
+    auto& connection = writer.connection;
+    // IMMEDIATE: take the write lock now, so the seq read below stays valid.
+    SQLite::Transaction transaction(connection.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    {
+      StatementUse exists(connection.prepare("SELECT 1 FROM projects WHERE id = ?"));
+      exists->bind(1, project_id);
+      if (!exists->executeStep()) throw NotFound("no project " + project_id);
+    }
+    if (replace) {
+      StatementUse erase(connection.prepare("DELETE FROM assets WHERE project_id = ?"));
+      erase->bind(1, project_id);
+      erase->exec();
+    }
+    std::int64_t seq = 0;
+    {
+      StatementUse last(
+          connection.prepare("SELECT coalesce(max(seq), 0) FROM assets WHERE project_id = ?"));
+      last->bind(1, project_id);
+      last->executeStep();
+      seq = integer(*last, 0);
+    }
+    StatementUse insert(connection.prepare(
+        "INSERT INTO assets (project_id, seq, external_id, stage, batches, json_text) "
+        "VALUES (?,?,?,?,?,?)"));
+    std::int64_t count = 0;
+    AssetRow row;
+    while (next(row)) {
+      insert->bind(1, project_id);
+      insert->bind(2, ++seq);
+      insert->bind(3, row.external_id);
+      insert->bind(4, row.stage);
+      insert->bind(5, row.batches_json);
+      insert->bindNoCopy(6, row.json_text);  // the row outlives the exec below
+      try {
+        insert->exec();
+      } catch (const SQLite::Exception& e) {
+        if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
+          throw Conflict("asset with external id '" + row.external_id + "' is already in project " +
+                         project_id);
+        }
+        throw;
+      }
+      insert->reset();
+      ++count;
+      row = AssetRow{};
+    }
+    transaction.commit();  // an exception above rolls everything back
+    return count;
+  });
+}
+
+std::int64_t SqliteStore::for_each_asset(const std::string& project_id, const AssetFilter& filter,
+                                         const std::function<void(const AssetRow&)>& each) {
+  // A reader connection: the stream runs in one read snapshot (consistent even while an
+  // import commits) and does not block the writer.
+  auto reader = impl_->pool.reader();
+  StatementUse s(reader->prepare(
+      "SELECT project_id, seq, external_id, stage, batches, json_text FROM assets "
+      "WHERE project_id = ?1 AND (?2 IS NULL OR stage = ?2) AND (?3 IS NULL OR EXISTS ("
+      "  SELECT 1 FROM json_each(assets.batches) AS b "
+      "  WHERE b.value IN (SELECT value FROM json_each(?3)))) "
+      "ORDER BY seq"));
+  std::int64_t count = 0;
+  AssetRow row;
+  guarded("export of project " + project_id, [&] {
+    s->bind(1, project_id);
+    if (filter.stage) s->bind(2, *filter.stage);
+    if (!filter.batches.empty()) s->bind(3, json_string_list(filter.batches));
+    while (s->executeStep()) {
+      row.project_id = text(*s, 0);
+      row.seq = integer(*s, 1);
+      row.external_id = text(*s, 2);
+      row.stage = text(*s, 3);
+      row.batches_json = text(*s, 4);
+      row.json_text = text(*s, 5);
+      each(row);
+      ++count;
+    }
+  });
+  return count;
+}
+
+std::int64_t SqliteStore::count_assets(const std::string& project_id) {
+  return *impl_->one<std::int64_t>(
+      "SELECT count(*) FROM assets WHERE project_id = ?",
+      [&](SQLite::Statement& s) { s.bind(1, project_id); },
+      +[](SQLite::Statement& s) { return integer(s, 0); });
+}
+
+// Plugins ---------------------------------------------------------------------------------
+
+void SqliteStore::create_plugin(const Plugin& p) {
+  impl_->write(
+      "plugin " + p.name,
+      std::string("INSERT INTO plugins (") + kPluginColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?)",
+      [&](SQLite::Statement& s) {
+        s.bind(1, p.id);
+        s.bind(2, p.org_id);
+        s.bind(3, p.name);
+        s.bind(4, p.type);
+        s.bind(5, p.description);
+        s.bind(6, p.default_config);
+        s.bind(7, p.secret_hash);
+        s.bind(8, p.secret);
+        s.bind(9, p.rest_url);
+        s.bind(10, p.created_at);
+      });
+}
+
+std::optional<Plugin> SqliteStore::get_plugin(const std::string& id) {
+  return impl_->one<Plugin>(
+      std::string("SELECT ") + kPluginColumns + " FROM plugins WHERE id = ?",
+      [&](SQLite::Statement& s) { s.bind(1, id); }, read_plugin);
+}
+
+std::vector<Plugin> SqliteStore::list_plugins(const std::string& org_id) {
+  return impl_->many<Plugin>(
+      std::string("SELECT ") + kPluginColumns +
+          " FROM plugins WHERE org_id = ? ORDER BY created_at, id",
+      [&](SQLite::Statement& s) { s.bind(1, org_id); }, read_plugin);
+}
+
+void SqliteStore::set_plugin_secret(const std::string& id, const std::string& secret_hash,
+                                    const std::string& sealed_secret) {
+  const int changed =
+      impl_->write("plugin " + id, "UPDATE plugins SET secret_hash = ?, secret = ? WHERE id = ?",
+                   [&](SQLite::Statement& s) {
+                     s.bind(1, secret_hash);
+                     s.bind(2, sealed_secret);
+                     s.bind(3, id);
+                   });
+  if (changed == 0) throw NotFound("no plugin " + id);
+}
+
+bool SqliteStore::delete_plugin(const std::string& id) {
+  return impl_->write("plugin " + id, "DELETE FROM plugins WHERE id = ?",
+                      [&](SQLite::Statement& s) { s.bind(1, id); }) > 0;
+}
+
+// Runs ------------------------------------------------------------------------------------
+
+void SqliteStore::create_run(const Run& r) {
+  impl_->write(
+      "run " + r.session,
+      std::string("INSERT INTO runs (") + kRunColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+      [&](SQLite::Statement& s) {
+        s.bind(1, r.session);
+        s.bind(2, r.project_id);
+        s.bind(3, r.plugin_id);
+        s.bind(4, r.user_id);
+        s.bind(5, r.config_json);
+        if (r.stage) s.bind(6, *r.stage);
+        s.bind(7, r.batches_json);
+        s.bind(8, std::string(to_string(r.state)));
+        s.bind(9, r.message);
+        s.bind(10, r.result_object);
+        s.bind(11, r.created_at);
+        if (r.dispatched_at) s.bind(12, *r.dispatched_at);
+        if (r.finished_at) s.bind(13, *r.finished_at);
+      });
+}
+
+std::optional<Run> SqliteStore::get_run(const std::string& session) {
+  return impl_->one<Run>(
+      std::string("SELECT ") + kRunColumns + " FROM runs WHERE session = ?",
+      [&](SQLite::Statement& s) { s.bind(1, session); }, read_run);
+}
+
+std::vector<Run> SqliteStore::list_runs(const RunQuery& q) {
+  std::vector<std::string> states;
+  for (auto state : q.states)
+    states.emplace_back(to_string(state));
+  return impl_->many<Run>(
+      std::string("SELECT ") + kRunColumns +
+          " FROM runs WHERE (?1 IS NULL OR project_id = ?1) AND (?2 IS NULL OR user_id = ?2)"
+          " AND (?3 IS NULL OR plugin_id = ?3)"
+          " AND (?4 IS NULL OR state IN (SELECT value FROM json_each(?4)))"
+          " ORDER BY created_at DESC, session LIMIT ?5",
+      [&](SQLite::Statement& s) {
+        if (q.project_id) s.bind(1, *q.project_id);
+        if (q.user_id) s.bind(2, *q.user_id);
+        if (q.plugin_id) s.bind(3, *q.plugin_id);
+        if (!states.empty()) s.bind(4, json_string_list(states));
+        s.bind(5, q.limit);
+      },
+      read_run);
+}
+
+bool SqliteStore::transition(const std::string& session, const RunTransition& t) {
+  std::vector<std::string> from;
+  for (auto state : t.from)
+    from.emplace_back(to_string(state));
+  // One UPDATE with the expected states in its WHERE: atomic in SQLite, also against other
+  // processes, so of concurrent transitions exactly one changes the row.
+  return impl_->write(
+             "run " + session,
+             "UPDATE runs SET state = ?1, message = ?2, "
+             "result_object = coalesce(?3, result_object), "
+             "dispatched_at = CASE WHEN ?1 = 'dispatched' THEN ?4 ELSE dispatched_at END, "
+             "finished_at = CASE WHEN ?1 IN ('queued', 'dispatched') THEN finished_at ELSE ?4 END "
+             "WHERE session = ?5 AND state IN (SELECT value FROM json_each(?6))",
+             [&](SQLite::Statement& s) {
+               s.bind(1, std::string(to_string(t.to)));
+               s.bind(2, t.message);
+               if (t.result_object) s.bind(3, *t.result_object);
+               s.bind(4, t.at);
+               s.bind(5, session);
+               s.bind(6, json_string_list(from));
+             }) == 1;
+}
+
+std::int64_t SqliteStore::append_log(const RunLog& log) {
+  return guarded("log of run " + log.session, [&] {
+    auto writer = impl_->pool.writer();
+    // seq = the run's next number, computed in the INSERT itself (the writer lock makes it
+    // race-free within this process, the database's write lock across processes).
+    StatementUse s(writer.connection.prepare(
+        "INSERT INTO run_logs (session, seq, level, msg, at) VALUES (?1, "
+        "(SELECT coalesce(max(seq), 0) + 1 FROM run_logs WHERE session = ?1), ?2, ?3, ?4) "
+        "RETURNING seq"));
+    s->bind(1, log.session);
+    s->bind(2, log.level);
+    s->bind(3, log.msg);
+    s->bind(4, log.at);
+    s->executeStep();
+    return integer(*s, 0);
+  });
+}
+
+std::vector<RunLog> SqliteStore::list_logs(const std::string& session, std::int64_t after_seq,
+                                           std::int64_t limit) {
+  return impl_->many<RunLog>(
+      "SELECT session, seq, level, msg, at FROM run_logs WHERE session = ? AND seq > ? "
+      "ORDER BY seq LIMIT ?",
+      [&](SQLite::Statement& s) {
+        s.bind(1, session);
+        s.bind(2, after_seq);
+        s.bind(3, limit);
+      },
+      +[](SQLite::Statement& s) {
+        return RunLog{text(s, 0), integer(s, 1), text(s, 2), text(s, 3), integer(s, 4)};
+      });
+}
+
+// Notifications ---------------------------------------------------------------------------
+
+std::int64_t SqliteStore::create_notification(const Notification& n) {
+  return guarded("notification", [&] {
+    auto writer = impl_->pool.writer();
+    StatementUse s(writer.connection.prepare(
+        "INSERT INTO notifications (user_id, session, kind, text, link, read, created_at) "
+        "VALUES (?,?,?,?,?,?,?)"));
+    s->bind(1, n.user_id);
+    s->bind(2, n.session);
+    s->bind(3, n.kind);
+    s->bind(4, n.text);
+    s->bind(5, n.link);
+    s->bind(6, n.read ? 1 : 0);
+    s->bind(7, n.created_at);
+    s->exec();
+    return writer.connection.db().getLastInsertRowid();
+  });
+}
+
+std::vector<Notification> SqliteStore::list_notifications(const std::string& user_id,
+                                                          bool unread_only, std::int64_t limit) {
+  return impl_->many<Notification>(
+      std::string("SELECT ") + kNotificationColumns +
+          " FROM notifications WHERE user_id = ? AND (? = 0 OR read = 0) ORDER BY id DESC LIMIT ?",
+      [&](SQLite::Statement& s) {
+        s.bind(1, user_id);
+        s.bind(2, unread_only ? 1 : 0);
+        s.bind(3, limit);
+      },
+      read_notification);
+}
+
+bool SqliteStore::mark_notification_read(const std::string& user_id, std::int64_t id) {
+  // Already-read notifications of the user count as marked (idempotent for the UI).
+  return impl_->write("notification",
+                      "UPDATE notifications SET read = 1 WHERE id = ? AND user_id = ?",
+                      [&](SQLite::Statement& s) {
+                        s.bind(1, id);
+                        s.bind(2, user_id);
+                      }) == 1;
+}
+
+std::int64_t SqliteStore::mark_all_notifications_read(const std::string& user_id) {
+  return impl_->write("notifications",
+                      "UPDATE notifications SET read = 1 WHERE user_id = ? AND read = 0",
+                      [&](SQLite::Statement& s) { s.bind(1, user_id); });
+}
+
+}  // namespace xport::hub

@@ -1,0 +1,82 @@
+// SQLite implementation of Store (the hub's embedded default).
+//
+// Threads: one writer connection guarded by a mutex (SQLite allows one writer at a time
+// anyway) and a small pool of reader connections, one borrowed per read. The database is
+// in WAL mode, so reads — including a long export stream — proceed while a write or an
+// import is in progress, and never see a half-done import. Each connection keeps its
+// prepared statements, so hot statements are compiled once.
+//
+// Durability: synchronous=NORMAL (WAL): a commit survives a process crash; a power loss
+// may lose the last commits but never corrupts the database.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "hub/store.hpp"
+
+namespace xport::hub {
+
+struct SqliteOptions {
+  int busy_timeout_ms = 5000;  // how long a connection waits for another process's lock
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating if needed) the database file and brings its schema to the current
+  // version. Needs a real file: readers are separate connections. Throws IoError.
+  explicit SqliteStore(const std::filesystem::path& file, SqliteOptions options = {});
+  ~SqliteStore() override;
+
+  // The schema version this build writes (PRAGMA user_version after open).
+  static int schema_version();
+
+  void create_organization(const Organization& org) override;
+  std::optional<Organization> get_organization(const std::string& id) override;
+  std::vector<Organization> list_organizations() override;
+
+  void create_user(const User& user) override;
+  std::optional<User> get_user(const std::string& id) override;
+  std::optional<User> find_user_by_api_key_hash(const std::string& hash) override;
+  std::vector<User> list_users(const std::string& org_id) override;
+  std::int64_t count_users() override;
+  void set_user_api_key_hash(const std::string& user_id, const std::string& hash) override;
+
+  void create_project(const Project& project) override;
+  std::optional<Project> get_project(const std::string& id) override;
+  std::vector<Project> list_projects(const std::string& org_id) override;
+
+  std::int64_t import_assets(const std::string& project_id, bool replace,
+                             const std::function<bool(AssetRow&)>& next) override;
+  std::int64_t for_each_asset(const std::string& project_id, const AssetFilter& filter,
+                              const std::function<void(const AssetRow&)>& each) override;
+  std::int64_t count_assets(const std::string& project_id) override;
+
+  void create_plugin(const Plugin& plugin) override;
+  std::optional<Plugin> get_plugin(const std::string& id) override;
+  std::vector<Plugin> list_plugins(const std::string& org_id) override;
+  void set_plugin_secret(const std::string& id, const std::string& secret_hash,
+                         const std::string& sealed_secret) override;
+  bool delete_plugin(const std::string& id) override;
+
+  void create_run(const Run& run) override;
+  std::optional<Run> get_run(const std::string& session) override;
+  std::vector<Run> list_runs(const RunQuery& query) override;
+  bool transition(const std::string& session, const RunTransition& t) override;
+
+  std::int64_t append_log(const RunLog& log) override;
+  std::vector<RunLog> list_logs(const std::string& session, std::int64_t after_seq,
+                                std::int64_t limit) override;
+
+  std::int64_t create_notification(const Notification& n) override;
+  std::vector<Notification> list_notifications(const std::string& user_id, bool unread_only,
+                                               std::int64_t limit) override;
+  bool mark_notification_read(const std::string& user_id, std::int64_t id) override;
+  std::int64_t mark_all_notifications_read(const std::string& user_id) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace xport::hub

@@ -1,0 +1,206 @@
+// The hub's persistence interface. Every SQL statement lives behind it (SQLite now,
+// PostgreSQL later as another implementation), so the domain and the HTTP layer never see
+// a database. Times are Unix milliseconds; JSON columns are kept as text.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <initializer_list>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace xport::hub {
+
+// A record that should exist does not (unknown id, session, ...). HTTP: 404.
+class NotFound : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// A write contradicts what is stored (duplicate name or external id). HTTP: 409.
+class Conflict : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct Organization {
+  std::string id;
+  std::string name;
+  std::int64_t created_at = 0;
+};
+
+struct User {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string email;
+  std::string role = "member";  // "admin" | "member"
+  std::string api_key_hash;     // hex SHA-256 of the API key; the key itself is never stored
+  std::int64_t created_at = 0;
+};
+
+struct Project {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::vector<std::string> stages;
+  std::int64_t created_at = 0;
+};
+
+// One imported asset: its AAF JSON line exactly as imported, plus the columns exports
+// filter on.
+struct AssetRow {
+  std::string project_id;
+  std::int64_t seq = 0;  // import order within the project (assigned by the store)
+  std::string external_id;
+  std::string stage;
+  std::string batches_json = "[]";  // JSON array of batch names
+  std::string json_text;
+};
+
+// Which assets an export contains. `key_frames_only` is not a row filter: the store hands
+// it through so that the export writer can thin video assets.
+struct AssetFilter {
+  std::optional<std::string> stage;
+  std::vector<std::string> batches;  // empty = all; else assets in any of these batches
+  bool key_frames_only = false;
+};
+
+struct Plugin {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string type = "Export";
+  std::string description;
+  std::string default_config = "{}";  // Config JSON text
+  std::string secret_hash;            // hex SHA-256 of the secret (heartbeat verification)
+  std::string secret;                 // the secret sealed with the data dir's key (see
+                                      // credentials.hpp): shown again to org admins
+  std::string rest_url;               // empty: the plugin connects over Socket.IO
+  std::int64_t created_at = 0;
+};
+
+enum class RunState { queued, dispatched, succeeded, failed, timed_out, cancelled };
+std::string_view to_string(RunState state);
+RunState run_state_from_string(std::string_view text);  // throws std::invalid_argument
+bool is_finished(RunState state);
+
+struct Run {
+  std::string session;
+  std::string project_id;
+  std::string plugin_id;
+  std::string user_id;
+  std::string config_json = "{}";
+  std::optional<std::string> stage;
+  std::string batches_json = "[]";
+  RunState state = RunState::queued;
+  std::string message;
+  std::string result_object;  // object-store key of the result, once succeeded
+  std::int64_t created_at = 0;
+  std::optional<std::int64_t> dispatched_at;
+  std::optional<std::int64_t> finished_at;
+};
+
+struct RunLog {
+  std::string session;
+  std::int64_t seq = 0;
+  std::string level;  // "INFO" | "WARNING" | "ERROR" | "DEBUG" (as the plugin sent it)
+  std::string msg;
+  std::int64_t at = 0;
+};
+
+struct Notification {
+  std::int64_t id = 0;  // assigned by the store
+  std::string user_id;
+  std::string session;
+  std::string kind;  // "run_succeeded" | "run_failed"
+  std::string text;
+  std::string link;
+  bool read = false;
+  std::int64_t created_at = 0;
+};
+
+// What a state transition writes besides the state. Timestamps: `dispatched_at` is set
+// when entering `dispatched`, `finished_at` when entering a finished state.
+struct RunTransition {
+  std::vector<RunState> from;  // the transition happens only if the run is in one of these
+  RunState to = RunState::queued;
+  std::string message;
+  std::optional<std::string> result_object;
+  std::int64_t at = 0;
+};
+
+struct RunQuery {
+  std::optional<std::string> project_id;
+  std::optional<std::string> user_id;
+  std::optional<std::string> plugin_id;
+  std::vector<RunState> states;  // empty = any
+  std::int64_t limit = 100;      // newest first
+};
+
+// Implementations are safe to call from several threads at once.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Organizations and users. create_* fill nothing in: callers choose ids and times.
+  virtual void create_organization(const Organization& org) = 0;
+  virtual std::optional<Organization> get_organization(const std::string& id) = 0;
+  virtual std::vector<Organization> list_organizations() = 0;
+
+  virtual void create_user(const User& user) = 0;  // Conflict on a duplicate email
+  virtual std::optional<User> get_user(const std::string& id) = 0;
+  virtual std::optional<User> find_user_by_api_key_hash(const std::string& hash) = 0;
+  virtual std::vector<User> list_users(const std::string& org_id) = 0;
+  virtual std::int64_t count_users() = 0;
+  virtual void set_user_api_key_hash(const std::string& user_id, const std::string& hash) = 0;
+
+  // Projects and their assets.
+  virtual void create_project(const Project& project) = 0;
+  virtual std::optional<Project> get_project(const std::string& id) = 0;
+  virtual std::vector<Project> list_projects(const std::string& org_id) = 0;
+
+  // Imports assets in one transaction: `next` fills the row and returns true, or returns
+  // false at the end. If `next` throws or a row conflicts (duplicate external id in the
+  // project), nothing is imported and the exception propagates. `replace` first deletes
+  // the project's assets (in the same transaction). Returns the number imported.
+  virtual std::int64_t import_assets(const std::string& project_id, bool replace,
+                                     const std::function<bool(AssetRow&)>& next) = 0;
+  // Calls `each` for the project's assets that pass the filter, in import order, one row
+  // at a time (never all of them in memory). Returns how many were passed.
+  virtual std::int64_t for_each_asset(const std::string& project_id, const AssetFilter& filter,
+                                      const std::function<void(const AssetRow&)>& each) = 0;
+  virtual std::int64_t count_assets(const std::string& project_id) = 0;
+
+  // Plugins.
+  virtual void create_plugin(const Plugin& plugin) = 0;
+  virtual std::optional<Plugin> get_plugin(const std::string& id) = 0;
+  virtual std::vector<Plugin> list_plugins(const std::string& org_id) = 0;
+  virtual void set_plugin_secret(const std::string& id, const std::string& secret_hash,
+                                 const std::string& sealed_secret) = 0;  // NotFound
+  virtual bool delete_plugin(const std::string& id) = 0;                 // also deletes its runs
+
+  // Runs. transition() is a compare-and-set: it changes the run only if its state is one
+  // of `t.from`, atomically, and says whether it did. Of concurrent callers, one wins.
+  virtual void create_run(const Run& run) = 0;
+  virtual std::optional<Run> get_run(const std::string& session) = 0;
+  virtual std::vector<Run> list_runs(const RunQuery& query) = 0;
+  virtual bool transition(const std::string& session, const RunTransition& t) = 0;
+
+  virtual std::int64_t append_log(const RunLog& log) = 0;  // returns the log's seq
+  virtual std::vector<RunLog> list_logs(const std::string& session, std::int64_t after_seq = 0,
+                                        std::int64_t limit = 1000) = 0;
+
+  virtual std::int64_t create_notification(const Notification& n) = 0;  // returns its id
+  virtual std::vector<Notification> list_notifications(const std::string& user_id,
+                                                       bool unread_only = false,
+                                                       std::int64_t limit = 100) = 0;
+  // Only the owner's notifications are touched. Returns false if `id` is not theirs.
+  virtual bool mark_notification_read(const std::string& user_id, std::int64_t id) = 0;
+  virtual std::int64_t mark_all_notifications_read(const std::string& user_id) = 0;
+};
+
+}  // namespace xport::hub

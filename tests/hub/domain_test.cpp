@@ -1,0 +1,227 @@
+// Domain services on a real data dir: bootstrap and API keys, plugins with id and secret,
+// runs through their state machine, and the notifications they leave.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "hub/hub_core.hpp"
+#include "temp_dir.hpp"
+#include "xport/errors.hpp"
+
+namespace xport::hub {
+namespace {
+
+class DomainTest : public ::testing::Test {
+ protected:
+  DomainTest() {
+    DomainOptions options;
+    options.now_ms = [this] { return now_ms_; };
+    options.on_notification = [this](const Notification& n) {
+      std::lock_guard lock(pushed_mutex_);  // called from whichever thread finished the run
+      pushed_.push_back(n);
+    };
+    core_ = std::make_unique<HubCore>(dir_.path() / "data", options);
+    admin_key_ = core_->domain().bootstrap(core_->data_dir())->api_key;
+    admin_ = *core_->domain().authenticate(admin_key_);
+    member_ = domain().create_user({admin_.org_id, "Bob", "bob@example.com", "member"}).user;
+    project_ = domain().create_project(admin_, "Cats", {"Start", "Complete"});
+    plugin_ = domain().create_plugin(admin_,
+                                     {"Formats", "Export", "built-in", R"({"format":"coco"})", ""});
+  }
+
+  Domain& domain() { return core_->domain(); }
+
+  hub::Run started(const std::optional<std::string>& config = std::nullopt) {
+    return domain().start_run(member_, {project_.id, plugin_.plugin.id, config, std::nullopt, {}});
+  }
+
+  test::TempDir dir_;
+  std::int64_t now_ms_ = 1'700'000'000'000;
+  std::mutex pushed_mutex_;
+  std::vector<Notification> pushed_;
+  std::unique_ptr<HubCore> core_;
+  std::string admin_key_;
+  User admin_, member_;
+  Project project_;
+  CreatedPlugin plugin_;
+};
+
+TEST_F(DomainTest, BootstrapCreatesTheAdminOnceAndWritesTheKey) {
+  const auto file = core_->data_dir() / "admin-api-key";
+  std::ifstream in(file);
+  std::string key;
+  in >> key;
+  EXPECT_EQ(key, admin_key_);
+  struct stat st {};
+  ASSERT_EQ(::stat(file.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 0777, 0600u);
+  EXPECT_EQ(admin_.role, "admin");
+  EXPECT_FALSE(domain().bootstrap(core_->data_dir()));  // second start: nothing new
+  // The key is stored only as its hash.
+  EXPECT_NE(admin_.api_key_hash, admin_key_);
+  EXPECT_EQ(admin_.api_key_hash, sha256_hex(admin_key_));
+}
+
+TEST_F(DomainTest, ApiKeysAuthenticateUntilRegenerated) {
+  EXPECT_FALSE(domain().authenticate(""));
+  EXPECT_FALSE(domain().authenticate("wrong"));
+  const auto fresh = domain().regenerate_api_key(admin_.id);
+  EXPECT_FALSE(domain().authenticate(admin_key_));
+  EXPECT_EQ(domain().authenticate(fresh)->id, admin_.id);
+  EXPECT_THROW(domain().create_user({admin_.org_id, "X", "x@x", "root"}), ConfigError);
+}
+
+TEST_F(DomainTest, PluginSecretIsShownAgainToAdminsAndVerifiedInConstantTime) {
+  const auto& id = plugin_.plugin.id;
+  EXPECT_EQ(plugin_.secret.size(), 43u);
+  EXPECT_EQ(domain().reveal_secret(admin_, id), plugin_.secret);
+  EXPECT_THROW(domain().reveal_secret(member_, id), Forbidden);
+  EXPECT_TRUE(domain().check_plugin_credentials(id, plugin_.secret));
+  EXPECT_FALSE(domain().check_plugin_credentials(id, plugin_.secret + "x"));
+  EXPECT_FALSE(domain().check_plugin_credentials("unknown", plugin_.secret));
+  // The database holds neither the plain secret nor something that opens without the key.
+  const auto stored = core_->store().get_plugin(id);
+  EXPECT_EQ(stored->secret.find(plugin_.secret), std::string::npos);
+  const auto fresh = domain().regenerate_secret(admin_, id);
+  EXPECT_NE(fresh, plugin_.secret);
+  EXPECT_FALSE(domain().check_plugin_credentials(id, plugin_.secret));
+  EXPECT_TRUE(domain().check_plugin_credentials(id, fresh));
+  EXPECT_EQ(domain().reveal_secret(admin_, id), fresh);
+  EXPECT_THROW(domain().regenerate_secret(member_, id), Forbidden);
+}
+
+TEST_F(DomainTest, SecretsSurviveARestartOnTheSameDataDir) {
+  const auto data_dir = core_->data_dir();
+  core_.reset();
+  HubCore reopened(data_dir);
+  EXPECT_EQ(reopened.domain().reveal_secret(admin_, plugin_.plugin.id), plugin_.secret);
+  EXPECT_TRUE(reopened.domain().check_plugin_credentials(plugin_.plugin.id, plugin_.secret));
+}
+
+TEST_F(DomainTest, PluginCreationIsValidated) {
+  EXPECT_THROW(domain().create_plugin(member_, {"P", "Export", "", "{}", ""}), Forbidden);
+  EXPECT_THROW(domain().create_plugin(admin_, {"", "Export", "", "{}", ""}), ConfigError);
+  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Import", "", "{}", ""}), ConfigError);
+  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Export", "", "[1]", ""}), ConfigError);
+  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Export", "", "{}", "ftp://x"}), ConfigError);
+  EXPECT_NO_THROW(domain().create_plugin(admin_, {"P", "Export", "", "{}", "http://127.0.0.1:9/"}));
+}
+
+TEST_F(DomainTest, StartRunValidatesConfigAndStage) {
+  const hub::Run run = started();
+  EXPECT_EQ(run.state, RunState::queued);
+  EXPECT_EQ(run.config_json, R"({"format":"coco"})");  // the plugin's default
+  EXPECT_EQ(core_->store().get_run(run.session)->user_id, member_.id);
+  try {
+    started("{\"format\": coco}");
+    FAIL() << "bad Config JSON accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("Config JSON"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(started("[]"), ConfigError);
+  EXPECT_THROW(domain().start_run(member_, {project_.id, plugin_.plugin.id, "{}", "Nope", {}}),
+               ConfigError);
+  const hub::Run filtered = domain().start_run(
+      member_, {project_.id, plugin_.plugin.id, "{}", "Complete", {"b1", "b\"2"}});
+  EXPECT_EQ(filtered.stage, "Complete");
+  EXPECT_EQ(core_->store().get_run(filtered.session)->batches_json, R"(["b1","b\"2"])");
+  EXPECT_THROW(domain().start_run(member_, {"nope", plugin_.plugin.id, "{}", {}, {}}), NotFound);
+}
+
+TEST_F(DomainTest, SucceededRunNotifiesWithASignedDownloadLink) {
+  const hub::Run run = started();
+  EXPECT_FALSE(domain().mark_succeeded(run.session, "r/x.zip"));  // not dispatched yet
+  EXPECT_TRUE(domain().mark_dispatched(run.session));
+  EXPECT_FALSE(domain().mark_dispatched(run.session));
+  now_ms_ += 5000;
+  EXPECT_TRUE(domain().mark_succeeded(run.session, "results/" + run.session + ".zip"));
+  EXPECT_FALSE(domain().mark_failed(run.session, "late"));
+  const auto stored = domain().run(member_, run.session);
+  EXPECT_EQ(stored.state, RunState::succeeded);
+  EXPECT_EQ(*stored.finished_at - stored.created_at, 5000);
+
+  const auto list = domain().notifications(member_);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0].kind, "run_succeeded");
+  EXPECT_EQ(list[0].text, "Export Formats on Cats is ready");
+  ASSERT_EQ(pushed_.size(), 1u);
+  EXPECT_EQ(pushed_[0].id, list[0].id);
+  // /objects/<key>?expires=..&sig=.. and it verifies.
+  const std::string& link = list[0].link;
+  const std::string key = "results/" + run.session + ".zip";
+  ASSERT_EQ(link.rfind("/objects/" + key + "?expires=", 0), 0u) << link;
+  const auto q = link.substr(link.find('?') + 1);
+  const auto expires = q.substr(8, q.find('&') - 8);
+  const auto sig = q.substr(q.find("&sig=") + 5);
+  EXPECT_EQ(domain().signer().verify(key, expires, sig, now_ms_ / 1000), UrlCheck::ok);
+  EXPECT_TRUE(domain().notifications(admin_).empty());
+}
+
+TEST_F(DomainTest, FailuresNotifyWithTheReason) {
+  const hub::Run never_dispatched = started();
+  EXPECT_TRUE(domain().mark_timed_out(never_dispatched.session,
+                                      "plugin Formats was offline for 10 minutes"));
+  const hub::Run dispatched = started();
+  domain().mark_dispatched(dispatched.session);
+  EXPECT_TRUE(domain().mark_failed(dispatched.session, "plugin disconnected during the run"));
+  const auto list = domain().notifications(member_, true);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].text, "Export Formats on Cats failed: plugin disconnected during the run");
+  EXPECT_EQ(list[0].link, "/runs/" + dispatched.session);
+  EXPECT_EQ(list[1].text,
+            "Export Formats on Cats failed: plugin Formats was offline for 10 minutes");
+  EXPECT_EQ(domain().run(member_, never_dispatched.session).state, RunState::timed_out);
+  EXPECT_TRUE(domain().mark_read(member_, list[0].id));
+  EXPECT_FALSE(domain().mark_read(admin_, list[1].id));  // not the admin's
+  EXPECT_EQ(domain().notifications(member_, true).size(), 1u);
+  EXPECT_EQ(domain().mark_all_read(member_), 1);
+}
+
+TEST_F(DomainTest, RacingAnswerAndTimeoutLeaveOneOutcomeAndOneNotification) {
+  for (int round = 0; round < 10; ++round) {
+    const hub::Run run = started();
+    domain().mark_dispatched(run.session);
+    std::atomic<int> wins{0};
+    std::thread answer([&] { wins += domain().mark_succeeded(run.session, "r/" + run.session); });
+    std::thread timeout([&] { wins += domain().mark_timed_out(run.session, "run timeout"); });
+    std::thread fail([&] { wins += domain().mark_failed(run.session, "disconnected"); });
+    answer.join();
+    timeout.join();
+    fail.join();
+    EXPECT_EQ(wins.load(), 1);
+  }
+  EXPECT_EQ(domain().notifications(member_).size(), 10u);
+}
+
+TEST_F(DomainTest, CancelByOwnerOrAdminWithoutNotification) {
+  const hub::Run run = started();
+  auto other = domain().create_user({admin_.org_id, "Eve", "eve@example.com", "member"}).user;
+  EXPECT_THROW(domain().cancel(other, run.session), Forbidden);
+  EXPECT_TRUE(domain().cancel(member_, run.session));
+  EXPECT_FALSE(domain().cancel(admin_, run.session));  // already finished
+  EXPECT_EQ(domain().run(member_, run.session).state, RunState::cancelled);
+  EXPECT_TRUE(domain().notifications(member_).empty());
+  EXPECT_FALSE(domain().mark_dispatched(run.session));
+}
+
+TEST_F(DomainTest, LogsAndOtherOrganizationsAreKeptApart) {
+  const hub::Run run = started();
+  EXPECT_EQ(domain().append_log(run.session, "INFO", "fetching export"), 1);
+  EXPECT_EQ(domain().append_log(run.session, "ERROR", "boom"), 2);
+  EXPECT_EQ(core_->store().list_logs(run.session, 0, 10).size(), 2u);
+  const auto org = domain().create_organization("Other");
+  const auto stranger = domain().create_user({org.id, "S", "s@other", "admin"}).user;
+  EXPECT_THROW(domain().run(stranger, run.session), Forbidden);
+  EXPECT_THROW(domain().plugin(stranger, plugin_.plugin.id), Forbidden);
+  EXPECT_THROW(domain().reveal_secret(stranger, plugin_.plugin.id), Forbidden);
+  EXPECT_THROW(domain().start_run(stranger, {project_.id, plugin_.plugin.id, {}, {}, {}}),
+               Forbidden);
+}
+
+}  // namespace
+}  // namespace xport::hub

@@ -1,0 +1,118 @@
+// The local object store: atomic puts, size limits, keys, reads.
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "hub/credentials.hpp"
+#include "hub/local_object_store.hpp"
+#include "hub/store.hpp"
+#include "temp_dir.hpp"
+
+namespace xport::hub {
+namespace {
+
+using test::TempDir;
+
+std::string read_all(ByteSource& source) {
+  std::string out;
+  char buffer[7];  // small on purpose: several reads
+  while (const auto n = source.read(buffer, sizeof buffer))
+    out.append(buffer, n);
+  return out;
+}
+
+std::size_t files_under(const std::filesystem::path& dir) {
+  std::size_t n = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    n += entry.is_regular_file();
+  }
+  return n;
+}
+
+// A source that fails after some bytes (a dropped upload).
+class FailingSource final : public ByteSource {
+ public:
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    if (sent_ >= 10) throw IoError("connection reset");
+    const std::size_t n = std::min<std::size_t>(capacity, 5);
+    std::fill_n(buffer, n, 'x');
+    sent_ += n;
+    return n;
+  }
+  std::string name() const override { return "<failing>"; }
+
+ private:
+  std::size_t sent_ = 0;
+};
+
+TEST(LocalObjectStore, PutOpenExistsRemove) {
+  TempDir dir;
+  LocalObjectStore store(dir.path());
+  const std::string data = "zip bytes, more than one read of them";
+  MemorySource source(data);
+  const auto info = store.put("results/s1/export.zip", source, 1000);
+  EXPECT_EQ(info.size, data.size());
+  EXPECT_EQ(info.sha256_hex, sha256_hex(data));
+  EXPECT_TRUE(store.exists("results/s1/export.zip"));
+  EXPECT_EQ(read_all(*store.open("results/s1/export.zip")), data);
+  // Replacing is atomic too.
+  MemorySource second("v2");
+  store.put("results/s1/export.zip", second, 1000);
+  EXPECT_EQ(read_all(*store.open("results/s1/export.zip")), "v2");
+  EXPECT_TRUE(store.remove("results/s1/export.zip"));
+  EXPECT_FALSE(store.remove("results/s1/export.zip"));
+  EXPECT_FALSE(store.exists("results/s1/export.zip"));
+  EXPECT_THROW(store.open("results/s1/export.zip"), NotFound);
+}
+
+TEST(LocalObjectStore, FailedOrOversizedPutsLeaveNothing) {
+  TempDir dir;
+  LocalObjectStore store(dir.path());
+  FailingSource failing;
+  EXPECT_THROW(store.put("a/failed.zip", failing, 1000), IoError);
+  const std::string too_big(101, 'b');  // MemorySource only views its bytes
+  MemorySource big(too_big);
+  EXPECT_THROW(store.put("a/big.zip", big, 100), ObjectTooLarge);
+  {
+    auto writer = store.create("a/abandoned.zip", 1000);
+    writer->write("partial", 7);
+  }  // destroyed without commit
+  EXPECT_FALSE(store.exists("a/failed.zip"));
+  EXPECT_FALSE(store.exists("a/big.zip"));
+  EXPECT_FALSE(store.exists("a/abandoned.zip"));
+  EXPECT_EQ(files_under(dir.path()), 0u);
+  const std::string at_limit(100, 'e');
+  MemorySource exact(at_limit);
+  EXPECT_EQ(store.put("a/exact.zip", exact, 100).size, 100u);  // the limit itself is fine
+}
+
+TEST(LocalObjectStore, WriterIsInvisibleUntilCommit) {
+  TempDir dir;
+  LocalObjectStore store(dir.path());
+  auto writer = store.create("x.bin", 100);
+  writer->write("abc", 3);
+  EXPECT_FALSE(store.exists("x.bin"));
+  EXPECT_EQ(writer->commit().size, 3u);
+  EXPECT_TRUE(store.exists("x.bin"));
+}
+
+TEST(LocalObjectStore, RejectsKeysThatLeaveTheStore) {
+  TempDir dir;
+  LocalObjectStore store(dir.path());
+  for (const char* key :
+       {"", "../x", "a/../../x", "/etc/passwd", "a//b", "a/./b", "a b", "a\\b", "a/", "%2e%2e"}) {
+    EXPECT_THROW(store.create(key, 10), InputError) << key;
+  }
+  EXPECT_NO_THROW(store.create("p1/exports/Export-1.zip", 10));
+}
+
+TEST(LocalObjectStore, LeftoverUploadsAreRemovedAtOpen) {
+  TempDir dir;
+  { LocalObjectStore store(dir.path()); }
+  std::ofstream(dir.path() / "tmp" / "crashed-upload") << "partial";
+  LocalObjectStore store(dir.path());
+  EXPECT_EQ(files_under(dir.path()), 0u);
+}
+
+}  // namespace
+}  // namespace xport::hub

@@ -1,0 +1,287 @@
+// SqliteStore on real database files: schema, imports, export streams, the run state
+// machine under concurrency, logs and notifications.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+
+#include "hub/sqlite_store.hpp"
+#include "temp_dir.hpp"
+#include "xport/errors.hpp"
+
+namespace xport::hub {
+namespace {
+
+using test::TempDir;
+
+// The first column of the first row of `sql`, read with plain sqlite3 (not the store).
+std::string query(const std::filesystem::path& file, const char* sql) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* statement = nullptr;
+  sqlite3_prepare_v2(db, sql, -1, &statement, nullptr);
+  sqlite3_step(statement);
+  std::string value(reinterpret_cast<const char*>(sqlite3_column_text(statement, 0)));
+  sqlite3_finalize(statement);
+  sqlite3_close(db);
+  return value;
+}
+
+int user_version(const std::filesystem::path& file) {
+  return std::stoi(query(file, "PRAGMA user_version"));
+}
+
+void exec(const std::filesystem::path& file, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(file.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+}
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = std::make_unique<SqliteStore>(dir_.path() / "hub.db");
+    store_->create_organization({"org1", "Org", 1});
+    store_->create_user({"u1", "org1", "Ann", "ann@example.com", "admin", "hash-u1", 1});
+    store_->create_user({"u2", "org1", "Bob", "bob@example.com", "member", "hash-u2", 2});
+    store_->create_project({"p1", "org1", "Cats", {"Start", "Review", "Complete"}, 1});
+    store_->create_plugin({"pl1", "org1", "Formats", "Export", "", "{}", "h", "s", "", 1});
+  }
+
+  // Imports assets given as (external id, stage, batches json).
+  std::int64_t import(std::vector<std::tuple<std::string, std::string, std::string>> rows,
+                      bool replace = false) {
+    std::size_t i = 0;
+    return store_->import_assets("p1", replace, [&](AssetRow& row) {
+      if (i == rows.size()) return false;
+      auto& [id, stage, batches] = rows[i++];
+      row.external_id = id;
+      row.stage = stage;
+      row.batches_json = batches;
+      row.json_text = R"({"externalId":")" + id + R"("})";
+      return true;
+    });
+  }
+
+  std::vector<std::string> exported(const AssetFilter& filter) {
+    std::vector<std::string> ids;
+    store_->for_each_asset("p1", filter,
+                           [&](const AssetRow& row) { ids.push_back(row.external_id); });
+    return ids;
+  }
+
+  hub::Run queued_run(const std::string& session) {
+    hub::Run run;
+    run.session = session;
+    run.project_id = "p1";
+    run.plugin_id = "pl1";
+    run.user_id = "u1";
+    run.created_at = 10;
+    store_->create_run(run);
+    return run;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST(SqliteSchema, FreshDatabaseIsMigratedAndReopensUnchanged) {
+  TempDir dir;
+  const auto file = dir.path() / "hub.db";
+  {
+    SqliteStore store(file);
+    store.create_organization({"o", "Org", 5});
+  }
+  EXPECT_EQ(user_version(file), SqliteStore::schema_version());
+  SqliteStore reopened(file);  // no migration runs twice (it would fail: tables exist)
+  ASSERT_TRUE(reopened.get_organization("o"));
+  EXPECT_EQ(reopened.get_organization("o")->name, "Org");
+  EXPECT_EQ(user_version(file), SqliteStore::schema_version());
+}
+
+TEST(SqliteSchema, UsesWalAndRefusesANewerSchema) {
+  TempDir dir;
+  const auto file = dir.path() / "hub.db";
+  { SqliteStore store(file); }
+  EXPECT_EQ(query(file, "PRAGMA journal_mode"), "wal");  // stored in the file
+  exec(file, "PRAGMA user_version = 999");
+  EXPECT_THROW(SqliteStore{file}, xport::IoError);
+}
+
+TEST_F(StoreTest, RecordsRoundTrip) {
+  auto user = store_->find_user_by_api_key_hash("hash-u2");
+  ASSERT_TRUE(user);
+  EXPECT_EQ(user->name, "Bob");
+  EXPECT_EQ(user->role, "member");
+  EXPECT_FALSE(store_->find_user_by_api_key_hash("nope"));
+  EXPECT_EQ(store_->count_users(), 2);
+  EXPECT_EQ(store_->list_users("org1").size(), 2u);
+  EXPECT_EQ(store_->get_project("p1")->stages,
+            (std::vector<std::string>{"Start", "Review", "Complete"}));
+  EXPECT_EQ(store_->list_projects("org1").size(), 1u);
+  EXPECT_EQ(store_->get_plugin("pl1")->name, "Formats");
+  store_->set_plugin_secret("pl1", "h2", "s2");
+  EXPECT_EQ(store_->get_plugin("pl1")->secret_hash, "h2");
+  EXPECT_THROW(store_->set_plugin_secret("nope", "h", "s"), NotFound);
+  EXPECT_THROW(store_->create_user({"u3", "org1", "C", "ann@example.com", "member", "h3", 3}),
+               Conflict);
+  EXPECT_THROW(store_->create_project({"p2", "no-org", "X", {}, 1}), NotFound);
+}
+
+TEST_F(StoreTest, ImportIsAllOrNothing) {
+  EXPECT_EQ(import({{"a", "Start", "[]"}, {"b", "Review", "[]"}}), 2);
+  // The source fails half way: nothing of this import stays.
+  int calls = 0;
+  EXPECT_THROW(store_->import_assets("p1", false,
+                                     [&](AssetRow& row) {
+                                       if (++calls == 3)
+                                         throw std::runtime_error("line 3: bad JSON");
+                                       row.external_id = "new" + std::to_string(calls);
+                                       row.json_text = "{}";
+                                       return true;
+                                     }),
+               std::runtime_error);
+  EXPECT_EQ(store_->count_assets("p1"), 2);
+  // A duplicate external id (here: of an earlier import) rolls back the whole import.
+  EXPECT_THROW(import({{"c", "Start", "[]"}, {"a", "Start", "[]"}}), Conflict);
+  EXPECT_EQ(store_->count_assets("p1"), 2);
+  // Replace swaps the project's assets in one transaction.
+  EXPECT_EQ(import({{"a", "Start", "[]"}, {"z", "Start", "[]"}}, true), 2);
+  EXPECT_EQ(exported({}), (std::vector<std::string>{"a", "z"}));
+  EXPECT_THROW(store_->import_assets("nope", false, [](AssetRow&) { return false; }), NotFound);
+}
+
+TEST_F(StoreTest, ExportStreamsInImportOrderWithFilters) {
+  import({{"a", "Start", R"(["b1"])"},
+          {"b", "Review", R"(["b1","b2"])"},
+          {"c", "Review", "[]"},
+          {"d", "Complete", R"(["b2"])"},
+          { "e",
+            "Review",
+            R"(["b3"])" }});
+  EXPECT_EQ(exported({}), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
+  EXPECT_EQ(exported({"Review", {}, false}), (std::vector<std::string>{"b", "c", "e"}));
+  EXPECT_EQ(exported({std::nullopt, {"b2"}, false}), (std::vector<std::string>{"b", "d"}));
+  EXPECT_EQ(exported({std::nullopt, {"b1", "b3"}, false}),
+            (std::vector<std::string>{"a", "b", "e"}));
+  EXPECT_EQ(exported({"Review", {"b2"}, true}), (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(exported({"Nowhere", {}, false}).empty());
+  // Rows carry what was imported, seq in import order.
+  std::vector<std::int64_t> seqs;
+  std::string first;
+  store_->for_each_asset("p1", {}, [&](const AssetRow& row) {
+    seqs.push_back(row.seq);
+    if (first.empty()) first = row.json_text;
+  });
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(first, R"({"externalId":"a"})");
+}
+
+TEST_F(StoreTest, ExportStreamSeesOneSnapshotWhileOthersWrite) {
+  import({{"a", "Start", "[]"}, { "b", "Start", "[]" }});
+  std::vector<std::string> seen;
+  store_->for_each_asset("p1", {}, [&](const AssetRow& row) {
+    seen.push_back(row.external_id);
+    // Writes from the stream's callback neither deadlock nor show up in this stream.
+    if (row.external_id == "a") import({{ "c", "Start", "[]" }});
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(store_->count_assets("p1"), 3);
+}
+
+TEST_F(StoreTest, RunTransitionsAreCompareAndSet) {
+  queued_run("s1");
+  EXPECT_FALSE(
+      store_->transition("s1", {{RunState::dispatched}, RunState::succeeded, "", "r.zip", 20}));
+  EXPECT_TRUE(
+      store_->transition("s1", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 20}));
+  EXPECT_TRUE(
+      store_->transition("s1", {{RunState::dispatched}, RunState::succeeded, "done", "r.zip", 30}));
+  EXPECT_FALSE(store_->transition(
+      "s1", {{RunState::dispatched}, RunState::failed, "late", std::nullopt, 40}));
+  EXPECT_FALSE(store_->transition("missing",
+                                  {{RunState::queued}, RunState::dispatched, "", std::nullopt, 1}));
+  const auto run = store_->get_run("s1");
+  ASSERT_TRUE(run);
+  EXPECT_EQ(run->state, RunState::succeeded);
+  EXPECT_EQ(run->message, "done");
+  EXPECT_EQ(run->result_object, "r.zip");
+  EXPECT_EQ(run->dispatched_at, 20);
+  EXPECT_EQ(run->finished_at, 30);
+}
+
+TEST_F(StoreTest, OfConcurrentTransitionsOnlyOneWins) {
+  // Threads on one store, and a second store (another connection, as another process
+  // would have) on the same file.
+  SqliteStore other(dir_.path() / "hub.db");
+  for (int round = 0; round < 20; ++round) {
+    const std::string session = "c" + std::to_string(round);
+    queued_run(session);
+    std::atomic<int> wins{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 8; ++t) {
+      threads.emplace_back([&, t] {
+        Store& store = t % 2 ? static_cast<Store&>(other) : *store_;
+        const RunState to = t % 3 == 0 ? RunState::cancelled : RunState::timed_out;
+        if (store.transition(session,
+                             {{RunState::queued}, to, "t" + std::to_string(t), std::nullopt, 5})) {
+          ++wins;
+        }
+      });
+    }
+    for (auto& thread : threads)
+      thread.join();
+    EXPECT_EQ(wins.load(), 1) << session;
+  }
+}
+
+TEST_F(StoreTest, ListRunsFilters) {
+  queued_run("r1");
+  queued_run("r2");
+  store_->transition("r2", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 20});
+  EXPECT_EQ(store_->list_runs({}).size(), 2u);
+  RunQuery dispatched;
+  dispatched.states = {RunState::dispatched};
+  ASSERT_EQ(store_->list_runs(dispatched).size(), 1u);
+  EXPECT_EQ(store_->list_runs(dispatched)[0].session, "r2");
+  RunQuery other_user;
+  other_user.user_id = "u2";
+  EXPECT_TRUE(store_->list_runs(other_user).empty());
+}
+
+TEST_F(StoreTest, LogsAreNumberedPerRun) {
+  queued_run("s1");
+  queued_run("s2");
+  EXPECT_EQ(store_->append_log({"s1", 0, "INFO", "one", 1}), 1);
+  EXPECT_EQ(store_->append_log({"s1", 0, "ERROR", "two", 2}), 2);
+  EXPECT_EQ(store_->append_log({"s2", 0, "INFO", "other", 3}), 1);
+  const auto logs = store_->list_logs("s1", 0, 100);
+  ASSERT_EQ(logs.size(), 2u);
+  EXPECT_EQ(logs[1].level, "ERROR");
+  EXPECT_EQ(logs[1].msg, "two");
+  EXPECT_EQ(store_->list_logs("s1", 1, 100).size(), 1u);
+  EXPECT_THROW(store_->append_log({"missing", 0, "INFO", "x", 1}), NotFound);
+}
+
+TEST_F(StoreTest, NotificationsBelongToTheirUser) {
+  const auto a =
+      store_->create_notification({0, "u1", "s", "run_succeeded", "ready", "/l", false, 1});
+  const auto b =
+      store_->create_notification({0, "u1", "s", "run_failed", "failed", "/r", false, 2});
+  const auto c = store_->create_notification({0, "u2", "s", "run_failed", "x", "", false, 3});
+  auto list = store_->list_notifications("u1", false, 100);
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].id, b);                               // newest first
+  EXPECT_FALSE(store_->mark_notification_read("u1", c));  // someone else's
+  EXPECT_TRUE(store_->mark_notification_read("u1", a));
+  EXPECT_EQ(store_->list_notifications("u1", true, 100).size(), 1u);
+  EXPECT_EQ(store_->mark_all_notifications_read("u1"), 1);
+  EXPECT_TRUE(store_->list_notifications("u1", true, 100).empty());
+  EXPECT_FALSE(store_->list_notifications("u2", true, 100).empty());
+}
+
+}  // namespace
+}  // namespace xport::hub
