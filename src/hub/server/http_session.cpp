@@ -1,0 +1,378 @@
+// One HTTP connection: reads requests (header first, then the body the route allows, into
+// memory or a file), answers them — REST routes, the Socket.IO polling transport, static
+// files — and hands the socket to a websocket_session on an upgrade to the Socket.IO path.
+#include <unistd.h>
+#include <atomic>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+#include <cctype>
+#include <fstream>
+
+#include "hub/server/engine_session.hpp"
+#include "hub/server/listener.hpp"
+#include "hub/server/static_files.hpp"
+#include "hub/server/websocket_session.hpp"
+
+namespace xport::hub::server {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+
+struct Target {
+  std::string path;   // raw (still percent-encoded)
+  std::string query;  // after '?', raw
+};
+
+Target split_target(std::string_view target) {
+  std::size_t q = target.find('?');
+  if (q == std::string_view::npos) return {std::string(target), {}};
+  return {std::string(target.substr(0, q)), std::string(target.substr(q + 1))};
+}
+
+// Query parameters, decoded; nullopt when an escape is malformed.
+std::optional<std::multimap<std::string, std::string>> parse_query(std::string_view query) {
+  std::multimap<std::string, std::string> out;
+  while (!query.empty()) {
+    std::size_t amp = query.find('&');
+    std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.empty()) continue;
+    std::size_t eq = part.find('=');
+    auto name = percent_decode(part.substr(0, eq), true);
+    auto value = percent_decode(
+        eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
+    if (!name || !value) return std::nullopt;
+    out.emplace(std::move(*name), std::move(*value));
+  }
+  return out;
+}
+
+std::string query_value(const std::multimap<std::string, std::string>& q, const std::string& k) {
+  auto it = q.find(k);
+  return it == q.end() ? std::string() : it->second;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i)
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i])))
+      return false;
+  return true;
+}
+
+std::filesystem::path temp_upload_path(const std::filesystem::path& dir) {
+  static std::atomic<std::uint64_t> counter{0};
+  std::filesystem::path base = dir.empty() ? std::filesystem::temp_directory_path() : dir;
+  return base / ("xport-upload-" + std::to_string(::getpid()) + "-" +
+                 std::to_string(counter.fetch_add(1)) + ".part");
+}
+
+class HttpSession {
+ public:
+  HttpSession(std::shared_ptr<SharedState> state, tcp::socket socket)
+      : state_(std::move(state)), stream_(std::move(socket)) {
+    error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+  }
+
+  asio::awaitable<void> run() {
+    const ServerOptions& opts = state_->options;
+    for (;;) {
+      error_code ec;
+      http::request_parser<http::empty_body> header;
+      header.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
+      header.body_limit(boost::none);
+      stream_.expires_after(opts.idle_timeout);
+      co_await http::async_read_header(stream_, buffer_, header,
+                                       asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::header_limit) {
+        co_await reply_simple(431, "request header too large", false, 11);
+        break;
+      }
+      if (ec) break;  // end of stream, timeout, garbage: just close
+      const auto& req = header.get();
+      Target target = split_target(req.target());
+      auto query = parse_query(target.query);
+      if (!query) {
+        co_await reply(Response::error(400, "malformed query string"), req.version(), false, false);
+        break;
+      }
+
+      // Socket.IO (Engine.IO) endpoint.
+      const std::string& sio_path = opts.sio_path;
+      if (target.path == sio_path || (target.path + "/" == sio_path)) {
+        if (query_value(*query, "EIO") != "4") {
+          co_await reply_eio(400, R"({"code":5,"message":"Unsupported protocol version"})",
+                             req.version(), false);
+          break;
+        }
+        std::string transport = query_value(*query, "transport");
+        std::string sid = query_value(*query, "sid");
+        if (transport == "websocket") {
+          if (!beast::websocket::is_upgrade(req)) {
+            co_await reply_eio(400, R"({"code":3,"message":"Bad request"})", req.version(), false);
+            break;
+          }
+          stream_.expires_never();
+          run_websocket_session(state_, std::move(stream_), header.release(), sid, remote_);
+          co_return;
+        }
+        if (transport != "polling") {
+          co_await reply_eio(400, R"({"code":0,"message":"Transport unknown"})", req.version(),
+                             false);
+          break;
+        }
+        bool keep = co_await polling(header, sid);
+        if (!keep) break;
+        continue;
+      }
+
+      // REST routes, then static files.
+      Router::Match match = state_->router.match(std::string(req.method_string()), target.path);
+      bool has_body = header.content_length().value_or(0) > 0 || header.chunked();
+      if (match.status != 200) {
+        Response res;
+        bool head = req.method() == http::verb::head;
+        std::optional<std::filesystem::path> file;
+        if (match.status == 404 && opts.static_dir && (req.method() == http::verb::get || head))
+          file = resolve_static(*opts.static_dir, target.path);
+        if (file) {
+          res = Response::send_file(*file, content_type_for(*file));
+        } else if (match.status == 405) {
+          res = Response::error(405,
+                                "method " + std::string(req.method_string()) + " not allowed here");
+          res.headers.emplace_back("Allow", match.allow);
+        } else {
+          res = Response::error(404, "no such path: " + target.path);
+        }
+        // An unread body would be taken for the next request: close after answering.
+        bool keep = req.keep_alive() && !has_body;
+        co_await reply(std::move(res), req.version(), keep, head);
+        if (!keep) break;
+        continue;
+      }
+
+      const Router::Route& route = *match.route;
+      Request request;
+      request.method = std::string(req.method_string());
+      request.target = std::string(req.target());
+      request.path = percent_decode(target.path, false).value_or(target.path);
+      request.query = std::move(*query);
+      request.params = std::move(match.params);
+      request.remote = remote_;
+      for (const auto& field : req)
+        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+      unsigned version = req.version();
+      bool keep_alive = req.keep_alive();
+      bool head = req.method() == http::verb::head;
+
+      if (header.content_length() && *header.content_length() > route.options.max_body) {
+        co_await reply(Response::error(413, "request body larger than " +
+                                                std::to_string(route.options.max_body) + " bytes"),
+                       version, false, head);
+        break;
+      }
+      if (has_body && iequals(std::string(req[http::field::expect]), "100-continue")) {
+        http::response<http::empty_body> cont{http::status::continue_, version};
+        co_await http::async_write(stream_, cont, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) break;
+      }
+
+      std::optional<Response> early;
+      if (route.options.body_to_file) {
+        request.body_file = temp_upload_path(opts.upload_dir);
+        http::request_parser<http::file_body> parser{std::move(header)};
+        parser.body_limit(route.options.max_body);
+        parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
+        if (ec) {
+          early = Response::error(500, "cannot create upload file: " + ec.message());
+        } else {
+          stream_.expires_after(opts.idle_timeout);
+          co_await http::async_read(stream_, buffer_, parser,
+                                    asio::redirect_error(asio::use_awaitable, ec));
+          parser.get().body().close();
+          if (ec == http::error::body_limit)
+            early = Response::error(413, "request body larger than " +
+                                             std::to_string(route.options.max_body) + " bytes");
+          else if (ec)
+            early = Response::error(400, "reading the request body failed: " + ec.message());
+          else
+            request.body_size = std::filesystem::file_size(request.body_file, ec);
+        }
+      } else {
+        http::request_parser<http::string_body> parser{std::move(header)};
+        parser.body_limit(route.options.max_body);
+        stream_.expires_after(opts.idle_timeout);
+        co_await http::async_read(stream_, buffer_, parser,
+                                  asio::redirect_error(asio::use_awaitable, ec));
+        if (ec == http::error::body_limit)
+          early = Response::error(
+              413, "request body larger than " + std::to_string(route.options.max_body) + " bytes");
+        else if (ec)
+          early = Response::error(400, "reading the request body failed: " + ec.message());
+        else
+          request.body = parser.release().body();
+        request.body_size = request.body.size();
+      }
+      if (early) {
+        std::error_code rm;
+        if (!request.body_file.empty()) std::filesystem::remove(request.body_file, rm);
+        co_await reply(std::move(*early), version, false, head);
+        break;
+      }
+
+      Response res;
+      try {
+        res = route.handler(request);
+      } catch (const HttpError& e) {
+        res = Response::error(e.status(), e.what());
+      } catch (const std::exception& e) {
+        res = Response::error(500, e.what());
+      }
+      if (!request.body_file.empty()) {
+        std::error_code rm;
+        std::filesystem::remove(request.body_file, rm);  // unless the handler moved it
+      }
+      bool ok = co_await reply(std::move(res), version, keep_alive, head);
+      if (!ok || !keep_alive) break;
+    }
+    error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+ private:
+  // The polling transport (GET drains, POST feeds). False: close the connection.
+  asio::awaitable<bool> polling(http::request_parser<http::empty_body>& header,
+                                const std::string& sid) {
+    const auto& req = header.get();
+    unsigned version = req.version();
+    bool keep_alive = req.keep_alive();
+    std::shared_ptr<EngineSession> engine;
+    if (!sid.empty()) {
+      engine = state_->sio->find_session(sid);
+      if (!engine) {
+        co_await reply_eio(400, R"({"code":1,"message":"Session ID unknown"})", version, false);
+        co_return false;
+      }
+    }
+    PollAnswer answer;
+    if (req.method() == http::verb::get) {
+      if (!engine) {
+        engine = state_->sio->create_session(remote_);
+        answer = co_await engine->start_polling();
+      } else {
+        answer = co_await engine->poll();
+      }
+    } else if (req.method() == http::verb::post && engine) {
+      error_code ec;
+      http::request_parser<http::string_body> parser{std::move(header)};
+      parser.body_limit(state_->sio->options.max_payload);
+      stream_.expires_after(state_->options.idle_timeout);
+      co_await http::async_read(stream_, buffer_, parser,
+                                asio::redirect_error(asio::use_awaitable, ec));
+      if (ec == http::error::body_limit) {
+        engine->close("polling payload larger than maxPayload");
+        co_await reply_eio(413, R"({"code":3,"message":"Payload too large"})", version, false);
+        co_return false;
+      }
+      if (ec) co_return false;
+      answer = co_await engine->post(parser.release().body());
+    } else {
+      co_await reply_eio(400, R"({"code":2,"message":"Bad handshake method"})", version, false);
+      co_return false;
+    }
+    co_return co_await reply_eio(answer.status, std::move(answer.body), version, keep_alive,
+                                 answer.content_type);
+  }
+
+  asio::awaitable<bool> reply_eio(int status, std::string body, unsigned version, bool keep,
+                                  std::string content_type = "application/json") {
+    Response res = Response::text(status, std::move(body), std::move(content_type));
+    co_return co_await reply(std::move(res), version, keep, false);
+  }
+
+  asio::awaitable<bool> reply_simple(int status, std::string message, bool keep, unsigned version) {
+    co_return co_await reply(Response::error(status, message), version, keep, false);
+  }
+
+  template <class Body>
+  void fill(http::response<Body>& res, const Response& r, bool keep) {
+    res.result(static_cast<unsigned>(r.status));
+    std::string_view reason = reason_phrase(r.status);
+    if (!reason.empty()) res.reason(reason);
+    res.set(http::field::server, state_->options.server_name);
+    res.set(http::field::content_type, r.content_type);
+    for (const auto& [k, v] : r.headers)
+      res.set(k, v);
+    res.keep_alive(keep);
+  }
+
+  // Writes `r` (a file body streamed from disk). False when the write failed.
+  asio::awaitable<bool> reply(Response r, unsigned version, bool keep, bool head) {
+    error_code ec;
+    stream_.expires_after(state_->options.idle_timeout);
+    if (r.file) {
+      http::file_body::value_type body;
+      body.open(r.file->c_str(), beast::file_mode::scan, ec);
+      if (r.remove_file) {
+        std::error_code rm;  // the open descriptor keeps the data readable
+        std::filesystem::remove(*r.file, rm);
+      }
+      if (ec) {
+        r = Response::error(404, "file not found");
+      } else if (head) {
+        http::response<http::empty_body> res{http::status::ok, version};
+        fill(res, r, keep);
+        res.content_length(body.size());
+        co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+        co_return !ec;
+      } else {
+        http::response<http::file_body> res{http::status::ok, version};
+        fill(res, r, keep);
+        res.body() = std::move(body);
+        res.prepare_payload();
+        co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+        co_return !ec;
+      }
+    }
+    if (head) {
+      http::response<http::empty_body> res{http::status::ok, version};
+      fill(res, r, keep);
+      res.content_length(r.body.size());
+      co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+      co_return !ec;
+    }
+    http::response<http::string_body> res{http::status::ok, version};
+    fill(res, r, keep);
+    res.body() = std::move(r.body);
+    res.prepare_payload();
+    co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+
+  std::shared_ptr<SharedState> state_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::string remote_;
+};
+
+}  // namespace
+
+asio::awaitable<void> http_session(std::shared_ptr<SharedState> state, tcp::socket socket) {
+  HttpSession session(std::move(state), std::move(socket));
+  co_await session.run();
+}
+
+}  // namespace xport::hub::server

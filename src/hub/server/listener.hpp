@@ -1,0 +1,19 @@
+// Accepts TCP connections and starts an http_session for each (internal).
+#pragma once
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <memory>
+
+#include "hub/server/shared_state.hpp"
+
+namespace xport::hub::server {
+
+boost::asio::awaitable<void> listen(std::shared_ptr<SharedState> state,
+                                    boost::asio::ip::tcp::acceptor& acceptor);
+
+// One connection, from its first request to its end (http_session.cpp).
+boost::asio::awaitable<void> http_session(std::shared_ptr<SharedState> state,
+                                          boost::asio::ip::tcp::socket socket);
+
+}  // namespace xport::hub::server
