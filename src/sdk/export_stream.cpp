@@ -27,7 +27,7 @@ std::unique_ptr<ByteSource> ExportStream::open() const {
     throw InputError("the export download is not a zip archive (" +
                      std::to_string(got < 4 ? got : std::filesystem::file_size(zip_file_)) +
                      " bytes, starting \"" + std::string(head, got) + "\")");
-  return zip::open_first_entry(open_file_source(zip_file_.string()));
+  return zip::open_first_entry_file(zip_file_.string());
 }
 
 aaf::Reader ExportStream::reader(aaf::ReadOptions options) const {

@@ -110,7 +110,8 @@ struct ReadStats {
 };
 
 // Opens an export: `path` is a file or "-" for stdin; a zip is unwrapped to its first
-// entry. Throws IoError when the file cannot be opened.
+// entry (a zip file through zip::open_first_entry_file, inflated ahead on a thread of its
+// own). Throws IoError when the file cannot be opened, InputError when a zip file is broken.
 std::unique_ptr<ByteSource> open_export(const std::string& path);
 
 class Chunker;
