@@ -26,7 +26,7 @@ namespace xport::test {
 
 inline const char* kPython = "/usr/bin/python3";
 inline const std::string kServerScript =
-    std::string(XPORT_TEST_DATA_DIR) + "/../support/http_test_server.py";
+    std::string(XPORT_SOURCE_DIR) + "/tests/support/http_test_server.py";
 
 // Why the server cannot run here, or "" when it can.
 inline std::string server_unavailable() {

@@ -27,7 +27,13 @@ class NetWebSocket : public testing::Test {
     server_ = nullptr;
   }
   void SetUp() override {
-    if (!server_) GTEST_SKIP() << xport::test::server_unavailable();
+    // Skip only when this machine cannot run the server; a server that should start but
+    // did not is a failure.
+    if (!server_) {
+      auto why = xport::test::server_unavailable();
+      if (why.empty()) FAIL() << "the test server did not start (see SetUpTestSuite above)";
+      GTEST_SKIP() << why;
+    }
   }
   static std::string url(const std::string& path) { return server_->url("ws", path); }
 
