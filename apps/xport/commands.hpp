@@ -13,6 +13,7 @@ using Action = std::function<int()>;
 
 Action add_convert_command(CLI::App& app);
 Action add_formats_command(CLI::App& app);
+Action add_hub_command(CLI::App& app);
 Action add_plugin_command(CLI::App& app);
 Action add_validate_command(CLI::App& app);
 

@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   };
   add(xport::cli::add_convert_command);
   add(xport::cli::add_formats_command);
+  add(xport::cli::add_hub_command);
   add(xport::cli::add_plugin_command);
   add(xport::cli::add_validate_command);
 

@@ -1,0 +1,172 @@
+// `xport hub`: the platform side — REST API, the platform endpoints plugins call, Socket.IO
+// dispatch — on a data dir (SQLite database, object store, keys). Runs until SIGINT/SIGTERM.
+#include <fmt/format.h>
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "commands.hpp"
+#include "hub/app/hub_app.hpp"
+#include "hub/hub_core.hpp"
+#include "hub/server/server.hpp"
+#include "xport/errors.hpp"
+
+namespace xport::cli {
+namespace {
+
+// The web UI: the source tree's web/ (XPORT_WEB_DIR) in a build tree, else the installed
+// share/xport/web next to the binary's bin/.
+std::string default_web_dir() {
+  std::error_code ec;
+#ifdef XPORT_WEB_DIR
+  if (std::filesystem::is_directory(XPORT_WEB_DIR, ec)) return XPORT_WEB_DIR;
+#endif
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    auto installed = exe.parent_path().parent_path() / "share" / "xport" / "web";
+    if (std::filesystem::is_directory(installed, ec)) return installed.string();
+  }
+  return {};
+}
+
+struct HubArgs {
+  std::string data_dir = "xport-hub-data";
+  std::string listen = "127.0.0.1:8080";
+  std::string public_url;
+  std::string static_dir = default_web_dir();
+  unsigned threads = 4;
+  double offline_wait = 600;
+  double run_timeout = 3600;
+  std::uint64_t max_upload_mb = 4096;
+  std::string log_level = "info";
+};
+
+std::pair<std::string, std::uint16_t> parse_listen(const std::string& text) {
+  std::string host;
+  std::string port;
+  if (!text.empty() && text.front() == '[') {
+    auto close = text.find(']');
+    if (close == std::string::npos || close + 1 >= text.size() || text[close + 1] != ':')
+      throw ConfigError("--listen must be HOST:PORT, got \"" + text + "\"");
+    host = text.substr(1, close - 1);
+    port = text.substr(close + 2);
+  } else {
+    auto colon = text.rfind(':');
+    if (colon == std::string::npos)
+      throw ConfigError("--listen must be HOST:PORT, got \"" + text + "\"");
+    host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+  }
+  if (host.empty()) host = "0.0.0.0";
+  unsigned long value = 0;
+  try {
+    std::size_t used = 0;
+    value = std::stoul(port, &used);
+    if (used != port.size() || value > 65535) throw std::out_of_range("port");
+  } catch (const std::exception&) {
+    throw ConfigError("--listen: \"" + port + "\" is not a port number");
+  }
+  return {host, static_cast<std::uint16_t>(value)};
+}
+
+std::chrono::milliseconds seconds(double s, const char* option) {
+  if (!(s > 0)) throw ConfigError(fmt::format("{} must be a positive number of seconds", option));
+  return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000));
+}
+
+int run_hub(const HubArgs& args) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
+  spdlog::set_level(spdlog::level::from_str(args.log_level));
+  auto [host, port] = parse_listen(args.listen);
+
+  // SIGINT/SIGTERM go to sigwait below: block them before any thread starts.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const std::filesystem::path data_dir = args.data_dir;
+  // Notifications are pushed live by the app, which exists only once the core does.
+  auto push = std::make_shared<std::function<void(const hub::Notification&)>>();
+  hub::DomainOptions domain_options;
+  domain_options.on_notification = [push](const hub::Notification& n) {
+    if (*push) (*push)(n);
+  };
+  hub::HubCore core(data_dir, domain_options);
+  if (auto issued = core.domain().bootstrap(data_dir)) {
+    fmt::print("xport hub: first start in {}: created organization \"Default\" and user \"{}\"\n",
+               data_dir.string(), issued->user.name);
+    fmt::print("admin API key: {}\n", issued->api_key);
+    fmt::print("(also written to {})\n", (data_dir / "admin-api-key").string());
+  }
+
+  hub::server::ServerOptions so;
+  so.host = host;
+  so.port = port;
+  so.threads = std::max(1u, args.threads);
+  so.upload_dir = data_dir / "incoming";
+  std::filesystem::create_directories(so.upload_dir);
+  if (!args.static_dir.empty()) so.static_dir = std::filesystem::path(args.static_dir);
+  hub::server::Server server(so);
+
+  hub::AppOptions ao;
+  ao.public_url = args.public_url;
+  ao.max_upload_bytes = args.max_upload_mb << 20;
+  ao.dispatch.offline_wait = seconds(args.offline_wait, "--offline-wait");
+  ao.dispatch.run_timeout = seconds(args.run_timeout, "--run-timeout");
+  hub::HubApp app(core, server, ao);
+  *push = [&app](const hub::Notification& n) { app.push_notification(n); };
+
+  try {
+    server.start();
+  } catch (const std::runtime_error& e) {
+    throw IoError(fmt::format("cannot listen on {}: {}", args.listen, e.what()));
+  }
+  app.start();
+  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+  fmt::print("xport hub listening on http://{}:{}\n", shown_host, server.port());
+  if (!args.public_url.empty()) fmt::print("public URL: {}\n", args.public_url);
+  std::fflush(stdout);
+
+  int sig = 0;
+  sigwait(&signals, &sig);
+  spdlog::info("xport hub: {} received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
+  app.stop();
+  server.stop();
+  fmt::print("xport hub stopped\n");
+  std::fflush(stdout);
+  return 0;
+}
+
+}  // namespace
+
+Action add_hub_command(CLI::App& app) {
+  auto args = std::make_shared<HubArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "hub", "Run the hub: REST API, platform endpoints and plugin dispatch on a data dir");
+  cmd->add_option("--data-dir", args->data_dir, "Database, object store and keys")
+      ->capture_default_str();
+  cmd->add_option("--listen", args->listen, "HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--public-url", args->public_url,
+                  "Base URL of links handed out (default: from each request's Host)");
+  cmd->add_option("--static-dir", args->static_dir, "Directory of the web UI to serve")
+      ->capture_default_str();
+  cmd->add_option("--threads", args->threads, "Network threads")->capture_default_str();
+  cmd->add_option("--offline-wait", args->offline_wait,
+                  "Seconds a run waits for its plugin to come online")
+      ->capture_default_str();
+  cmd->add_option("--run-timeout", args->run_timeout, "Seconds a plugin has to answer a run")
+      ->capture_default_str();
+  cmd->add_option("--max-upload-mb", args->max_upload_mb, "Largest result a plugin may upload")
+      ->capture_default_str();
+  cmd->add_option("--log-level", args->log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  return [args] { return run_hub(*args); };
+}
+
+}  // namespace xport::cli

@@ -1,0 +1,111 @@
+// Helpers shared by the route files: error mapping, JSON bodies, records as JSON.
+#pragma once
+
+#include <boost/json.hpp>
+#include <string>
+
+#include "hub/domain.hpp"
+#include "hub/object_store.hpp"
+#include "hub/server/router.hpp"
+#include "xport/errors.hpp"
+
+namespace xport::hub::detail {
+
+namespace json = boost::json;
+
+// Wraps a handler: domain exceptions become their HTTP status with {"message": ...}.
+inline server::Handler guarded(server::Handler h) {
+  return [h = std::move(h)](server::Request& req) -> server::Response {
+    try {
+      return h(req);
+    } catch (const server::HttpError& e) {
+      return server::Response::error(e.status(), e.what());
+    } catch (const NotFound& e) {
+      return server::Response::error(404, e.what());
+    } catch (const Conflict& e) {
+      return server::Response::error(409, e.what());
+    } catch (const Forbidden& e) {
+      return server::Response::error(403, e.what());
+    } catch (const ObjectTooLarge& e) {
+      return server::Response::error(413, e.what());
+    } catch (const ConfigError& e) {
+      return server::Response::error(400, e.what());
+    } catch (const InputError& e) {
+      return server::Response::error(400, e.what());
+    }
+  };
+}
+
+inline json::object body_object(const server::Request& req) {
+  if (req.body.empty()) return {};
+  boost::system::error_code ec;
+  json::value v = json::parse(req.body, ec);
+  if (ec) throw server::HttpError(400, "the request body is not JSON: " + ec.message());
+  if (!v.is_object()) throw server::HttpError(400, "the request body must be a JSON object");
+  return std::move(v.get_object());
+}
+
+inline std::string str_field(const json::object& o, std::string_view key, bool required = false) {
+  auto* v = o.if_contains(key);
+  if (!v || v->is_null()) {
+    if (required) throw server::HttpError(400, "\"" + std::string(key) + "\" is required");
+    return {};
+  }
+  if (!v->is_string())
+    throw server::HttpError(400, "\"" + std::string(key) + "\" must be a string");
+  return std::string(v->get_string());
+}
+
+inline std::vector<std::string> str_list(const json::object& o, std::string_view key) {
+  std::vector<std::string> out;
+  auto* v = o.if_contains(key);
+  if (!v || v->is_null()) return out;
+  if (!v->is_array()) throw server::HttpError(400, "\"" + std::string(key) + "\" must be a list");
+  for (const auto& e : v->get_array()) {
+    if (!e.is_string())
+      throw server::HttpError(400, "\"" + std::string(key) + "\" must be a list of strings");
+    out.emplace_back(e.get_string());
+  }
+  return out;
+}
+
+inline json::value opt_time(const std::optional<std::int64_t>& t) {
+  return t ? json::value(*t) : json::value(nullptr);
+}
+
+inline json::array to_json_list(const std::vector<std::string>& items) {
+  json::array a;
+  for (const auto& s : items)
+    a.emplace_back(s);
+  return a;
+}
+
+inline json::object to_json(const Project& p) {
+  return {{"id", p.id},
+          {"orgId", p.org_id},
+          {"name", p.name},
+          {"stages", to_json_list(p.stages)},
+          {"createdAt", p.created_at}};
+}
+
+inline json::object to_json(const Plugin& p) {
+  return {{"id", p.id},
+          {"orgId", p.org_id},
+          {"name", p.name},
+          {"type", p.type},
+          {"description", p.description},
+          {"defaultConfig", p.default_config},
+          {"restUrl", p.rest_url},
+          {"createdAt", p.created_at}};
+}
+
+inline json::object to_json(const User& u) {
+  return {
+      {"id", u.id}, {"orgId", u.org_id}, {"name", u.name}, {"email", u.email}, {"role", u.role}};
+}
+
+inline json::object to_json(const RunLog& l) {
+  return {{"seq", l.seq}, {"level", l.level}, {"msg", l.msg}, {"at", l.at}};
+}
+
+}  // namespace xport::hub::detail

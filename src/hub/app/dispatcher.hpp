@@ -1,0 +1,116 @@
+// Dispatch of runs to plugins (protocol.md §1, §4):
+//   - Socket.IO namespace /plugin: `heartbeat {id, secret}` with the right credentials makes
+//     the socket an online instance of that plugin (a wrong secret is logged and the socket
+//     gets no runs); `log` events are stored per run; `response` events finish runs.
+//   - submit(run): the least busy online instance gets it (mark_dispatched, then emit
+//     `plugin`); runs of a plugin with no instance wait (offline_wait) and then fail saying
+//     the plugin is offline. REST-connector plugins (Plugin::rest_url) get
+//     `POST {rest_url}/plugin` with header `Secret`.
+//   - An instance that disconnects fails its runs; a run without an answer within
+//     run_timeout is marked timed out.
+// One background thread keeps the timers and sends REST-connector calls; the Socket.IO
+// handlers run on the server's network threads. All state is under one mutex.
+#pragma once
+
+#include <boost/json/object.hpp>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "hub/domain.hpp"
+#include "hub/object_store.hpp"
+#include "hub/server/socketio_server.hpp"
+
+namespace xport::hub {
+
+struct DispatchOptions {
+  std::chrono::milliseconds offline_wait{std::chrono::minutes(10)};
+  std::chrono::milliseconds run_timeout{std::chrono::hours(1)};
+  std::chrono::milliseconds tick{std::chrono::milliseconds(250)};
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(Domain& domain, ObjectStore& objects, server::SocketIoServer& sio,
+             DispatchOptions options);
+  ~Dispatcher();  // stop()
+  Dispatcher(const Dispatcher&) = delete;
+  Dispatcher& operator=(const Dispatcher&) = delete;
+
+  // Registers the /plugin handlers: before the server starts.
+  void install();
+  // Starts the timer thread; runs left queued by an earlier process are queued again, runs
+  // left dispatched are failed (their plugin's answer went to that process).
+  void start();
+  void stop();
+
+  // A run just created (queued): dispatch it now or queue it.
+  void submit(const Run& run);
+  // The run finished elsewhere (cancelled): stop tracking it.
+  void forget(const std::string& session);
+  // The plugin was deleted (forget_runs) or its secret changed: disconnect its instances
+  // (their runs fail as disconnected unless forgotten first).
+  void drop_plugin(const std::string& plugin_id, bool forget_runs = true);
+
+  std::size_t online_instances(const std::string& plugin_id) const;
+
+  // The answer of a run (the `response` event, or POST /v2/pluginResponse), from plugin
+  // `plugin_id`. Returns an error message when the answer is refused (unknown session,
+  // another plugin's run, a result that was never uploaded...), nullopt when applied.
+  std::optional<std::string> handle_response(const std::string& plugin_id,
+                                             const boost::json::object& body);
+  // One log line (the `log` event, or POST /v2/pluginLog); same checks.
+  std::optional<std::string> handle_log(const std::string& plugin_id,
+                                        const boost::json::object& body);
+
+  // How long a run token must live: the longest a run can wait and run, plus a margin.
+  std::chrono::seconds token_lifetime() const;
+
+ private:
+  struct Instance {
+    std::string socket_id;
+    std::string plugin_id;
+    std::set<std::string> runs;  // sessions dispatched to it, not yet answered
+    std::uint64_t order = 0;     // registration order (ties go to the oldest)
+  };
+  struct Tracked {
+    std::string plugin_id;
+    std::string socket_id;  // empty: queued, or sent to a REST connector
+    bool dispatched = false;
+    std::chrono::steady_clock::time_point deadline;  // offline wait, then run timeout
+  };
+
+  void on_heartbeat(const server::SocketInfo& socket, const boost::json::array& args);
+  void on_disconnect(const server::SocketInfo& socket, const std::string& reason);
+  // With mutex_ held: tries to dispatch queued runs of `plugin_id` (or all when empty).
+  void dispatch_queued_locked(const std::string& plugin_id);
+  bool dispatch_locked(const std::string& session, Tracked& t);
+  void untrack_locked(const std::string& session);
+  void loop();
+  boost::json::object run_data(const Run& run);
+
+  Domain& domain_;
+  ObjectStore& objects_;
+  server::SocketIoServer& sio_;
+  DispatchOptions options_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::uint64_t next_order_ = 0;
+  std::map<std::string, Instance> instances_;  // socket id → instance
+  std::map<std::string, Tracked> runs_;        // session → tracked run
+  std::deque<std::function<void()>> jobs_;     // REST-connector calls, run on the thread
+  std::thread thread_;
+};
+
+}  // namespace xport::hub

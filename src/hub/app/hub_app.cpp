@@ -1,0 +1,96 @@
+#include "hub/app/hub_app.hpp"
+
+#include <boost/json.hpp>
+
+#include "hub/app/links.hpp"
+#include "hub/server/router.hpp"
+
+namespace xport::hub {
+
+HubApp::HubApp(HubCore& core, server::Server& server, AppOptions options)
+    : core_(core), server_(server), options_(std::move(options)) {
+  while (!options_.public_url.empty() && options_.public_url.back() == '/')
+    options_.public_url.pop_back();
+  dispatcher_ = std::make_unique<Dispatcher>(core_.domain(), core_.objects(), server_.sio(),
+                                             options_.dispatch);
+  dispatcher_->install();
+  add_rest_routes();
+  add_platform_routes();
+
+  server::SocketIoServer& sio = server_.sio();
+  sio.on_connect("/ui", [this](const server::SocketInfo& s) -> std::optional<std::string> {
+    const boost::json::object* auth = s.auth.if_object();
+    const boost::json::value* key = auth ? auth->if_contains("apikey") : nullptr;
+    if (!key || !key->is_string()) return "send {\"apikey\": KEY} as the auth payload";
+    auto user = core_.domain().authenticate(std::string(key->get_string()));
+    if (!user) return "invalid API key";
+    std::lock_guard lock(ui_mutex_);
+    ui_sockets_[s.id] = user->id;
+    return std::nullopt;
+  });
+  sio.on_disconnect("/ui", [this](const server::SocketInfo& s, const std::string&) {
+    std::lock_guard lock(ui_mutex_);
+    ui_sockets_.erase(s.id);
+  });
+}
+
+void HubApp::push_notification(const Notification& n) {
+  std::vector<std::string> targets;
+  {
+    std::lock_guard lock(ui_mutex_);
+    for (const auto& [socket, user] : ui_sockets_)
+      if (user == n.user_id) targets.push_back(socket);
+  }
+  if (targets.empty()) return;
+  boost::json::object o{
+      {"id", n.id},     {"session", n.session}, {"kind", n.kind},           {"text", n.text},
+      {"link", n.link}, {"read", n.read},       {"createdAt", n.created_at}};
+  if (!options_.public_url.empty()) o["url"] = options_.public_url + n.link;
+  for (const auto& socket : targets)
+    server_.sio().emit(socket, "/ui", "notification", boost::json::array{o});
+}
+
+HubApp::~HubApp() {
+  stop();
+}
+
+void HubApp::start() {
+  dispatcher_->start();
+}
+
+void HubApp::stop() {
+  dispatcher_->stop();
+}
+
+HubApp::Caller HubApp::authenticate(const server::Request& request, bool allow_finished) {
+  auto key = request.header("apikey");
+  if (!key || key->empty()) throw server::HttpError(401, "missing API key (header \"apikey\")");
+  Domain& d = core_.domain();
+  if (key->rfind(kRunTokenPrefix, 0) == 0) {
+    auto session = verify_run_token(d.signer(), *key, d.now_ms() / 1000);
+    if (!session) throw server::HttpError(401, "invalid or expired run token");
+    auto run = d.store().get_run(*session);
+    if (!run) throw server::HttpError(401, "the run of this token no longer exists");
+    if (is_finished(run->state) && !allow_finished)
+      throw server::HttpError(401, "run " + run->session + " is already " +
+                                       std::string(to_string(run->state)) +
+                                       "; its token is no longer valid");
+    auto user = d.store().get_user(run->user_id);
+    if (!user) throw server::HttpError(401, "the user of this run no longer exists");
+    return Caller{*user, *run};
+  }
+  auto user = d.authenticate(*key);
+  if (!user) throw server::HttpError(401, "invalid API key");
+  return Caller{*user, std::nullopt};
+}
+
+std::string HubApp::base_url(const server::Request& request) const {
+  if (!options_.public_url.empty()) return options_.public_url;
+  std::string host = request.header("host").value_or("");
+  if (host.empty()) {
+    host = server_.options().host + ":" + std::to_string(server_.port());
+  }
+  return "http://" + host;
+}
+
+}  // namespace xport::hub

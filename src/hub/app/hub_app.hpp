@@ -1,0 +1,69 @@
+// The hub's application: the REST API (/api/..., docs/api.md), the platform endpoints of
+// protocol.md §2 (/v2/...), uploads and signed downloads (/upload/.., /objects/..), and the
+// dispatcher, wired onto a Server and a HubCore. `xport hub` is this plus a signal wait.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "hub/app/dispatcher.hpp"
+#include "hub/hub_core.hpp"
+#include "hub/server/server.hpp"
+
+namespace xport::hub {
+
+struct AppOptions {
+  // Absolute base URL for links handed out ("https://hub.example.com"); empty: taken from
+  // each request's Host header (http://<host>).
+  std::string public_url;
+  std::uint64_t max_upload_bytes = std::uint64_t{4} << 30;  // a plugin's result (PUT)
+  std::uint64_t max_import_bytes = std::uint64_t{4} << 30;  // an import body
+  DispatchOptions dispatch;
+};
+
+class HubApp {
+ public:
+  // Registers every route and Socket.IO handler on `server` (before server.start()).
+  HubApp(HubCore& core, server::Server& server, AppOptions options);
+  ~HubApp();
+  HubApp(const HubApp&) = delete;
+  HubApp& operator=(const HubApp&) = delete;
+
+  // After server.start(): the dispatcher's timers, and runs an earlier process left.
+  void start();
+  void stop();
+
+  Dispatcher& dispatcher() { return *dispatcher_; }
+
+  // Pushes a stored notification live to its user's open UI sockets: Socket.IO namespace
+  // /ui, CONNECT auth {"apikey": KEY}, event `notification` with the notification's JSON.
+  // Wire DomainOptions::on_notification to this (any thread).
+  void push_notification(const Notification& n);
+
+  // Implementation details shared by the route files.
+  struct Caller {
+    User user;
+    std::optional<Run> run;  // set when the caller authenticated with a run token
+  };
+  // 401 without a valid API key or run token. A run token of a finished run is refused
+  // unless allow_finished (late log lines).
+  Caller authenticate(const server::Request& request, bool allow_finished = false);
+  std::string base_url(const server::Request& request) const;
+
+ private:
+  void add_rest_routes();
+  void add_platform_routes();
+
+  HubCore& core_;
+  server::Server& server_;
+  AppOptions options_;
+  std::unique_ptr<Dispatcher> dispatcher_;
+  std::mutex ui_mutex_;
+  std::map<std::string, std::string> ui_sockets_;  // socket id → user id
+};
+
+}  // namespace xport::hub

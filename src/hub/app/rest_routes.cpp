@@ -1,0 +1,360 @@
+// The REST API of docs/api.md: projects (and import), plugins, runs, notifications.
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "hub/app/app_internal.hpp"
+#include "hub/app/hub_app.hpp"
+#include "hub/json_text.hpp"
+#include "xport/aaf/reader.hpp"
+
+namespace xport::hub {
+
+using namespace detail;
+using server::HttpError;
+using server::Request;
+using server::Response;
+using server::RouteOptions;
+
+namespace {
+
+std::int64_t int_param(const Request& req, std::string_view name, std::int64_t fallback) {
+  auto v = req.query_param(name);
+  if (!v || v->empty()) return fallback;
+  std::int64_t out = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
+  if (ec != std::errc() || end != v->data() + v->size())
+    throw HttpError(400, fmt::format("query parameter {} must be an integer", name));
+  return out;
+}
+
+bool bool_param(const Request& req, std::string_view name) {
+  auto v = req.query_param(name);
+  return v && (*v == "true" || *v == "1" || *v == "yes");
+}
+
+// Config JSON arrives as text (what the user typed) or, for scripts, as a JSON object.
+std::optional<std::string> config_text(const json::object& body, std::string_view key) {
+  auto* v = body.if_contains(key);
+  if (!v || v->is_null()) return std::nullopt;
+  if (v->is_string()) return std::string(v->get_string());
+  if (v->is_object()) return json::serialize(*v);
+  throw HttpError(400, "\"" + std::string(key) + "\" must be the Config JSON text (a string)");
+}
+
+struct ImportRejected : std::runtime_error {
+  ImportRejected() : std::runtime_error("the export has problems") {}
+  json::array errors;
+  std::uint64_t count = 0;
+};
+
+}  // namespace
+
+void HubApp::add_rest_routes() {
+  server::Router& r = server_.router();
+  Domain& d = core_.domain();
+  Store& store = core_.store();
+
+  // Run tokens are for the platform endpoints only.
+  auto api_user = [this](const Request& req) {
+    Caller c = authenticate(req);
+    if (c.run) throw HttpError(403, "a run token only opens the /v2 endpoints of its run");
+    return c.user;
+  };
+
+  auto run_json = [this, &d](const Request& req, const Run& run) {
+    json::object o{{"session", run.session},
+                   {"projectId", run.project_id},
+                   {"pluginId", run.plugin_id},
+                   {"userId", run.user_id},
+                   {"configJSON", run.config_json},
+                   {"stage", run.stage ? json::value(*run.stage) : json::value(nullptr)},
+                   {"batches", to_json_list(parse_json_string_list(run.batches_json))},
+                   {"state", to_string(run.state)},
+                   {"message", run.message},
+                   {"createdAt", run.created_at},
+                   {"dispatchedAt", opt_time(run.dispatched_at)},
+                   {"finishedAt", opt_time(run.finished_at)}};
+    if (run.finished_at)
+      o["durationMs"] = *run.finished_at - run.created_at;
+    else
+      o["durationMs"] = nullptr;
+    if (run.state == RunState::succeeded && !run.result_object.empty())
+      o["downloadUrl"] = base_url(req) + d.download_link(run);
+    return o;
+  };
+
+  r.get("/api/me",
+        guarded([api_user](Request& req) { return Response::json(200, to_json(api_user(req))); }));
+
+  // Projects -------------------------------------------------------------------------------
+  r.post("/api/projects", guarded([api_user, &d, &store](Request& req) {
+           User u = api_user(req);
+           json::object body = body_object(req);
+           Project p = d.create_project(u, str_field(body, "name", true), str_list(body, "stages"));
+           json::object o = to_json(p);
+           o["assets"] = store.count_assets(p.id);
+           return Response::json(201, o);
+         }));
+  r.get("/api/projects", guarded([api_user, &store](Request& req) {
+          User u = api_user(req);
+          json::array list;
+          for (const Project& p : store.list_projects(u.org_id)) {
+            json::object o = to_json(p);
+            o["assets"] = store.count_assets(p.id);
+            list.push_back(std::move(o));
+          }
+          return Response::json(200, json::object{{"projects", std::move(list)}});
+        }));
+  r.get("/api/projects/{id}", guarded([api_user, &d, &store](Request& req) {
+          User u = api_user(req);
+          Project p = d.project(u, req.params.at("id"));
+          json::object o = to_json(p);
+          o["assets"] = store.count_assets(p.id);
+          return Response::json(200, o);
+        }));
+
+  // Import: the body (NDJSON, a JSON array, or a zip whose first entry is either) is streamed
+  // to a file, read with the AAF reader and imported in one transaction: any bad line and
+  // nothing is imported; the answer lists the problems with their lines.
+  RouteOptions import_options;
+  import_options.max_body = options_.max_import_bytes;
+  import_options.body_to_file = true;
+  r.post("/api/projects/{id}/import", guarded([api_user, &d, &store](Request& req) {
+           User u = api_user(req);
+           Project p = d.project(u, req.params.at("id"));
+           if (req.body_file.empty() || req.body_size == 0)
+             throw HttpError(400, "the import body is empty: send an NDJSON, JSON or zip export");
+           const bool replace = bool_param(req, "replace");
+           ImportRejected rejected;
+           aaf::ReadOptions ro;
+           ro.fields = aaf::Fields::basic;
+           ro.validate = true;
+           ro.on_error = aaf::OnError::skip;
+           ro.on_problem = [&rejected](const aaf::Problem& pr) {
+             if (pr.warning) return;
+             ++rejected.count;
+             if (rejected.errors.size() < 100)
+               rejected.errors.push_back(json::object{{"line", pr.where.line},
+                                                      {"asset", pr.where.element},
+                                                      {"path", pr.path},
+                                                      {"reason", pr.reason},
+                                                      {"text", pr.to_string()}});
+           };
+           aaf::Reader reader(aaf::open_export(req.body_file.string()), ro);
+           aaf::Location last{};
+           std::int64_t imported = 0;
+           try {
+             imported = store.import_assets(p.id, replace, [&](AssetRow& row) {
+               const aaf::Asset* a = reader.next();
+               if (!a) {
+                 if (rejected.count > 0) throw rejected;
+                 return false;
+               }
+               last = a->location();
+               row.project_id = p.id;
+               row.external_id = std::string(a->external_id());
+               row.stage = std::string(a->stage());
+               std::vector<std::string> batches;
+               for (auto b : a->batches())
+                 batches.emplace_back(b);
+               row.batches_json = json_string_list(batches);
+               row.json_text = std::string(a->json());
+               return true;
+             });
+           } catch (const ImportRejected& e) {
+             return Response::json(
+                 400,
+                 json::object{{"message", fmt::format("{} problem{} in the export; nothing was "
+                                                      "imported",
+                                                      e.count, e.count == 1 ? "" : "s")},
+                              {"errorCount", e.count},
+                              {"errors", e.errors}});
+           } catch (const Conflict& e) {
+             json::array errors{
+                 json::object{{"line", last.line},
+                              {"asset", last.element},
+                              {"path", "externalId"},
+                              {"reason", e.what()},
+                              {"text", fmt::format("line {}: {}", last.line, e.what())}}};
+             return Response::json(
+                 409, json::object{{"message", fmt::format("line {}: {}; nothing was imported",
+                                                           last.line, e.what())},
+                                   {"errorCount", 1},
+                                   {"errors", std::move(errors)}});
+           }
+           return Response::json(200, json::object{{"projectId", p.id},
+                                                   {"imported", imported},
+                                                   {"assets", store.count_assets(p.id)},
+                                                   {"replaced", replace},
+                                                   {"errors", json::array{}}});
+         }),
+         import_options);
+
+  // Plugins --------------------------------------------------------------------------------
+  auto plugin_json = [this](const Plugin& p) {
+    json::object o = to_json(p);
+    o["onlineInstances"] = dispatcher_->online_instances(p.id);
+    o["connector"] = p.rest_url.empty() ? "ws" : "rest";
+    return o;
+  };
+  r.post("/api/plugins", guarded([api_user, &d, plugin_json](Request& req) {
+           User u = api_user(req);
+           json::object body = body_object(req);
+           NewPlugin np;
+           np.name = str_field(body, "name", true);
+           if (auto t = str_field(body, "type"); !t.empty()) np.type = t;
+           np.description = str_field(body, "description");
+           np.default_config = config_text(body, "defaultConfig").value_or("{}");
+           np.rest_url = str_field(body, "restUrl");
+           CreatedPlugin created = d.create_plugin(u, np);
+           json::object o = plugin_json(created.plugin);
+           o["secret"] = created.secret;
+           return Response::json(201, o);
+         }));
+  r.get("/api/plugins", guarded([api_user, &store, plugin_json](Request& req) {
+          User u = api_user(req);
+          json::array list;
+          for (const Plugin& p : store.list_plugins(u.org_id))
+            list.push_back(plugin_json(p));
+          return Response::json(200, json::object{{"plugins", std::move(list)}});
+        }));
+  r.get("/api/plugins/{id}", guarded([api_user, &d, plugin_json](Request& req) {
+          User u = api_user(req);
+          Plugin p = d.plugin(u, req.params.at("id"));
+          json::object o = plugin_json(p);
+          if (u.role == "admin" && u.org_id == p.org_id) o["secret"] = d.reveal_secret(u, p.id);
+          return Response::json(200, o);
+        }));
+  r.post("/api/plugins/{id}/secret", guarded([this, api_user, &d](Request& req) {
+           User u = api_user(req);
+           const std::string id = req.params.at("id");
+           std::string secret = d.regenerate_secret(u, id);
+           // Instances that logged in with the old secret must log in again.
+           dispatcher_->drop_plugin(id, false);
+           return Response::json(200, json::object{{"id", id}, {"secret", secret}});
+         }));
+  r.del("/api/plugins/{id}", guarded([this, api_user, &d](Request& req) {
+          User u = api_user(req);
+          const std::string id = req.params.at("id");
+          d.delete_plugin(u, id);
+          dispatcher_->drop_plugin(id, true);
+          return Response::json(200, json::object{{"id", id}, {"deleted", true}});
+        }));
+
+  // Runs -----------------------------------------------------------------------------------
+  r.post("/api/runs", guarded([this, api_user, &d, run_json](Request& req) {
+           User u = api_user(req);
+           json::object body = body_object(req);
+           StartRun s;
+           s.project_id = str_field(body, "project", true);
+           s.plugin_id = str_field(body, "plugin", true);
+           s.config_json = config_text(body, "config");
+           if (auto st = str_field(body, "stage"); !st.empty()) s.stage = st;
+           s.batches = str_list(body, "batches");
+           Run run = d.start_run(u, s);
+           dispatcher_->submit(run);
+           if (auto now = d.store().get_run(run.session)) run = *now;
+           return Response::json(201, run_json(req, run));
+         }));
+  r.get("/api/runs", guarded([api_user, &d, &store, run_json](Request& req) {
+          User u = api_user(req);
+          RunQuery q;
+          if (auto p = req.query_param("project"); p && !p->empty()) {
+            d.project(u, *p);
+            q.project_id = *p;
+          } else {
+            q.user_id = u.id;
+          }
+          if (auto p = req.query_param("plugin"); p && !p->empty()) q.plugin_id = *p;
+          if (auto s = req.query_param("state"); s && !s->empty()) {
+            try {
+              q.states.push_back(run_state_from_string(*s));
+            } catch (const std::invalid_argument&) {
+              throw HttpError(400, "unknown run state \"" + *s + "\"");
+            }
+          }
+          q.limit = std::clamp<std::int64_t>(int_param(req, "limit", 100), 1, 1000);
+          json::array list;
+          for (const Run& run : store.list_runs(q))
+            list.push_back(run_json(req, run));
+          return Response::json(200, json::object{{"runs", std::move(list)}});
+        }));
+  r.get("/api/runs/{session}", guarded([api_user, &d, run_json](Request& req) {
+          User u = api_user(req);
+          return Response::json(200, run_json(req, d.run(u, req.params.at("session"))));
+        }));
+  r.get("/api/runs/{session}/logs", guarded([api_user, &d, &store](Request& req) {
+          User u = api_user(req);
+          Run run = d.run(u, req.params.at("session"));
+          json::array list;
+          for (const RunLog& l :
+               store.list_logs(run.session, int_param(req, "after", 0),
+                               std::clamp<std::int64_t>(int_param(req, "limit", 1000), 1, 10000)))
+            list.push_back(to_json(l));
+          return Response::json(200,
+                                json::object{{"session", run.session}, {"logs", std::move(list)}});
+        }));
+  r.post("/api/runs/{session}/cancel", guarded([this, api_user, &d, run_json](Request& req) {
+           User u = api_user(req);
+           const std::string session = req.params.at("session");
+           if (!d.cancel(u, session)) {
+             Run run = d.run(u, session);
+             throw HttpError(409,
+                             "run " + session + " is already " + std::string(to_string(run.state)));
+           }
+           dispatcher_->forget(session);
+           return Response::json(200, run_json(req, d.run(u, session)));
+         }));
+  r.get("/api/runs/{session}/download", guarded([this, api_user, &d](Request& req) {
+          User u = api_user(req);
+          Run run = d.run(u, req.params.at("session"));
+          if (run.state != RunState::succeeded)
+            throw HttpError(409, "run " + run.session + " is " + std::string(to_string(run.state)) +
+                                     (run.message.empty() ? "" : ": " + run.message) +
+                                     "; there is nothing to download");
+          const std::string url = base_url(req) + d.download_link(run);
+          if (bool_param(req, "redirect")) {
+            Response res = Response::json(302, json::object{{"url", url}});
+            res.headers.emplace_back("Location", url);
+            return res;
+          }
+          return Response::json(200, json::object{{"session", run.session}, {"url", url}});
+        }));
+
+  // Notifications --------------------------------------------------------------------------
+  r.get("/api/notifications", guarded([this, api_user, &d](Request& req) {
+          User u = api_user(req);
+          const std::string base = base_url(req);
+          json::array list;
+          for (const Notification& n :
+               d.notifications(u, bool_param(req, "unread"),
+                               std::clamp<std::int64_t>(int_param(req, "limit", 100), 1, 1000))) {
+            list.push_back(json::object{{"id", n.id},
+                                        {"session", n.session},
+                                        {"kind", n.kind},
+                                        {"text", n.text},
+                                        {"link", n.link},
+                                        {"url", base + n.link},
+                                        {"read", n.read},
+                                        {"createdAt", n.created_at}});
+          }
+          return Response::json(200, json::object{{"notifications", std::move(list)}});
+        }));
+  r.post("/api/notifications/read-all", guarded([api_user, &d](Request& req) {
+           User u = api_user(req);
+           return Response::json(200, json::object{{"marked", d.mark_all_read(u)}});
+         }));
+  r.post("/api/notifications/{id}/read", guarded([api_user, &d](Request& req) {
+           User u = api_user(req);
+           std::int64_t id = 0;
+           const std::string& text = req.params.at("id");
+           auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+           if (ec != std::errc() || end != text.data() + text.size())
+             throw HttpError(404, "no notification " + text);
+           if (!d.mark_read(u, id)) throw HttpError(404, "no notification " + text);
+           return Response::json(200, json::object{{"id", id}, {"read", true}});
+         }));
+}
+
+}  // namespace xport::hub

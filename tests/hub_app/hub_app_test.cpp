@@ -1,0 +1,584 @@
+// `xport hub` end to end on 127.0.0.1: one hub process (free port, short offline wait) for
+// the suite; a project with the demo export imported over the REST API; runs completed by
+// `xport plugin` and by a plugin shaped like the platform's Python SDK; the failure paths
+// (wrong secret, offline plugin, bad Config JSON, a plugin answering an error, tampered and
+// expired download links); notifications.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "background_process.hpp"
+#include "hub/app/links.hpp"
+#include "hub/signed_url.hpp"
+#include "net/http_client.hpp"
+#include "net/url.hpp"
+#include "zip_entries.hpp"
+
+namespace xport::test {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+fs::path g_dir;
+std::unique_ptr<BackgroundProcess> g_hub;
+std::string g_base;     // http://127.0.0.1:PORT
+std::string g_key;      // the admin's API key
+std::string g_project;  // the demo project
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+net::HttpClient client() {
+  net::ClientOptions o;
+  o.connect_timeout = 5s;
+  o.idle_timeout = 30s;
+  o.max_redirects = 0;
+  return net::HttpClient(o);
+}
+
+net::HttpResponse call(const std::string& method, const std::string& path, std::string body = {},
+                       std::string key = g_key) {
+  net::Request r;
+  r.method = method;
+  r.url = path.rfind("http", 0) == 0 ? path : g_base + path;
+  if (!key.empty()) r.headers.emplace_back("apikey", key);
+  if (!body.empty()) r.headers.emplace_back("Content-Type", "application/json");
+  r.body = std::move(body);
+  return client().request(r);
+}
+
+json::object ok_json(const net::HttpResponse& res, int status = 200) {
+  EXPECT_EQ(res.status, status) << res.body;
+  json::value v = json::parse(res.body);
+  return v.is_object() ? v.get_object() : json::object{};
+}
+
+std::string str(const json::value& v) {
+  return std::string(v.as_string());
+}
+
+json::object create_plugin(const std::string& name, const std::string& default_config = "{}") {
+  return ok_json(
+      call("POST", "/api/plugins",
+           json::serialize(json::object{
+               {"name", name}, {"description", "test plugin"}, {"defaultConfig", default_config}})),
+      201);
+}
+
+bool wait_online(const std::string& plugin_id, std::int64_t n = 1,
+                 std::chrono::milliseconds timeout = 20s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    auto p = ok_json(call("GET", "/api/plugins/" + plugin_id));
+    if (p["onlineInstances"].as_int64() >= n) return true;
+    std::this_thread::sleep_for(50ms);
+  }
+  return false;
+}
+
+json::object start_run(const std::string& plugin_id, const std::string& config) {
+  return ok_json(call("POST", "/api/runs",
+                      json::serialize(json::object{
+                          {"project", g_project}, {"plugin", plugin_id}, {"config", config}})),
+                 201);
+}
+
+json::object wait_finished(const std::string& session, std::chrono::milliseconds timeout = 60s) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  json::object run;
+  while (std::chrono::steady_clock::now() < deadline) {
+    run = ok_json(call("GET", "/api/runs/" + session));
+    std::string state = str(run["state"]);
+    if (state != "queued" && state != "dispatched") return run;
+    std::this_thread::sleep_for(50ms);
+  }
+  ADD_FAILURE() << "run " << session << " did not finish: " << json::serialize(run);
+  return run;
+}
+
+std::map<std::string, std::string> download(const std::string& url, const std::string& name) {
+  fs::path file = g_dir / name;
+  client().download(url, {}, file);
+  return zip_entries(file);
+}
+
+std::vector<std::string> log_lines(const std::string& session) {
+  auto logs = ok_json(call("GET", "/api/runs/" + session + "/logs"));
+  std::vector<std::string> out;
+  for (auto& l : logs["logs"].as_array())
+    out.push_back(str(l.as_object().at("level")) + " " + str(l.as_object().at("msg")));
+  return out;
+}
+
+bool has_line(const std::vector<std::string>& lines, const std::string& part) {
+  for (auto& l : lines)
+    if (l.find(part) != std::string::npos) return true;
+  return false;
+}
+
+std::vector<std::string> python_plugin(const std::string& base, const json::object& p,
+                                       const std::string& mode) {
+  std::vector<std::string> argv{"/usr/bin/python3",
+                                std::string(XPORT_SOURCE_DIR) + "/tests/peers/python_sdk_plugin.py",
+                                "--host",
+                                base,
+                                "--id",
+                                str(p.at("id")),
+                                "--secret",
+                                str(p.at("secret"))};
+  if (!mode.empty()) argv.push_back(mode);
+  return argv;
+}
+
+// A port nobody listens on right now (bound, read, released).
+std::uint16_t free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+class HubApp : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    g_dir = fs::temp_directory_path() / ("xport-hub-app-" + std::to_string(::getpid()));
+    fs::remove_all(g_dir);
+    fs::create_directories(g_dir);
+    g_hub = std::make_unique<BackgroundProcess>(
+        "hub",
+        std::vector<std::string>{XPORT_BINARY, "hub", "--data-dir", (g_dir / "data").string(),
+                                 "--listen", "127.0.0.1:0", "--offline-wait", "1.5",
+                                 "--run-timeout", "60", "--log-level", "debug"},
+        g_dir);
+    g_key = g_hub->wait_for_output("admin API key: (\\S+)");
+    g_base = g_hub->wait_for_output("xport hub listening on (http://\\S+)");
+    ASSERT_EQ(slurp(g_dir / "data/admin-api-key").find(g_key) != std::string::npos, true);
+
+    auto project = ok_json(
+        call("POST", "/api/projects", json::serialize(json::object{{"name", "Demo"}})), 201);
+    g_project = str(project["id"]);
+    net::Request r;
+    r.method = "POST";
+    r.url = g_base + "/api/projects/" + g_project + "/import";
+    r.headers = {{"apikey", g_key}, {"Content-Type", "application/x-ndjson"}};
+    r.body = slurp(fs::path(XPORT_SOURCE_DIR) / "examples/data/demo-export.ndjson");
+    auto imported = ok_json(client().request(r));
+    ASSERT_GT(imported["imported"].as_int64(), 0);
+  }
+  static void TearDownTestSuite() {
+    if (g_hub) {
+      g_hub->signal(SIGTERM);
+      auto code = g_hub->wait_exit(15s);
+      EXPECT_TRUE(code.has_value());
+      if (code) {
+        EXPECT_EQ(*code, 0) << g_hub->err();
+      }
+      g_hub.reset();
+    }
+    fs::remove_all(g_dir);
+  }
+
+  std::unique_ptr<BackgroundProcess> xport_plugin(const std::string& name, const json::object& p,
+                                                  std::string secret = {}) {
+    if (secret.empty()) secret = str(p.at("secret"));
+    return std::make_unique<BackgroundProcess>(
+        name,
+        std::vector<std::string>{XPORT_BINARY, "plugin", "--host", g_base, "--id", str(p.at("id")),
+                                 "--secret", secret, "--concurrency", "2"},
+        g_dir);
+  }
+};
+
+TEST_F(HubApp, ProjectsAndImport) {
+  auto list = ok_json(call("GET", "/api/projects"));
+  ASSERT_EQ(list["projects"].as_array().size(), 1u);
+  auto p = ok_json(call("GET", "/api/projects/" + g_project));
+  EXPECT_EQ(str(p["name"]), "Demo");
+  EXPECT_GT(p["assets"].as_int64(), 0);
+
+  // A bad line: nothing imported, the problem reported with its line.
+  auto other = ok_json(call("POST", "/api/projects", R"({"name":"Other"})"), 201);
+  const std::string body =
+      "{\"externalId\":\"a\",\"asset\":\"u\",\"task\":{\"tools\":[]}}\n"
+      "{\"externalId\": \"b\", oops}\n";
+  auto res = call("POST", "/api/projects/" + str(other["id"]) + "/import", body);
+  ASSERT_EQ(res.status, 400) << res.body;
+  auto report = json::parse(res.body).as_object();
+  ASSERT_FALSE(report["errors"].as_array().empty());
+  EXPECT_EQ(report["errors"].as_array()[0].as_object()["line"].as_int64(), 2);
+  EXPECT_EQ(ok_json(call("GET", "/api/projects/" + str(other["id"])))["assets"].as_int64(), 0);
+
+  EXPECT_EQ(call("GET", "/api/projects/nope").status, 404);
+  EXPECT_EQ(call("GET", "/api/projects", "", "wrong-key").status, 401);
+  EXPECT_EQ(call("GET", "/api/projects", "", "").status, 401);
+}
+
+TEST_F(HubApp, XportPluginCompletesSampleAndCocoRuns) {
+  auto p = create_plugin("formats", R"({"separator-character": ";"})");
+  auto plugin = xport_plugin("xport-plugin", p);
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin->err();
+
+  auto run = start_run(str(p["id"]), "{}");
+  auto done = wait_finished(str(run["session"]));
+  ASSERT_EQ(str(done["state"]), "succeeded") << json::serialize(done) << plugin->err();
+  auto entries = download(str(done["downloadUrl"]), "sample.zip");
+  ASSERT_FALSE(entries.empty());
+  bool found = false;
+  for (auto& [name, data] : entries)
+    if (data.find("street_0001.jpg") != std::string::npos) found = true;
+  EXPECT_TRUE(found);
+  EXPECT_FALSE(log_lines(str(run["session"])).empty());
+
+  // The same through /api/runs/{session}/download.
+  auto link = ok_json(call("GET", "/api/runs/" + str(run["session"]) + "/download"));
+  EXPECT_FALSE(download(str(link["url"]), "sample-again.zip").empty());
+
+  auto coco = start_run(str(p["id"]), R"({"format":"coco"})");
+  auto coco_done = wait_finished(str(coco["session"]));
+  ASSERT_EQ(str(coco_done["state"]), "succeeded") << json::serialize(coco_done) << plugin->err();
+  auto coco_entries = download(str(coco_done["downloadUrl"]), "coco.zip");
+  bool has_images = false;
+  for (auto& [name, data] : coco_entries)
+    if (data.find("\"images\"") != std::string::npos &&
+        data.find("\"annotations\"") != std::string::npos)
+      has_images = true;
+  EXPECT_TRUE(has_images) << "entries: " << coco_entries.size();
+
+  // A notification per finished run, with a working link.
+  auto notes = ok_json(call("GET", "/api/notifications?unread=true"));
+  bool ready = false;
+  std::int64_t id = 0;
+  for (auto& n : notes["notifications"].as_array()) {
+    auto& o = n.as_object();
+    if (str(o.at("session")) == str(coco["session"]) && str(o.at("kind")) == "run_succeeded") {
+      ready = true;
+      id = o.at("id").as_int64();
+      EXPECT_FALSE(download(str(o.at("url")), "from-notification.zip").empty());
+    }
+  }
+  ASSERT_TRUE(ready) << json::serialize(notes);
+  ok_json(call("POST", "/api/notifications/" + std::to_string(id) + "/read"));
+  auto unread = ok_json(call("GET", "/api/notifications?unread=true"));
+  for (auto& n : unread["notifications"].as_array())
+    EXPECT_NE(n.as_object().at("id").as_int64(), id);
+  EXPECT_EQ(call("POST", "/api/notifications/999999/read").status, 404);
+
+  auto runs = ok_json(call("GET", "/api/runs?project=" + g_project));
+  EXPECT_GE(runs["runs"].as_array().size(), 2u);
+}
+
+TEST_F(HubApp, PythonSdkShapedPluginCompletesARun) {
+  auto p = create_plugin("python", R"({"separator-character": "|"})");
+  BackgroundProcess plugin(
+      "python-plugin",
+      {"/usr/bin/python3", std::string(XPORT_SOURCE_DIR) + "/tests/peers/python_sdk_plugin.py",
+       "--host", g_base, "--id", str(p["id"]), "--secret", str(p["secret"])},
+      g_dir);
+  plugin.wait_for_output("CONNECTED");
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin.err();
+
+  auto run = start_run(str(p["id"]), R"({"separator-character": "|"})");
+  auto done = wait_finished(str(run["session"]));
+  ASSERT_EQ(str(done["state"]), "succeeded")
+      << json::serialize(done) << plugin.err() << plugin.out();
+  auto entries = download(str(done["downloadUrl"]), "python.zip");
+  ASSERT_EQ(entries.size(), 1u);
+  const std::string& data = entries.begin()->second;
+  EXPECT_EQ(entries.begin()->first, g_project + ".json");
+  EXPECT_NE(data.find("street_0001.jpg"), std::string::npos);
+  EXPECT_NE(data.find("Car 412 388"), std::string::npos) << data.substr(0, 500);
+  auto logs = log_lines(str(run["session"]));
+  EXPECT_TRUE(has_line(logs, "INFO Plugin session is started!"));
+  EXPECT_TRUE(has_line(logs, "INFO Plugin session is finished!"));
+}
+
+TEST_F(HubApp, PythonSdkShapedPluginErrorFailsTheRun) {
+  auto p = create_plugin("python-failing");
+  BackgroundProcess plugin("python-failing", python_plugin(g_base, p, "--fail"), g_dir);
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin.err();
+  auto run = start_run(str(p["id"]), "{}");
+  auto done = wait_finished(str(run["session"]));
+  EXPECT_EQ(str(done["state"]), "failed");
+  EXPECT_NE(str(done["message"]).find("the plugin reported an error"), std::string::npos);
+}
+
+TEST_F(HubApp, PluginErrorFailsTheRunWithItsMessageAndNotifies) {
+  auto p = create_plugin("formats-error");
+  auto plugin = xport_plugin("xport-plugin-error", p);
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin->err();
+  auto run = start_run(str(p["id"]), R"({"format":"no-such-format"})");
+  auto done = wait_finished(str(run["session"]));
+  ASSERT_EQ(str(done["state"]), "failed");
+  EXPECT_NE(str(done["message"]).find("no-such-format"), std::string::npos) << str(done["message"]);
+  bool notified = false;
+  auto all = ok_json(call("GET", "/api/notifications"));
+  for (auto& n : all["notifications"].as_array()) {
+    auto& o = n.as_object();
+    if (str(o.at("session")) == str(run["session"])) {
+      EXPECT_EQ(str(o.at("kind")), "run_failed");
+      EXPECT_NE(str(o.at("text")).find("no-such-format"), std::string::npos);
+      notified = true;
+    }
+  }
+  EXPECT_TRUE(notified);
+}
+
+TEST_F(HubApp, InstanceDisconnectingMidRunFailsTheRun) {
+  auto p = create_plugin("python-hanging");
+  BackgroundProcess plugin("python-hanging", python_plugin(g_base, p, "--hang"), g_dir);
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin.err();
+  auto run = start_run(str(p["id"]), "{}");
+  plugin.wait_for_output("HANGING");
+  plugin.signal(SIGKILL);
+  auto done = wait_finished(str(run["session"]), 20s);
+  EXPECT_EQ(str(done["state"]), "failed");
+  EXPECT_NE(str(done["message"]).find("disconnected before answering"), std::string::npos)
+      << str(done["message"]);
+}
+
+TEST_F(HubApp, RunTimeoutMarksTheRunTimedOut) {
+  // A hub of its own with a 1 s run timeout.
+  BackgroundProcess hub("hub-timeout",
+                        {XPORT_BINARY, "hub", "--data-dir", (g_dir / "data-timeout").string(),
+                         "--listen", "127.0.0.1:0", "--run-timeout", "1"},
+                        g_dir);
+  const std::string key = hub.wait_for_output("admin API key: (\\S+)");
+  const std::string base = hub.wait_for_output("xport hub listening on (http://\\S+)");
+  auto project = ok_json(call("POST", base + "/api/projects", R"({"name":"T"})", key), 201);
+  auto p = ok_json(call("POST", base + "/api/plugins", R"({"name":"slow"})", key), 201);
+  BackgroundProcess plugin("python-slow", python_plugin(base, p, "--hang"), g_dir);
+  plugin.wait_for_output("CONNECTED");
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (ok_json(call("GET", base + "/api/plugins/" + str(p["id"]), "", key))["onlineInstances"]
+                 .as_int64() == 0 &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  auto run = ok_json(call("POST", base + "/api/runs",
+                          json::serialize(json::object{
+                              {"project", project["id"]}, {"plugin", p["id"]}, {"config", "{}"}}),
+                          key),
+                     201);
+  json::object done;
+  deadline = std::chrono::steady_clock::now() + 20s;
+  while (std::chrono::steady_clock::now() < deadline) {
+    done = ok_json(call("GET", base + "/api/runs/" + str(run["session"]), "", key));
+    if (str(done["state"]) != "queued" && str(done["state"]) != "dispatched") break;
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_EQ(str(done["state"]), "timed_out") << json::serialize(done);
+  EXPECT_NE(str(done["message"]).find("plugin slow did not answer within 1 s"), std::string::npos)
+      << str(done["message"]);
+}
+
+TEST_F(HubApp, RestConnectorPluginCompletesARun) {
+  const std::uint16_t port = free_port();
+  auto p = ok_json(
+      call("POST", "/api/plugins",
+           json::serialize(json::object{{"name", "rest-formats"},
+                                        {"restUrl", "http://127.0.0.1:" + std::to_string(port)}})),
+      201);
+  EXPECT_EQ(str(p["connector"]), "rest");
+  BackgroundProcess plugin(
+      "xport-plugin-rest",
+      {XPORT_BINARY, "plugin", "--host", g_base, "--id", str(p["id"]), "--secret", str(p["secret"]),
+       "--connector", "rest", "--listen", "127.0.0.1", "--port", std::to_string(port)},
+      g_dir);
+  // Wait until it serves (its /heartbeat answers 401 without the secret).
+  auto deadline = std::chrono::steady_clock::now() + 20s;
+  for (;;) {
+    try {
+      call("GET", "http://127.0.0.1:" + std::to_string(port) + "/heartbeat", "", "");
+      break;
+    } catch (const std::exception&) {
+      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << plugin.err();
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+  auto run = start_run(str(p["id"]), R"({"format":"coco"})");
+  auto done = wait_finished(str(run["session"]));
+  ASSERT_EQ(str(done["state"]), "succeeded") << json::serialize(done) << plugin.err();
+  EXPECT_FALSE(download(str(done["downloadUrl"]), "rest.zip").empty());
+  EXPECT_FALSE(log_lines(str(run["session"])).empty());
+}
+
+TEST_F(HubApp, WrongSecretNeverComesOnline) {
+  auto p = create_plugin("wrong-secret");
+  auto plugin = xport_plugin("xport-plugin-wrong", p, "not-the-secret");
+  g_hub->wait_for_stderr("refused: wrong plugin id or secret \\(id \"" + str(p["id"]) + "\"\\)");
+  EXPECT_EQ(ok_json(call("GET", "/api/plugins/" + str(p["id"])))["onlineInstances"].as_int64(), 0);
+}
+
+TEST_F(HubApp, OfflinePluginRunFailsAfterTheWait) {
+  auto p = create_plugin("offline");
+  auto run = start_run(str(p["id"]), "{}");
+  EXPECT_EQ(str(run["state"]), "queued");
+  auto done = wait_finished(str(run["session"]), 20s);
+  EXPECT_EQ(str(done["state"]), "failed");
+  EXPECT_NE(str(done["message"]).find("plugin offline is offline"), std::string::npos)
+      << str(done["message"]);
+}
+
+TEST_F(HubApp, NotificationsArePushedLiveToTheUi) {
+  // A UI client (python-socketio) on namespace /ui with the user's API key.
+  const fs::path script = g_dir / "ui_client.py";
+  std::ofstream(script) << R"(import sys, socketio
+sio = socketio.Client(reconnection=False)
+@sio.on("notification", namespace="/ui")
+def on_note(n):
+    print("NOTIFICATION", n["kind"], n["session"], flush=True)
+sio.connect(sys.argv[1], namespaces=["/ui"], transports=["websocket"], auth={"apikey": sys.argv[2]})
+print("UI CONNECTED", flush=True)
+sys.stdin.read()
+sio.disconnect()
+)";
+  BackgroundProcess ui("ui-client", {"/usr/bin/python3", script.string(), g_base, g_key}, g_dir);
+  ui.wait_for_output("UI CONNECTED");
+  auto p = create_plugin("offline-pushed");
+  auto run = start_run(str(p["id"]), "{}");
+  EXPECT_EQ(ui.wait_for_output("NOTIFICATION (\\S+) " + str(run["session"])), "run_failed");
+
+  BackgroundProcess refused("ui-refused", {"/usr/bin/python3", script.string(), g_base, "bad"},
+                            g_dir);
+  EXPECT_TRUE(refused.wait_exit(20s).value_or(0) != 0);
+}
+
+TEST_F(HubApp, CancelAQueuedRun) {
+  auto p = create_plugin("to-cancel");
+  auto run = start_run(str(p["id"]), "{}");
+  auto cancelled = ok_json(call("POST", "/api/runs/" + str(run["session"]) + "/cancel"));
+  EXPECT_EQ(str(cancelled["state"]), "cancelled");
+  EXPECT_EQ(call("POST", "/api/runs/" + str(run["session"]) + "/cancel").status, 409);
+  EXPECT_EQ(call("GET", "/api/runs/" + str(run["session"]) + "/download").status, 409);
+  EXPECT_EQ(call("GET", "/api/runs/nope").status, 404);
+}
+
+TEST(HubLinks, RunTokensAndUrlKeys) {
+  hub::UrlSigner signer("0123456789abcdef0123456789abcdef");
+  const std::string token = hub::make_run_token(signer, "abc123", 2000);
+  EXPECT_EQ(hub::verify_run_token(signer, token, 1000), "abc123");
+  EXPECT_FALSE(hub::verify_run_token(signer, token, 3000));                   // expired
+  EXPECT_FALSE(hub::verify_run_token(hub::UrlSigner("other"), token, 1000));  // forged
+  EXPECT_FALSE(hub::verify_run_token(signer, "xrun.abc124" + token.substr(11), 1000));
+  EXPECT_FALSE(hub::verify_run_token(signer, "xrun.", 1000));
+  // An upload signature is not a download signature of the same key, and vice versa.
+  const std::string q = hub::make_upload_query(signer, "uploads/p/x.zip", 2000);
+  const std::string sig = q.substr(q.find("sig=") + 4);
+  EXPECT_EQ(hub::verify_upload(signer, "uploads/p/x.zip", "2000", sig, 1000), hub::UrlCheck::ok);
+  EXPECT_NE(signer.verify("uploads/p/x.zip", "2000", sig, 1000), hub::UrlCheck::ok);
+  EXPECT_EQ(hub::object_key_from_url("http://h:1/upload/uploads/p/a%2Db.zip?expires=1&sig=x"),
+            "uploads/p/a-b.zip");
+  EXPECT_EQ(hub::object_key_from_url("/objects/uploads/p/r.zip"), "uploads/p/r.zip");
+  EXPECT_FALSE(hub::object_key_from_url("http://h/objects/../etc/passwd"));
+  EXPECT_FALSE(hub::object_key_from_url("http://elsewhere/file.zip"));
+  EXPECT_EQ(hub::safe_segment("proj/exports/my file.zip"), "my_file.zip");
+  EXPECT_EQ(hub::safe_segment(".."), "result.zip");
+}
+
+TEST_F(HubApp, BadConfigJsonIsRejectedAtStart) {
+  auto p = create_plugin("bad-config");
+  auto res = call("POST", "/api/runs",
+                  json::serialize(json::object{
+                      {"project", g_project}, {"plugin", str(p["id"])}, {"config", "{bad"}}));
+  ASSERT_EQ(res.status, 400) << res.body;
+  EXPECT_NE(json::parse(res.body).as_object()["message"].as_string().find("Config JSON"),
+            std::string::npos)
+      << res.body;
+  res = call("POST", "/api/runs",
+             json::serialize(json::object{{"project", g_project}, {"plugin", "nope"}}));
+  EXPECT_EQ(res.status, 404) << res.body;
+}
+
+TEST_F(HubApp, PluginsSecretsAndDelete) {
+  auto p = create_plugin("managed");
+  auto shown = ok_json(call("GET", "/api/plugins/" + str(p["id"])));
+  EXPECT_EQ(str(shown["secret"]), str(p["secret"]));
+  auto fresh = ok_json(call("POST", "/api/plugins/" + str(p["id"]) + "/secret"));
+  EXPECT_NE(str(fresh["secret"]), str(p["secret"]));
+  bool listed = false;
+  auto plugins = ok_json(call("GET", "/api/plugins"));
+  for (auto& e : plugins["plugins"].as_array())
+    if (str(e.as_object().at("id")) == str(p["id"])) listed = true;
+  EXPECT_TRUE(listed);
+  ok_json(call("DELETE", "/api/plugins/" + str(p["id"])));
+  EXPECT_EQ(call("GET", "/api/plugins/" + str(p["id"])).status, 404);
+}
+
+TEST_F(HubApp, PlatformEndpointsAndSignedLinks) {
+  // /v2/export with a user's API key: a zip whose first entry is the NDJSON export.
+  auto exp = ok_json(call("GET", "/v2/export?project=" + g_project + "&format=ndjson"));
+  const std::string url = str(exp["data"].as_object()["exportPath"]);
+  auto entries = download(url, "export.zip");
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries.begin()->second,
+            slurp(fs::path(XPORT_SOURCE_DIR) / "examples/data/demo-export.ndjson"));
+  auto v3 = ok_json(call(
+      "GET", "/v2/exportV3?project=" + g_project + "&format=json&batches=%5B%22Batch%20A%22%5D"));
+  EXPECT_TRUE(v3["data"].as_object().contains("exportPath"));
+
+  // Tampered: signature, expiry, object key.
+  auto tampered = [](std::string u, const std::string& from, const std::string& to) {
+    auto at = u.find(from);
+    if (at != std::string::npos) u.replace(at, from.size(), to);
+    return u;
+  };
+  const std::string sig = url.substr(url.find("sig=") + 4);
+  std::string bad_sig =
+      url.substr(0, url.find("sig=") + 4) + (sig[0] == 'A' ? "B" : "A") + sig.substr(1);
+  EXPECT_EQ(call("GET", bad_sig, "", "").status, 403);
+  EXPECT_EQ(call("GET", tampered(url, "expires=", "expires=9"), "", "").status, 403);
+  EXPECT_EQ(call("GET", tampered(url, ".zip?", "x.zip?"), "", "").status, 403);
+  // Expired: a link signed with the hub's key, an hour in the past.
+  const std::string key =
+      url.substr(url.find("/objects/") + 9, url.find('?') - url.find("/objects/") - 9);
+  hub::UrlSigner signer = hub::UrlSigner::from_data_dir(g_dir / "data");
+  const auto past = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count() -
+                    3600;
+  auto expired = call("GET", g_base + "/objects/" + key + "?" + signer.make(key, past), "", "");
+  EXPECT_EQ(expired.status, 403);
+  EXPECT_NE(expired.body.find("expired"), std::string::npos) << expired.body;
+
+  // Upload round trip, and the PUT link's own signature.
+  auto up = ok_json(call("GET", "/v2/getUploadUrl?name=r.zip&project=" + g_project + "&type=e"));
+  const std::string upload_url = str(up["data"].as_object()["uploadUrl"]);
+  net::Request put;
+  put.method = "PUT";
+  put.url = tampered(upload_url, "sig=", "sig=x");
+  put.body = "zipbytes";
+  EXPECT_EQ(client().request(put).status, 403);
+  put.url = upload_url;
+  EXPECT_EQ(client().request(put).status, 200);
+  net::QueryParams q{{"name", upload_url}, {"project", g_project}, {"type", "e"}};
+  auto signed_reply = ok_json(call("GET", net::join_url(g_base, "/v2/getSignedUrl", q)));
+  auto got = call("GET", str(signed_reply["data"].as_object()["signedUrl"]), "", "");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_EQ(got.body, "zipbytes");
+
+  EXPECT_EQ(call("GET", "/v2/export?project=" + g_project, "", "bad").status, 401);
+  EXPECT_EQ(call("GET", "/v2/export").status, 400);
+}
+
+}  // namespace
+}  // namespace xport::test
