@@ -1,5 +1,7 @@
 #include "sio/client_session.hpp"
 
+#include "sio/pending_acks.hpp"
+
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
 #include <utility>
@@ -216,18 +218,7 @@ void ClientSession::send_packet(const Packet& packet) {
 }
 
 void ClientSession::fail_acks(const std::string* nsp) {
-  // Collect first: a callback may emit (and so add acks) while we walk.
-  std::vector<AckCallback> failed;
-  for (auto it = acks_.begin(); it != acks_.end();) {
-    if (nsp == nullptr || it->second.nsp == *nsp) {
-      failed.push_back(std::move(it->second.callback));
-      it = acks_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  for (AckCallback& f : failed)
-    if (f) f(std::nullopt);
+  fail_pending_acks(acks_, nsp);
 }
 
 }  // namespace xport::sio

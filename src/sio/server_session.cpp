@@ -1,5 +1,7 @@
 #include "sio/server_session.hpp"
 
+#include "sio/pending_acks.hpp"
+
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
@@ -216,17 +218,7 @@ void ServerSession::send_packet(const Packet& packet) {
 }
 
 void ServerSession::fail_acks(const std::string* nsp) {
-  std::vector<AckCallback> failed;
-  for (auto it = acks_.begin(); it != acks_.end();) {
-    if (nsp == nullptr || it->second.nsp == *nsp) {
-      failed.push_back(std::move(it->second.callback));
-      it = acks_.erase(it);
-    } else {
-      ++it;
-    }
-  }
-  for (AckCallback& f : failed)
-    if (f) f(std::nullopt);
+  fail_pending_acks(acks_, nsp);
 }
 
 }  // namespace xport::sio

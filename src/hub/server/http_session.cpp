@@ -62,15 +62,6 @@ std::string query_value(const std::multimap<std::string, std::string>& q, const 
   return it == q.end() ? std::string() : it->second;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
-
 std::filesystem::path temp_upload_path(const std::filesystem::path& dir) {
   static std::atomic<std::uint64_t> counter{0};
   std::filesystem::path base = dir.empty() ? std::filesystem::temp_directory_path() : dir;

@@ -4,7 +4,6 @@
 #include <cctype>
 
 namespace xport::hub::server {
-namespace {
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -14,6 +13,8 @@ bool iequals(std::string_view a, std::string_view b) {
       return false;
   return true;
 }
+
+namespace {
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
