@@ -1,14 +1,27 @@
 #!/usr/bin/env bash
-# Builds xport (release preset) and runs the main job on embedded defaults: converts the
-# bundled demo export with the seed's sample format and prints where the result is.
+# Builds xport (release preset) and runs the main job on embedded defaults: `xport demo`
+# starts the hub on out/demo-hub, imports the bundled demo export into a demo project,
+# starts the built-in formats plugin, runs the seed's sample export and a COCO export,
+# downloads both and prints the UI address, the API keys, the links and the downloads'
+# paths. It then keeps serving until Ctrl-C; with DEMO_EXIT=1 it stops right after the runs.
+# XPORT_DEMO_DIR (data dir) and XPORT_DEMO_LISTEN (HOST:PORT) override the defaults.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target xport
-out="${XPORT_DEMO_OUT:-$PWD/out/demo}"
-mkdir -p "$out"
-build/release/apps/xport/xport convert -f sample -p demo-project \
-  -c '{"separator-character": "-"}' examples/data/demo-export.ndjson "$out/demo-project.zip"
-echo "Result: $out/demo-project.zip"
-unzip -l "$out/demo-project.zip"
+data="${XPORT_DEMO_DIR:-$PWD/out/demo-hub}"
+listen="${XPORT_DEMO_LISTEN:-127.0.0.1:8080}"
+xport=build/release/apps/xport/xport
+if [[ "${DEMO_EXIT:-0}" == "1" ]]; then
+  log="$(mktemp)"
+  trap 'rm -f "$log"' EXIT
+  "$xport" demo --data-dir "$data" --listen "$listen" --exit-after-runs | tee "$log"
+  echo "Results:"
+  sed -n 's/^  saved: //p' "$log" | while read -r zip; do
+    echo "  $zip"
+    unzip -l "$zip"
+  done
+else
+  exec "$xport" demo --data-dir "$data" --listen "$listen"
+fi

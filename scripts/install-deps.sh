@@ -12,6 +12,8 @@ packages=(
   # tests, fuzzing and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   unzip time bc python3 python3-aiohttp openssl
+  # the web UI's browser test (tests/browser: playwright-core drives Debian's chromium)
+  chromium
 )
 
 missing=()

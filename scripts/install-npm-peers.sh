@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Installs the npm packages of the test peers (tests/peers/socketio-node: the socket.io
-# server the interop tests run xport against) from their committed package-lock.json.
+# server the interop tests run xport against; tests/browser: playwright-core, which drives
+# Debian's /usr/bin/chromium in the web UI test) from their committed package-lock.json.
 # Uses the `node`/`npm` on PATH; when there are none, installs Debian's (nodejs 18 runs
 # socket.io 4.8, whose engines ask for node >= 10.2). Idempotent and quiet: runs `npm ci`
 # only when node_modules is missing or older than package-lock.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-peers=(tests/peers/socketio-node)
+peers=(tests/peers/socketio-node tests/browser)
 
 stale=()
 for dir in "${peers[@]}"; do

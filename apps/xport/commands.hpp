@@ -11,7 +11,9 @@ namespace xport::cli {
 // A registered subcommand's action, run when CLI11 selected it.
 using Action = std::function<int()>;
 
+Action add_client_command(CLI::App& app);
 Action add_convert_command(CLI::App& app);
+Action add_demo_command(CLI::App& app);
 Action add_formats_command(CLI::App& app);
 Action add_hub_command(CLI::App& app);
 Action add_plugin_command(CLI::App& app);

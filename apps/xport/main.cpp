@@ -20,7 +20,9 @@ int main(int argc, char** argv) {
     auto action = adder(app);
     commands.emplace_back(app.get_subcommands({})[before], std::move(action));
   };
+  add(xport::cli::add_client_command);
   add(xport::cli::add_convert_command);
+  add(xport::cli::add_demo_command);
   add(xport::cli::add_formats_command);
   add(xport::cli::add_hub_command);
   add(xport::cli::add_plugin_command);

@@ -1,0 +1,146 @@
+#include "client/api_client.hpp"
+
+#include <fmt/format.h>
+#include <boost/json.hpp>
+
+#include <fstream>
+#include <iterator>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "net/http_client.hpp"
+#include "xport/errors.hpp"
+
+namespace xport::cli::client {
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::uintmax_t kInMemoryUpload = std::uintmax_t{16} << 20;
+
+net::HttpClient http() {
+  net::ClientOptions o;
+  o.connect_timeout = 10s;
+  o.idle_timeout = 300s;  // an import of a large export is read and checked before answering
+  o.max_redirects = 5;
+  return net::HttpClient(o);
+}
+
+json::value parse_or_null(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) return nullptr;
+  return v;
+}
+
+[[noreturn]] void throw_api_error(int status, const std::string& reason, const std::string& body) {
+  json::value v = parse_or_null(body);
+  std::string message;
+  if (v.is_object()) {
+    if (auto* m = v.as_object().if_contains("message"); m && m->is_string())
+      message = std::string(m->as_string());
+  }
+  if (message.empty()) message = body.empty() ? reason : body;
+  throw ApiError(status, message, std::move(v));
+}
+
+}  // namespace
+
+ApiClient::ApiClient(std::string hub, std::string api_key)
+    : hub_(std::move(hub)), api_key_(std::move(api_key)) {
+  while (!hub_.empty() && hub_.back() == '/')
+    hub_.pop_back();
+}
+
+std::string ApiClient::url(const std::string& path) const {
+  if (path.rfind("http://", 0) == 0 || path.rfind("https://", 0) == 0) return path;
+  return hub_ + path;
+}
+
+json::value ApiClient::call(const std::string& method, const std::string& path,
+                            const json::value* body) const {
+  net::Request r;
+  r.method = method;
+  r.url = url(path);
+  r.headers.emplace_back("apikey", api_key_);
+  r.headers.emplace_back("Accept", "application/json");
+  if (body) {
+    r.headers.emplace_back("Content-Type", "application/json");
+    r.body = json::serialize(*body);
+  }
+  net::HttpResponse res = http().request(r);
+  if (!res.ok()) throw_api_error(res.status, res.reason, res.body);
+  json::value v = parse_or_null(res.body);
+  if (v.is_null() && !res.body.empty())
+    throw ApiError(res.status, "the hub's answer is not JSON: " + res.body.substr(0, 200), nullptr);
+  return v;
+}
+
+json::value ApiClient::post_file(const std::string& path, const std::filesystem::path& file) const {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(file, ec);
+  if (ec) throw IoError(fmt::format("cannot read '{}': {}", file.string(), ec.message()));
+  net::Headers headers{{"apikey", api_key_}, {"Content-Type", "application/octet-stream"}};
+  if (size <= kInMemoryUpload) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw IoError(fmt::format("cannot open '{}'", file.string()));
+    net::Request r;
+    r.method = "POST";
+    r.url = url(path);
+    r.headers = headers;
+    r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    net::HttpResponse res = http().request(r);
+    if (!res.ok()) throw_api_error(res.status, res.reason, res.body);
+    return parse_or_null(res.body);
+  }
+  try {
+    net::HttpResponse res = http().upload("POST", url(path), headers, file);
+    return parse_or_null(res.body);
+  } catch (const net::NetError& e) {
+    // upload() reports a non-2xx answer as "... HTTP <status> <reason>: <start of body>".
+    static const std::regex re(R"(: HTTP (\d{3}) [^:]*(?:: (.*))?$)");
+    std::cmatch m;
+    if (!std::regex_search(e.what(), m, re)) throw;
+    int status = std::stoi(m[1].str());
+    std::string start = m[2].str();
+    static const std::regex msg(R"re("message"\s*:\s*"((?:[^"\\]|\\.)*)")re");
+    std::smatch mm;
+    if (std::regex_search(start, mm, msg)) start = mm[1].str();
+    throw ApiError(status, start, nullptr);
+  }
+}
+
+std::uint64_t ApiClient::download(const std::string& link,
+                                  const std::filesystem::path& dest) const {
+  net::Headers headers;
+  if (link.rfind("http", 0) != 0) headers.emplace_back("apikey", api_key_);
+  if (dest.has_parent_path()) std::filesystem::create_directories(dest.parent_path());
+  return http().download(url(link), headers, dest);
+}
+
+json::object ApiClient::wait_run(const std::string& session, std::chrono::milliseconds timeout,
+                                 const std::function<bool()>& keep_going) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto pause = 50ms;
+  for (;;) {
+    json::object run = get("/api/runs/" + session).as_object();
+    if (run_finished(run) || std::chrono::steady_clock::now() >= deadline) return run;
+    if (keep_going && !keep_going()) return run;
+    std::this_thread::sleep_for(pause);
+    pause = std::min<std::chrono::milliseconds>(pause * 2, 500ms);
+  }
+}
+
+bool run_finished(const json::object& run) {
+  std::string state = str(run, "state");
+  return state != "queued" && state != "dispatched";
+}
+
+std::string str(const json::object& o, const char* key) {
+  if (auto* v = o.if_contains(key); v && v->is_string()) return std::string(v->as_string());
+  return {};
+}
+
+}  // namespace xport::cli::client

@@ -1,0 +1,331 @@
+// `xport demo`: the README's main command. Starts the hub in-process on a data dir, sets up
+// a demo organization, user and project (the bundled demo export), starts the built-in
+// formats plugin in-process, runs the seed's sample export and a COCO export, downloads
+// both results, prints where everything is, and keeps serving until Ctrl-C (or stops right
+// away with --exit-after-runs). A second start on the same data dir reuses what is there.
+#include <fmt/format.h>
+#include <signal.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "client/api_client.hpp"
+#include "commands.hpp"
+#include "hub/app/hub_app.hpp"
+#include "hub/hub_core.hpp"
+#include "hub/key_file.hpp"
+#include "hub/server/server.hpp"
+#include "hub_options.hpp"
+#include "xport/errors.hpp"
+#include "xport/plugin.hpp"
+
+namespace xport::cli {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using client::ApiClient;
+using client::ApiError;
+using client::str;
+using namespace std::chrono_literals;
+
+constexpr const char* kDemoOrg = "Demo";
+constexpr const char* kDemoUserEmail = "demo@localhost";
+constexpr const char* kDemoProject = "Demo project";
+constexpr const char* kDemoPlugin = "Built-in formats (demo)";
+
+std::string default_export() {
+#ifdef XPORT_DEMO_EXPORT
+  return XPORT_DEMO_EXPORT;
+#else
+  return "examples/data/demo-export.ndjson";
+#endif
+}
+
+struct DemoArgs {
+  std::string data_dir = "out/demo-hub";
+  std::string listen = "127.0.0.1:8080";
+  std::string export_file = default_export();
+  std::string static_dir = default_web_dir();
+  bool exit_after_runs = false;
+  double timeout = 120;
+  std::string log_level = "warn";
+};
+
+std::string read_trimmed(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  std::string text = s.str();
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' '))
+    text.pop_back();
+  return text;
+}
+
+// SIGINT/SIGTERM are blocked in every thread; this takes a pending one without waiting.
+bool interrupted(const sigset_t& signals) {
+  static bool seen = false;
+  if (seen) return true;
+  timespec zero{0, 0};
+  if (sigtimedwait(&signals, nullptr, &zero) > 0) seen = true;
+  return seen;
+}
+
+// The demo user and its API key (kept in DATA_DIR/demo-api-key, 0600, so that it stays the
+// same across starts; a missing or stale file gets a new key).
+std::pair<hub::User, std::string> demo_user(hub::Domain& domain, const fs::path& data_dir) {
+  auto& store = domain.store();
+  std::optional<hub::Organization> org;
+  for (auto& o : store.list_organizations())
+    if (o.name == kDemoOrg) org = o;
+  if (!org) org = domain.create_organization(kDemoOrg);
+  const fs::path key_file = data_dir / "demo-api-key";
+  for (auto& u : store.list_users(org->id)) {
+    if (u.email != kDemoUserEmail) continue;
+    std::error_code ec;
+    if (fs::exists(key_file, ec)) {
+      std::string key = read_trimmed(key_file);
+      if (auto found = domain.authenticate(key); found && found->id == u.id) return {u, key};
+    }
+    std::string key = domain.regenerate_api_key(u.id);
+    hub::write_private_file(key_file, key + "\n");
+    return {u, key};
+  }
+  hub::IssuedKey issued =
+      domain.create_user(hub::NewUser{org->id, "demo", kDemoUserEmail, "admin"});
+  hub::write_private_file(key_file, issued.api_key + "\n");
+  return {issued.user, issued.api_key};
+}
+
+// The demo project with the export imported: reused when it is there with its assets.
+json::object demo_project(const ApiClient& api, const fs::path& export_file) {
+  json::object project;
+  json::value list = api.get("/api/projects");
+  for (auto& p : list.as_object().at("projects").as_array())
+    if (str(p.as_object(), "name") == kDemoProject) project = p.as_object();
+  if (project.empty())
+    project = api.post("/api/projects", json::object{{"name", kDemoProject}}).as_object();
+  auto* assets = project.if_contains("assets");
+  if (!assets || !assets->is_int64() || assets->as_int64() == 0) {
+    if (!fs::is_regular_file(export_file))
+      throw ConfigError(
+          fmt::format("the demo export {} does not exist (--export FILE)", export_file.string()));
+    api.post_file("/api/projects/" + str(project, "id") + "/import?replace=true", export_file);
+    project = api.get("/api/projects/" + str(project, "id")).as_object();
+  }
+  return project;
+}
+
+// The built-in formats plugin (id + secret): reused when there is one.
+json::object demo_plugin(const ApiClient& api) {
+  json::value list = api.get("/api/plugins");
+  for (auto& p : list.as_object().at("plugins").as_array())
+    if (str(p.as_object(), "name") == kDemoPlugin)
+      return api.get("/api/plugins/" + str(p.as_object(), "id")).as_object();
+  return api
+      .post("/api/plugins",
+            json::object{{"name", kDemoPlugin},
+                         {"type", "Export"},
+                         {"description",
+                          "xport's built-in formats; the Config JSON key \"format\" picks one"},
+                         {"defaultConfig", "{\"format\": \"sample\"}"}})
+      .as_object();
+}
+
+struct DemoRun {
+  std::string label;
+  std::string config;
+  json::object run;
+  fs::path saved;
+};
+
+int run_demo(const DemoArgs& args) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
+  spdlog::set_level(spdlog::level::from_str(args.log_level));
+  auto [host, port] = parse_listen(args.listen);
+  if (!(args.timeout > 0)) throw ConfigError("--timeout must be a positive number of seconds");
+
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  const fs::path data_dir = fs::absolute(args.data_dir);
+  fs::create_directories(data_dir);
+  auto push = std::make_shared<std::function<void(const hub::Notification&)>>();
+  hub::DomainOptions domain_options;
+  domain_options.on_notification = [push](const hub::Notification& n) {
+    if (*push) (*push)(n);
+  };
+  hub::HubCore core(data_dir, domain_options);
+  std::string admin_key;
+  if (auto issued = core.domain().bootstrap(data_dir))
+    admin_key = issued->api_key;
+  else
+    admin_key = read_trimmed(data_dir / "admin-api-key");
+  auto [user, demo_key] = demo_user(core.domain(), data_dir);
+
+  hub::server::ServerOptions so;
+  so.host = host;
+  so.port = port;
+  so.threads = 4;
+  so.upload_dir = data_dir / "incoming";
+  fs::create_directories(so.upload_dir);
+  if (!args.static_dir.empty()) so.static_dir = fs::path(args.static_dir);
+  hub::server::Server server(so);
+  hub::AppOptions ao;
+  ao.dispatch.offline_wait =
+      std::chrono::milliseconds(static_cast<std::int64_t>(args.timeout * 1000));
+  hub::HubApp app(core, server, ao);
+  *push = [&app](const hub::Notification& n) { app.push_notification(n); };
+  try {
+    server.start();
+  } catch (const std::runtime_error& e) {
+    throw IoError(fmt::format("cannot listen on {}: {}", args.listen, e.what()));
+  }
+  app.start();
+
+  // What this process calls itself on: a wildcard address is reached on loopback.
+  std::string call_host = host;
+  if (call_host == "0.0.0.0" || call_host.empty()) call_host = "127.0.0.1";
+  if (call_host == "::") call_host = "::1";
+  if (call_host.find(':') != std::string::npos) call_host = "[" + call_host + "]";
+  const std::string base = fmt::format("http://{}:{}", call_host, server.port());
+
+  std::unique_ptr<ExportPlugin> plugin;
+  std::thread plugin_thread;
+  auto shutdown = [&] {
+    if (plugin) plugin->stop();
+    if (plugin_thread.joinable()) plugin_thread.join();
+    app.stop();
+    server.stop();
+  };
+
+  int code = 0;
+  try {
+    ApiClient api(base, demo_key);
+    json::object project = demo_project(api, args.export_file);
+    json::object plugin_json = demo_plugin(api);
+
+    PluginOptions po;
+    po.concurrency = 2;
+    po.count_tasks = false;
+    po.shutdown_grace = std::chrono::seconds(5);
+    po.heartbeat_interval = std::chrono::seconds(30);
+    plugin = std::make_unique<ExportPlugin>(str(plugin_json, "id"), str(plugin_json, "secret"),
+                                            converter_callback("sample"), base, po);
+    plugin_thread = std::thread([&plugin] {
+      try {
+        plugin->serve();
+      } catch (const std::exception& e) {
+        spdlog::error("xport demo: the built-in formats plugin stopped: {}", e.what());
+      }
+    });
+
+    std::vector<DemoRun> runs{{"sample", R"({"separator-character": "-"})", {}, {}},
+                              {"coco", R"({"format": "coco"})", {}, {}}};
+    for (auto& r : runs) {
+      r.run = api.post("/api/runs", json::object{{"project", str(project, "id")},
+                                                 {"plugin", str(plugin_json, "id")},
+                                                 {"config", r.config}})
+                  .as_object();
+    }
+    const auto deadline = std::chrono::steady_clock::now() +
+                          std::chrono::milliseconds(static_cast<std::int64_t>(args.timeout * 1000));
+    for (auto& r : runs) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      r.run = api.wait_run(str(r.run, "session"), std::max(left, 0ms),
+                           [&] { return !interrupted(signals); });
+      if (str(r.run, "state") == "succeeded") {
+        auto link = api.get("/api/runs/" + str(r.run, "session") + "/download").as_object();
+        r.saved = data_dir / "downloads" / fmt::format("demo-{}.zip", r.label);
+        api.download(str(link, "url"), r.saved);
+      }
+    }
+
+    const std::string ui = fmt::format("http://{}:{}/", call_host, server.port());
+    fmt::print("xport demo: data dir {}\n", data_dir.string());
+    fmt::print("UI: {}\n", ui);
+    fmt::print("admin API key: {}\n", admin_key);
+    fmt::print(
+        "demo API key: {}  (user demo, organization {}: owns the demo project; log in "
+        "to the UI with it)\n",
+        demo_key, kDemoOrg);
+    fmt::print("project: {} ({}, {} assets)\n", str(project, "id"), kDemoProject,
+               project.contains("assets") ? json::serialize(project.at("assets")) : "?");
+    fmt::print("plugin id: {}\n", str(plugin_json, "id"));
+    for (auto& r : runs) {
+      fmt::print("run {}: session {} state {}\n", r.label, str(r.run, "session"),
+                 str(r.run, "state"));
+      if (!str(r.run, "message").empty()) fmt::print("  message: {}\n", str(r.run, "message"));
+      if (!str(r.run, "downloadUrl").empty())
+        fmt::print("  download: {}\n", str(r.run, "downloadUrl"));
+      if (!r.saved.empty())
+        fmt::print("  saved: {}\n", r.saved.string());
+      else
+        code = 1;
+    }
+    if (interrupted(signals)) {
+      fmt::print("xport demo: interrupted, stopping\n");
+      std::fflush(stdout);
+      shutdown();
+      return code == 0 ? 1 : code;
+    }
+    if (args.exit_after_runs) {
+      fmt::print("xport demo: done (--exit-after-runs), stopping\n");
+    } else {
+      fmt::print("xport demo: serving on {} until Ctrl-C\n", ui);
+      std::fflush(stdout);
+      int sig = 0;
+      sigwait(&signals, &sig);
+      fmt::print("xport demo: stopping\n");
+    }
+    std::fflush(stdout);
+  } catch (const ApiError& e) {
+    fmt::print(stderr, "xport demo: the hub answered HTTP {}: {}\n", e.status(), e.what());
+    shutdown();
+    return e.status() >= 500 ? kExitIo : kExitUsage;
+  } catch (...) {
+    shutdown();
+    throw;
+  }
+  shutdown();
+  std::fflush(stdout);
+  return code;
+}
+
+}  // namespace
+
+Action add_demo_command(CLI::App& app) {
+  auto args = std::make_shared<DemoArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "demo",
+      "Start the hub with a demo project and the built-in formats plugin, run a sample and a "
+      "COCO export, print the links");
+  cmd->add_option("--data-dir", args->data_dir, "The hub's data dir")->capture_default_str();
+  cmd->add_option("--listen", args->listen, "HOST:PORT (port 0: any free port)")
+      ->capture_default_str();
+  cmd->add_option("--export", args->export_file, "The AAF export of the demo project")
+      ->capture_default_str();
+  cmd->add_option("--static-dir", args->static_dir, "Directory of the web UI to serve");
+  cmd->add_flag("--exit-after-runs", args->exit_after_runs,
+                "Stop right after the runs and the summary (for scripts)");
+  cmd->add_option("--timeout", args->timeout, "Seconds the runs may take together")
+      ->capture_default_str();
+  cmd->add_option("--log-level", args->log_level, "trace, debug, info, warn, error")
+      ->capture_default_str();
+  return [args] { return run_demo(*args); };
+}
+
+}  // namespace xport::cli
