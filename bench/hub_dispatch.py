@@ -6,39 +6,19 @@ with an error at once, so runs end quickly. Prints p50/p90/p99/max.
 
   bench/hub_dispatch.py XPORT_BINARY [RUNS]       (loopback only; one run of the bench)
 """
-import json
 import os
-import re
-import subprocess
 import sys
-import tempfile
 import threading
 import time
-import urllib.request
 
 import socketio
 
+from hub_bench import Hub
+
 xport = sys.argv[1]
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-work = tempfile.mkdtemp(prefix="xport-dispatch-")
-hub = subprocess.Popen([xport, "hub", "--data-dir", work + "/data", "--listen", "127.0.0.1:0",
-                        "--log-level", "warn"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-url = None
-for line in hub.stdout:
-    m = re.search(r"listening on (http://\S+)", line)
-    if m:
-        url = m.group(1).rstrip("/")
-        break
-threading.Thread(target=lambda: [None for _ in hub.stdout], daemon=True).start()
-key = open(work + "/data/admin-api-key").read().strip()
-
-
-def api(method, path, body=None):
-    req = urllib.request.Request(url + path, method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"apikey": key, "Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req))
+hub = Hub(xport)
+url, api = hub.url, hub.api
 
 
 try:
@@ -78,6 +58,4 @@ try:
           f"max {latencies[-1]:.2f} ms")
     sio.disconnect()
 finally:
-    hub.terminate()
-    hub.wait(timeout=20)
-    subprocess.run(["rm", "-rf", work])
+    hub.stop()

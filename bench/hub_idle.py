@@ -7,41 +7,21 @@ figure before they connected.
   bench/hub_idle.py XPORT_BINARY [CONNECTIONS]      (loopback only)
 """
 import asyncio
-import json
 import re
-import subprocess
 import sys
-import tempfile
-import threading
-import urllib.request
 
 import socketio
 
+from hub_bench import Hub
+
 xport = sys.argv[1]
 count = int(sys.argv[2]) if len(sys.argv) > 2 else 1000
-work = tempfile.mkdtemp(prefix="xport-idle-")
-hub = subprocess.Popen([xport, "hub", "--data-dir", work + "/data", "--listen", "127.0.0.1:0",
-                        "--log-level", "warn"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-url = None
-for line in hub.stdout:
-    m = re.search(r"listening on (http://\S+)", line)
-    if m:
-        url = m.group(1).rstrip("/")
-        break
-threading.Thread(target=lambda: [None for _ in hub.stdout], daemon=True).start()
-key = open(work + "/data/admin-api-key").read().strip()
-
-
-def api(method, path, body=None):
-    req = urllib.request.Request(url + path, method=method,
-                                 data=json.dumps(body).encode() if body is not None else None,
-                                 headers={"apikey": key, "Content-Type": "application/json"})
-    return json.load(urllib.request.urlopen(req))
+hub = Hub(xport)
+url, api = hub.url, hub.api
 
 
 def memory():
-    status = open(f"/proc/{hub.pid}/status").read()
+    status = open(f"/proc/{hub.process.pid}/status").read()
     get = lambda k: int(re.search(k + r":\s+(\d+)", status).group(1)) / 1024
     return get("VmRSS"), get("VmHWM")
 
@@ -71,6 +51,4 @@ async def main():
 try:
     asyncio.run(main())
 finally:
-    hub.terminate()
-    hub.wait(timeout=20)
-    subprocess.run(["rm", "-rf", work])
+    hub.stop()

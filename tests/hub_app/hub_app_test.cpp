@@ -82,7 +82,7 @@ json::object create_plugin(const std::string& name, const std::string& default_c
 }
 
 bool wait_online(const std::string& plugin_id, std::int64_t n = 1,
-                 std::chrono::milliseconds timeout = 20s) {
+                 std::chrono::milliseconds timeout = 60s) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
   while (std::chrono::steady_clock::now() < deadline) {
     auto p = ok_json(call("GET", "/api/plugins/" + plugin_id));

@@ -58,12 +58,7 @@ void Dispatcher::install() {
                 });
   sio_.on_event("/plugin", "log",
                 [this](const server::SocketInfo& s, json::array args, server::Ack ack) {
-                  std::string plugin_id;
-                  {
-                    std::lock_guard lock(mutex_);
-                    if (auto it = instances_.find(s.id); it != instances_.end())
-                      plugin_id = it->second.plugin_id;
-                  }
+                  std::string plugin_id = plugin_of(s.id);
                   std::optional<std::string> error = "this socket sent no valid heartbeat";
                   if (!plugin_id.empty() && !args.empty() && args[0].is_object())
                     error = handle_log(plugin_id, args[0].get_object());
@@ -72,12 +67,7 @@ void Dispatcher::install() {
                 });
   sio_.on_event("/plugin", "response",
                 [this](const server::SocketInfo& s, json::array args, server::Ack ack) {
-                  std::string plugin_id;
-                  {
-                    std::lock_guard lock(mutex_);
-                    if (auto it = instances_.find(s.id); it != instances_.end())
-                      plugin_id = it->second.plugin_id;
-                  }
+                  std::string plugin_id = plugin_of(s.id);
                   std::optional<std::string> error = "this socket sent no valid heartbeat";
                   if (!plugin_id.empty() && !args.empty() && args[0].is_object())
                     error = handle_response(plugin_id, args[0].get_object());
@@ -360,6 +350,12 @@ std::optional<std::string> Dispatcher::handle_response(const std::string& plugin
   domain_.mark_succeeded(session, *key);
   spdlog::info("run {} succeeded: {}", session, *key);
   return std::nullopt;
+}
+
+std::string Dispatcher::plugin_of(const std::string& socket_id) const {
+  std::lock_guard lock(mutex_);
+  auto it = instances_.find(socket_id);
+  return it == instances_.end() ? std::string() : it->second.plugin_id;
 }
 
 std::optional<std::string> Dispatcher::handle_log(const std::string& plugin_id,

@@ -69,6 +69,8 @@ class Dispatcher {
   std::optional<std::string> handle_response(const std::string& plugin_id,
                                              const boost::json::object& body);
   // One log line (the `log` event, or POST /v2/pluginLog); same checks.
+  // The plugin a socket is an online instance of ("" before a valid heartbeat).
+  std::string plugin_of(const std::string& socket_id) const;
   std::optional<std::string> handle_log(const std::string& plugin_id,
                                         const boost::json::object& body);
 
