@@ -288,6 +288,24 @@ TEST_F(HubApp, XportPluginCompletesSampleAndCocoRuns) {
   EXPECT_GE(runs["runs"].as_array().size(), 2u);
 }
 
+// The SDK's example (examples/sample-plugin), the seed's sample in C++, against the hub.
+TEST_F(HubApp, SdkExamplePluginCompletesARun) {
+  auto p = create_plugin("sdk-example");
+  auto plugin = std::make_unique<BackgroundProcess>(
+      "sample-plugin", std::vector<std::string>{XPORT_SAMPLE_PLUGIN}, g_dir,
+      std::vector<std::pair<std::string, std::string>>{
+          {"PLUGIN_ID", str(p["id"])}, {"PLUGIN_SECRET", str(p["secret"])}, {"HOST", g_base}});
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin->err();
+  auto run = start_run(str(p["id"]), R"({"separator-character": " | "})");
+  auto done = wait_finished(str(run["session"]));
+  ASSERT_EQ(str(done["state"]), "succeeded") << json::serialize(done) << plugin->err();
+  auto entries = download(str(done["downloadUrl"]), "sdk-example.zip");
+  ASSERT_EQ(entries.size(), 1u);
+  auto list = json::parse(entries.begin()->second).as_array();
+  EXPECT_EQ(list.size(), 5u);
+  EXPECT_FALSE(log_lines(str(run["session"])).empty());
+}
+
 TEST_F(HubApp, PythonSdkShapedPluginCompletesARun) {
   auto p = create_plugin("python", R"({"separator-character": "|"})");
   BackgroundProcess plugin(
