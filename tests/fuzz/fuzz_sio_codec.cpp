@@ -1,7 +1,7 @@
 // libFuzzer target for the Socket.IO / Engine.IO core (frames from the network, untrusted on
 // both the SDK and the hub side). Every decoder must end in a value or a ProtocolError, never
-// in a crash; what decodes must re-encode to the same thing; and a ClientSession fed any
-// frames must stay consistent (callbacks re-entering it included).
+// in a crash; what decodes must re-encode to the same thing; and a ClientSession and a
+// ServerSession fed any frames must stay consistent (callbacks re-entering them included).
 //
 // Input: frames separated by '\n'; a frame starting with 'B' is a binary frame (the rest).
 // The whole input also goes to the one-shot decoders.
@@ -18,6 +18,7 @@
 #include "sio/base64.hpp"
 #include "sio/client_session.hpp"
 #include "sio/engineio.hpp"
+#include "sio/server_session.hpp"
 #include "sio/socketio.hpp"
 
 namespace {
@@ -156,6 +157,49 @@ void session(const std::vector<Frame>& frames, bool opened) {
   check(closed);
 }
 
+// The hub's side: a ServerSession fed the same frames as a client would send them (and the
+// whole input as one polling POST body). Must answer or close, never crash; on_close once.
+void server_session(const std::vector<Frame>& frames, std::string_view whole) {
+  using namespace std::chrono_literals;
+  ServerSession* self = nullptr;
+  ServerSession::Callbacks cb;
+  bool closed = false;
+  cb.send = [](eio::Packet) {};
+  cb.on_connect = [](const std::string& nsp, const boost::json::value&) {
+    return nsp == "/refused" ? ConnectResult::refuse("no") : ConnectResult::accept("id" + nsp);
+  };
+  cb.on_event = [&self](const std::string& nsp, const std::string& name, boost::json::array args,
+                        std::vector<std::string>, std::optional<std::uint64_t> id) {
+    if (id) self->send_ack(nsp, *id, std::move(args));
+    if (name == "bye") self->disconnect(nsp);
+    self->emit(nsp, "plugin", boost::json::array{1}, [](std::optional<boost::json::array>) {});
+  };
+  cb.on_close = [&closed](const std::string& reason) {
+    check(!closed && !reason.empty());
+    closed = true;
+  };
+  ServerOptions options;
+  options.ping_interval_ms = 300;
+  options.ping_timeout_ms = 200;
+  options.connect_timeout = 1000ms;
+  ServerSession s("sid", options, std::move(cb));
+  self = &s;
+  auto now = ServerSession::time_point{} + 1h;
+  s.open(now, {"websocket"});
+  for (const Frame& f : frames) {
+    now += 100ms;
+    if (f.binary)
+      s.on_ws_binary(f.data, now);
+    else
+      s.on_ws_text(f.data, now);
+    if (now >= s.next_timer()) s.on_timer(now);
+    check(s.closed() == closed);
+  }
+  if (!s.closed()) s.on_payload(whole, now);
+  s.close("end");
+  check(closed);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -166,5 +210,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     one_shot(f.data);
   session(frames, false);
   session(frames, true);
+  server_session(frames, input);
   return 0;
 }
