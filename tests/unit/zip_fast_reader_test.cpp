@@ -21,6 +21,7 @@
 #include <thread>
 #include <vector>
 
+#include "support/process.hpp"
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
 #include "zip/first_entry_file.hpp"
@@ -65,25 +66,7 @@ std::string make_binary(std::size_t bytes) {
   return out;
 }
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::path(::testing::TempDir()) /
-            ("xport_zip_fast_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  fs::path operator/(const std::string& name) const { return path_ / name; }
-
- private:
-  fs::path path_;
-};
+using xport::test::TempDir;  // tests/support/process.hpp
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
