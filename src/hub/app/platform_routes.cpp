@@ -6,6 +6,7 @@
 #include <system_error>
 
 #include "hub/app/app_internal.hpp"
+#include "hub/app/export_writer.hpp"
 #include "hub/app/hub_app.hpp"
 #include "hub/app/links.hpp"
 #include "hub/credentials.hpp"
@@ -58,6 +59,16 @@ std::vector<std::string> batches_param(const Request& req) {
   return out;
 }
 
+// protocol.md: a non-empty storageId sends the result to the customer's own bucket. This hub
+// has no storage integrations yet; saying so beats storing the result where nobody looks.
+void refuse_storage_integration(const Request& req) {
+  if (auto id = req.query_param("storageId"); id && !id->empty())
+    throw HttpError(400, fmt::format("storageId \"{}\": this hub has no storage integrations "
+                                     "(customer buckets); leave storage_id and bucket empty "
+                                     "to keep the result on the hub",
+                                     *id));
+}
+
 json::object data_reply(std::string_view field, const std::string& value) {
   return json::object{{"data", json::object{{field, value}}}};
 }
@@ -106,30 +117,22 @@ void HubApp::add_platform_routes() {
     const fs::path path = objects.path_of(key);
     fs::create_directories(path.parent_path());
     std::unique_ptr<ByteSink> sink = open_file_sink(path.string());
-    std::int64_t count = 0;
-    {
-      zip::Writer w(*sink);
-      w.begin_entry(p.id + (format == "json" ? ".json" : ".ndjson"));
-      if (format == "json") w.write("[");
-      count = store.for_each_asset(p.id, filter, [&](const AssetRow& row) {
-        if (format == "json") {
-          if (count++ > 0) w.write(",\n");
-          w.write(row.json_text);
-        } else {
-          w.write(row.json_text);
-          w.write("\n");
-        }
-      });
-      if (format == "json") w.write("]\n");
-      w.end_entry();
-      w.close();
-    }
-    sink->close();
+    ExportSpec spec;
+    spec.project_id = p.id;
+    spec.entry_name = p.id + (format == "json" ? ".json" : ".ndjson");
+    spec.json_array = format == "json";
+    spec.filter = filter;
+    const ExportOutcome outcome = write_export(store, spec, *sink);
     const std::int64_t expires = d.now_ms() / 1000 + kExportLinkSeconds;
     const std::string url = base_url(req) + "/objects/" + key + "?" + d.signer().make(key, expires);
     if (c.run)
-      d.append_log(c.run->session, "INFO",
-                   fmt::format("hub: export of {} generated ({} assets)", p.name, count));
+      d.append_log(
+          c.run->session, "INFO",
+          fmt::format("hub: export of {} generated ({} assets{})", p.name, outcome.assets,
+                      filter.key_frames_only
+                          ? fmt::format(", key frames only: {} interpolated entries left out",
+                                        outcome.dropped_entries)
+                          : ""));
     return Response::json(200, data_reply("exportPath", url));
   });
   r.get("/v2/export", export_handler);
@@ -139,6 +142,7 @@ void HubApp::add_platform_routes() {
   r.get("/v2/getUploadUrl", guarded([this, &d, project_for](Request& req) {
           Caller c = authenticate(req);
           Project p = project_for(c, required_param(req, "project"));
+          refuse_storage_integration(req);
           const std::string name = safe_segment(req.query_param("name").value_or(""), "export.zip");
           const std::string key = "uploads/" + p.id + "/" + new_id() + "/" + name;
           const std::int64_t expires = d.now_ms() / 1000 + kUploadLinkSeconds;
@@ -151,6 +155,7 @@ void HubApp::add_platform_routes() {
   // uploaded yet: the SDKs ask before the PUT).
   r.get("/v2/getSignedUrl", guarded([this, &d, project_for](Request& req) {
           Caller c = authenticate(req);
+          refuse_storage_integration(req);
           const std::string name = required_param(req, "name");
           auto key = object_key_from_url(name);
           if (!key || key->rfind("uploads/", 0) != 0)

@@ -1,0 +1,76 @@
+#include "hub/app/export_writer.hpp"
+
+#include <boost/json.hpp>
+#include <exception>
+#include <thread>
+#include <utility>
+
+#include "xport/format.hpp"
+#include "xport/pipe.hpp"
+#include "xport/zip.hpp"
+
+namespace xport::hub {
+namespace {
+
+// Rows → zip entry, nothing parsed: the stored text is the asset as imported.
+ExportOutcome write_rows(Store& store, const ExportSpec& spec, ByteSink& sink) {
+  ExportOutcome out;
+  zip::Writer w(sink);
+  w.begin_entry(spec.entry_name);
+  if (spec.json_array) w.write("[");
+  bool first = true;
+  out.assets = store.for_each_asset(spec.project_id, spec.filter, [&](const AssetRow& row) {
+    if (spec.json_array && !std::exchange(first, false)) w.write(",\n");
+    w.write(row.json_text);
+    if (!spec.json_array) w.write("\n");
+  });
+  if (spec.json_array) w.write("]\n");
+  w.end_entry();
+  w.close();
+  sink.close();
+  return out;
+}
+
+// Rows → pipe → the `aaf` format with key_frames_only (and the requested layout).
+ExportOutcome write_key_frames(Store& store, const ExportSpec& spec, ByteSink& sink) {
+  BytePipe pipe(std::size_t{4} << 20, "project " + spec.project_id);
+  std::thread producer([&] {
+    try {
+      store.for_each_asset(spec.project_id, spec.filter, [&](const AssetRow& row) {
+        pipe.write(row.json_text);
+        pipe.write("\n", 1);
+      });
+      pipe.close();
+    } catch (const std::exception& e) {
+      pipe.fail(e.what());  // the converter's read throws it
+    }
+  });
+  const boost::json::object config{{"key_frames_only", true},
+                                   {"layout", spec.json_array ? "json" : "ndjson"},
+                                   {"file_name", spec.entry_name}};
+  ConvertOptions options;
+  options.project_id = spec.project_id;
+  options.threads = 2;  // the hub serves others meanwhile
+  ExportOutcome out;
+  try {
+    ConvertResult result = convert(pipe.source(), sink, *find_format("aaf"), config, options);
+    out.assets = static_cast<std::int64_t>(result.read.assets);
+    out.dropped_entries = result.report.count(Report::Action::dropped);
+  } catch (...) {
+    pipe.cancel();  // unblocks the producer
+    producer.join();
+    throw;
+  }
+  pipe.cancel();
+  producer.join();
+  return out;
+}
+
+}  // namespace
+
+ExportOutcome write_export(Store& store, const ExportSpec& spec, ByteSink& sink) {
+  return spec.filter.key_frames_only ? write_key_frames(store, spec, sink)
+                                     : write_rows(store, spec, sink);
+}
+
+}  // namespace xport::hub
