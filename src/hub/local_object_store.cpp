@@ -145,4 +145,28 @@ bool LocalObjectStore::remove(std::string_view key) {
   return fs::remove(path);
 }
 
+std::size_t LocalObjectStore::remove_older_than(std::string_view prefix,
+                                                std::chrono::system_clock::time_point before) {
+  std::string dir(prefix);
+  while (!dir.empty() && dir.back() == '/')
+    dir.pop_back();
+  const fs::path top = path_of(dir);
+  std::error_code ec;
+  if (!fs::is_directory(top, ec)) return 0;
+  // file_time_type's clock is not system_clock: compare ages, not time points.
+  const auto age_limit = std::chrono::system_clock::now() - before;
+  const auto file_now = fs::file_time_type::clock::now();
+  std::size_t removed = 0;
+  for (auto it = fs::recursive_directory_iterator(top, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    std::error_code entry_ec;
+    // Directories stay: an export being written may have just created its own.
+    if (it->is_directory(entry_ec)) continue;
+    const auto written = it->last_write_time(entry_ec);
+    if (entry_ec || file_now - written < age_limit) continue;
+    if (fs::remove(it->path(), entry_ec)) ++removed;
+  }
+  return removed;
+}
+
 }  // namespace xport::hub

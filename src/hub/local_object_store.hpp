@@ -17,6 +17,8 @@ class LocalObjectStore final : public ObjectStore {
   std::unique_ptr<ByteSource> open(std::string_view key) override;
   bool exists(std::string_view key) override;
   bool remove(std::string_view key) override;
+  std::size_t remove_older_than(std::string_view prefix,
+                                std::chrono::system_clock::time_point before) override;
 
   std::filesystem::path path_of(std::string_view key) const;  // checks the key
 

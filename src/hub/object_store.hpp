@@ -3,6 +3,7 @@
 // sees a partial object, and a failed or oversized upload leaves nothing behind.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -51,6 +52,10 @@ class ObjectStore {
   virtual std::unique_ptr<ByteSource> open(std::string_view key) = 0;
   virtual bool exists(std::string_view key) = 0;
   virtual bool remove(std::string_view key) = 0;  // false if it was not there
+  // Removes the objects under `prefix` ("exports/") last written before `before`; returns
+  // how many. For objects that are only reachable through links that have expired.
+  virtual std::size_t remove_older_than(std::string_view prefix,
+                                        std::chrono::system_clock::time_point before) = 0;
 };
 
 }  // namespace xport::hub

@@ -6,6 +6,8 @@
 #include <boost/json.hpp>
 
 #include "hub/app/export_writer.hpp"
+#include "hub/app/janitor.hpp"
+#include "hub/local_object_store.hpp"
 #include "hub/sqlite_store.hpp"
 #include "temp_dir.hpp"
 #include "xport/io.hpp"
@@ -148,6 +150,25 @@ TEST_F(ExportWriter, KeyFramesOnlyStreamsALargeProject) {
   const std::string& text = entries["p1.ndjson"];
   EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 3000);
   EXPECT_EQ(text.find("\"isKeyFrame\":false"), std::string::npos);
+}
+
+TEST(Janitor, RemovesExportsWhoseLinksExpiredAndNothingElse) {
+  TempDir dir;
+  LocalObjectStore objects(dir.path());
+  for (const char* key : {"exports/p1/old.zip", "exports/p1/fresh.zip", "uploads/p1/s/r.zip"}) {
+    MemorySource source("zip");
+    objects.put(key, source, 100);
+  }
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(25);
+  std::filesystem::last_write_time(objects.path_of("exports/p1/old.zip"), old);
+  std::filesystem::last_write_time(objects.path_of("uploads/p1/s/r.zip"), old);
+  Janitor janitor(objects, {});
+  janitor.start();  // sweeps at start, on its thread
+  janitor.stop();   // and stops promptly although the next sweep is an hour away
+  EXPECT_FALSE(objects.exists("exports/p1/old.zip"));
+  EXPECT_TRUE(objects.exists("exports/p1/fresh.zip"));
+  EXPECT_TRUE(objects.exists("uploads/p1/s/r.zip"));  // run results are history: kept
+  EXPECT_EQ(janitor.sweep(), 0u);
 }
 
 }  // namespace

@@ -116,3 +116,30 @@ TEST(LocalObjectStore, LeftoverUploadsAreRemovedAtOpen) {
 
 }  // namespace
 }  // namespace xport::hub
+
+namespace xport::hub {
+namespace {
+
+TEST(LocalObjectStore, RemoveOlderThanTakesOnlyOldObjectsUnderThePrefix) {
+  TempDir dir;
+  LocalObjectStore store(dir.path());
+  for (const char* key : {"exports/p1/old.zip", "exports/p2/new.zip", "uploads/p1/s/old.zip"}) {
+    MemorySource source("zip");
+    store.put(key, source, 100);
+  }
+  const auto two_days_ago = std::filesystem::file_time_type::clock::now() - std::chrono::hours(48);
+  std::filesystem::last_write_time(store.path_of("exports/p1/old.zip"), two_days_ago);
+  std::filesystem::last_write_time(store.path_of("uploads/p1/s/old.zip"), two_days_ago);
+
+  const auto day_ago = std::chrono::system_clock::now() - std::chrono::hours(24);
+  EXPECT_EQ(store.remove_older_than("exports/", day_ago), 1u);
+  EXPECT_FALSE(store.exists("exports/p1/old.zip"));
+  EXPECT_TRUE(store.exists("exports/p2/new.zip"));
+  EXPECT_TRUE(store.exists("uploads/p1/s/old.zip"));  // another prefix: results are kept
+  EXPECT_EQ(store.remove_older_than("exports/", day_ago), 0u);
+  EXPECT_EQ(store.remove_older_than("nothing-here/", day_ago), 0u);
+  EXPECT_THROW(store.remove_older_than("../", day_ago), InputError);
+}
+
+}  // namespace
+}  // namespace xport::hub

@@ -1,0 +1,54 @@
+#include "hub/app/janitor.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <exception>
+
+namespace xport::hub {
+
+Janitor::Janitor(ObjectStore& objects, JanitorOptions options)
+    : objects_(objects), options_(options) {}
+
+Janitor::~Janitor() {
+  stop();
+}
+
+void Janitor::start() {
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { loop(); });
+}
+
+void Janitor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::size_t Janitor::sweep() {
+  try {
+    const std::size_t removed =
+        objects_.remove_older_than("exports/", std::chrono::system_clock::now() - options_.keep);
+    if (removed) spdlog::info("janitor: removed {} expired export(s)", removed);
+    return removed;
+  } catch (const std::exception& e) {
+    // A failed sweep costs disk space, nothing else: log it and try again next time.
+    spdlog::warn("janitor: sweeping expired exports failed: {}", e.what());
+    return 0;
+  }
+}
+
+void Janitor::loop() {
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    lock.unlock();
+    sweep();
+    lock.lock();
+    wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
+  }
+}
+
+}  // namespace xport::hub
