@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Installs the npm packages of the test peers (tests/peers/socketio-node: the socket.io
 # server the interop tests run xport against; tests/browser: playwright-core, which drives
-# Debian's /usr/bin/chromium in the web UI test) from their committed package-lock.json.
+# Debian's /usr/bin/chromium in the web UI test) and of the web UI (web: socket.io-client,
+# whose browser build the hub serves for live updates; scripts/demo.sh runs this too) from
+# their committed package-lock.json.
 # Uses the `node`/`npm` on PATH; when there are none, installs Debian's (nodejs 18 runs
 # socket.io 4.8, whose engines ask for node >= 10.2). Idempotent and quiet: runs `npm ci`
 # only when node_modules is missing or older than package-lock.json.
+# Arguments: only these directories (e.g. `web`); none: all of them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-peers=(tests/peers/socketio-node tests/browser)
+peers=(tests/peers/socketio-node tests/browser web)
+[ $# -gt 0 ] && peers=("$@")
 
 stale=()
 for dir in "${peers[@]}"; do

@@ -9,7 +9,65 @@ let pageTimers = [];
 let me = null;
 
 function every(ms, fn) { fn(); pageTimers.push(setInterval(fn, ms)); }
-function clearTimers() { pageTimers.forEach(clearInterval); pageTimers = []; }
+function clearTimers() { pageTimers.forEach(clearInterval); pageTimers = []; pagePollers = []; runListener = null; }
+
+// ---------- live updates (Socket.IO namespace /ui) with polling as the fallback ----------
+// The hub pushes `notification` and `run` events to /ui. The browser client is npm's
+// socket.io-client (web/package.json, scripts/install-npm-peers.sh), served from
+// node_modules; when it is missing or the connection is down, everything polls every 2 s.
+// While live, polls run every 30 s only, as a safety net.
+const POLL_MS = 2000;
+const LIVE_POLL_MS = 30000;
+let liveSocket = null;
+let live = false;
+let pagePollers = []; // this page's {fn, last}
+let runListener = null; // this page's handler of `run` events
+function poller(fn) {
+  const p = { fn, last: Date.now() };
+  pagePollers.push(p);
+  fn();
+  pageTimers.push(setInterval(() => {
+    if (live && Date.now() - p.last < LIVE_POLL_MS) return;
+    p.last = Date.now();
+    fn();
+  }, POLL_MS));
+}
+function setLive(on, why = '') {
+  live = on;
+  const el = document.getElementById('live-status');
+  el.textContent = on ? 'live' : 'polling';
+  el.dataset.mode = on ? 'live' : 'polling';
+  el.title = on ? 'Notifications and runs are pushed by the hub' : `Polling every ${POLL_MS / 1000} s${why ? ` (${why})` : ''}`;
+}
+async function connectLive() {
+  if (liveSocket) return;
+  let io;
+  try {
+    ({ io } = await import('./node_modules/socket.io-client/dist/socket.io.esm.min.js'));
+  } catch {
+    setLive(false, 'no Socket.IO client: run scripts/install-npm-peers.sh web');
+    return;
+  }
+  if (liveSocket || !getKey()) return;
+  const socket = io('/ui', { auth: { apikey: getKey() } });
+  liveSocket = socket;
+  socket.on('connect', () => {
+    setLive(true);
+    // Catch up on whatever happened while not connected.
+    pollNotifs();
+    for (const p of pagePollers) { p.last = Date.now(); p.fn(); }
+  });
+  socket.on('disconnect', () => setLive(false, 'disconnected; reconnecting'));
+  // Refused (a bad key) or unreachable: the client retries unless the hub refused.
+  socket.on('connect_error', (e) => setLive(false, e.message));
+  socket.on('notification', (n) => addNotif(n, 'push'));
+  socket.on('run', (r) => { if (runListener) runListener(r); });
+}
+function disconnectLive() {
+  if (liveSocket) liveSocket.disconnect();
+  liveSocket = null;
+  setLive(false);
+}
 
 export function flash(msg, kind = 'error') {
   flashEl.textContent = msg;
@@ -44,12 +102,14 @@ function loginPage() {
   input.focus();
 }
 
-// ---------- notifications (polled every 2 s: the hub serves no socket.io client script) ----------
+// ---------- notifications (pushed on /ui, else polled) ----------
 const seenNotifs = new Set();
+const notifSource = new Map(); // id → 'push' | 'poll': how it first reached this page
+let notifs = [];
 let notifStarted = false;
 function renderNotif(n) {
   const failed = n.kind === 'run_failed';
-  const li = h('li', { class: n.read ? '' : 'unread', 'data-id': n.id },
+  const li = h('li', { class: n.read ? '' : 'unread', 'data-id': n.id, 'data-source': notifSource.get(n.id) || 'poll' },
     h('div', { class: failed ? 'failed' : '' }, n.text),
     h('div', { class: 'row small muted' }, fmtTime(n.createdAt),
       n.kind === 'run_succeeded' && n.link
@@ -60,23 +120,35 @@ function renderNotif(n) {
       } }, 'Mark read') : null));
   return li;
 }
+function showNotifs() {
+  const list = document.getElementById('notif-list');
+  list.replaceChildren(...(notifs.length ? notifs.map(renderNotif)
+    : [h('li', { class: 'muted' }, 'No notifications yet.')]));
+  const unread = notifs.filter((n) => !n.read).length;
+  const badge = document.getElementById('bell-count');
+  badge.textContent = String(unread);
+  badge.hidden = unread === 0;
+  document.getElementById('bell').setAttribute('aria-label', `Notifications (${unread} unread)`);
+  // A new one while the page is open: open the panel so it is seen.
+  let fresh = false;
+  for (const n of notifs) { if (!seenNotifs.has(n.id)) { if (notifStarted && !n.read) fresh = true; seenNotifs.add(n.id); } }
+  notifStarted = true;
+  if (fresh) showPanel(true);
+}
+function addNotif(n, source) {
+  if (!notifSource.has(n.id)) notifSource.set(n.id, source);
+  notifs = [n, ...notifs.filter((x) => x.id !== n.id)].sort((a, b) => b.id - a.id).slice(0, 30);
+  showNotifs();
+}
 async function pollNotifs() {
   if (!getKey()) return;
   try {
     const { notifications } = await api('GET', '/api/notifications?limit=30');
-    const list = document.getElementById('notif-list');
-    list.replaceChildren(...(notifications.length ? notifications.map(renderNotif)
-      : [h('li', { class: 'muted' }, 'No notifications yet.')]));
-    const unread = notifications.filter((n) => !n.read).length;
-    const badge = document.getElementById('bell-count');
-    badge.textContent = String(unread);
-    badge.hidden = unread === 0;
-    document.getElementById('bell').setAttribute('aria-label', `Notifications (${unread} unread)`);
-    // A new one while the page is open: open the panel so it is seen.
-    let fresh = false;
-    for (const n of notifications) { if (!seenNotifs.has(n.id)) { if (notifStarted && !n.read) fresh = true; seenNotifs.add(n.id); } }
-    notifStarted = true;
-    if (fresh) showPanel(true);
+    for (const n of notifications) if (!notifSource.has(n.id)) notifSource.set(n.id, 'poll');
+    // Keep what was pushed while this request was under way.
+    const newest = notifications.reduce((m, n) => Math.max(m, n.id), 0);
+    notifs = [...notifs.filter((n) => n.id > newest), ...notifications].slice(0, 30);
+    showNotifs();
   } catch (e) {
     if (e.status === 401) logout();
   }
@@ -95,7 +167,7 @@ document.getElementById('read-all').addEventListener('click', async () => {
   try { await api('POST', '/api/notifications/read-all'); pollNotifs(); } catch (e) { flash(errorText(e)); }
 });
 document.getElementById('logout').addEventListener('click', () => logout());
-function logout() { setKey(''); me = null; clearTimers(); location.hash = '#/'; loginPage(); }
+function logout() { setKey(''); me = null; clearTimers(); disconnectLive(); location.hash = '#/'; loginPage(); }
 
 // ---------- plugins ----------
 async function pluginsPage() {
@@ -218,42 +290,79 @@ function projectTabs(p, active) {
 }
 
 const openLogs = new Set();
+// A run's states only move forward: queued → dispatched → one of the finished states.
+const stateRank = (state) => (state === 'queued' ? 0 : state === 'dispatched' ? 1 : 2);
+const logLine = (l) => `${new Date(l.at).toLocaleTimeString()} ${l.level} ${l.msg}`;
+// The project's last 20 runs: fetched (poller), and updated by `run` events while live (a
+// state change, or a log line appended to an open log box).
 function runHistory(projectId, container) {
   const body = h('tbody');
   container.replaceChildren(h('h2', {}, 'Run history'),
     h('table', { 'aria-label': 'Run history' }, h('thead', {}, h('tr', {}, h('th', {}, 'Started'), h('th', {}, 'Plugin'), h('th', {}, 'State'), h('th', {}, 'Duration'), h('th', {}, ''))), body));
   const pluginNames = new Map();
-  const logBoxes = new Map();
-  every(2000, async () => {
+  const logBoxes = new Map(); // session → {pre, seq: the last line shown}
+  const stateSource = new Map(); // session → {state, source: how that state first arrived}
+  const noteState = (r, source) => {
+    const known = stateSource.get(r.session);
+    if (!known || known.state !== r.state) stateSource.set(r.session, { state: r.state, source });
+  };
+  let runs = [];
+  const loadLogs = (session, box) => {
+    api('GET', `/api/runs/${session}/logs?limit=500`).then(({ logs }) => {
+      box.pre.textContent = logs.length ? logs.map(logLine).join('\n') : '(no log lines yet)';
+      box.seq = logs.reduce((m, l) => Math.max(m, l.seq), 0);
+    }).catch((e) => (box.pre.textContent = errorText(e)));
+  };
+  const render = (fetchLogs) => {
+    const rows = [];
+    for (const r of runs) {
+      const logBtn = h('button', { type: 'button', class: 'link', 'aria-expanded': String(openLogs.has(r.session)) }, openLogs.has(r.session) ? 'Hide logs' : 'Logs');
+      logBtn.addEventListener('click', () => { openLogs.has(r.session) ? openLogs.delete(r.session) : openLogs.add(r.session); body.dispatchEvent(new Event('refresh')); });
+      rows.push(h('tr', { 'data-session': r.session, 'data-source': stateSource.get(r.session)?.source || 'poll' },
+        h('td', {}, fmtTime(r.createdAt)), h('td', {}, pluginNames.get(r.pluginId) || r.pluginId.slice(0, 8)),
+        h('td', {}, h('span', { class: `state state-${r.state}`, 'data-testid': 'run-state' }, r.state.replace('_', ' ')),
+          r.message ? h('div', { class: 'small error' }, r.message) : null),
+        h('td', {}, fmtDuration(r.durationMs)),
+        h('td', {}, h('div', { class: 'row' }, logBtn,
+          r.state === 'succeeded' ? h('a', { href: `/api/runs/${r.session}/download`, onclick: (ev) => { ev.preventDefault(); download(r.session); } }, 'Download') : null,
+          r.state === 'queued' || r.state === 'dispatched' ? h('button', { type: 'button', class: 'link', onclick: async () => {
+            try { await api('POST', `/api/runs/${r.session}/cancel`); } catch (e) { flash(errorText(e)); }
+          } }, 'Cancel') : null))));
+      if (openLogs.has(r.session)) {
+        let box = logBoxes.get(r.session);
+        const fresh = !box;
+        if (fresh) { box = { pre: h('pre', { class: 'logs', 'aria-label': 'Run logs' }, 'Loading…'), seq: 0 }; logBoxes.set(r.session, box); }
+        rows.push(h('tr', {}, h('td', { colspan: 5 }, box.pre)));
+        if (fresh || fetchLogs) loadLogs(r.session, box);
+      }
+    }
+    body.replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No runs yet.'))]));
+  };
+  poller(async () => {
     try {
       if (!pluginNames.size) { const { plugins } = await api('GET', '/api/plugins'); plugins.forEach((x) => pluginNames.set(x.id, x.name)); }
-      const { runs } = await api('GET', `/api/runs?project=${projectId}&limit=20`);
-      const rows = [];
-      for (const r of runs) {
-        const logBtn = h('button', { type: 'button', class: 'link', 'aria-expanded': String(openLogs.has(r.session)) }, openLogs.has(r.session) ? 'Hide logs' : 'Logs');
-        logBtn.addEventListener('click', () => { openLogs.has(r.session) ? openLogs.delete(r.session) : openLogs.add(r.session); body.dispatchEvent(new Event('refresh')); });
-        rows.push(h('tr', { 'data-session': r.session },
-          h('td', {}, fmtTime(r.createdAt)), h('td', {}, pluginNames.get(r.pluginId) || r.pluginId.slice(0, 8)),
-          h('td', {}, h('span', { class: `state state-${r.state}`, 'data-testid': 'run-state' }, r.state.replace('_', ' ')),
-            r.message ? h('div', { class: 'small error' }, r.message) : null),
-          h('td', {}, fmtDuration(r.durationMs)),
-          h('td', {}, h('div', { class: 'row' }, logBtn,
-            r.state === 'succeeded' ? h('a', { href: `/api/runs/${r.session}/download`, onclick: (ev) => { ev.preventDefault(); download(r.session); } }, 'Download') : null,
-            r.state === 'queued' || r.state === 'dispatched' ? h('button', { type: 'button', class: 'link', onclick: async () => {
-              try { await api('POST', `/api/runs/${r.session}/cancel`); } catch (e) { flash(errorText(e)); }
-            } }, 'Cancel') : null))));
-        if (openLogs.has(r.session)) {
-          const pre = logBoxes.get(r.session) || h('pre', { class: 'logs', 'aria-label': 'Run logs' }, 'Loading…');
-          logBoxes.set(r.session, pre);
-          rows.push(h('tr', {}, h('td', { colspan: 5 }, pre)));
-          api('GET', `/api/runs/${r.session}/logs?limit=500`).then(({ logs }) => {
-            pre.textContent = logs.length ? logs.map((l) => `${new Date(l.at).toLocaleTimeString()} ${l.level} ${l.msg}`).join('\n') : '(no log lines yet)';
-          }).catch((e) => (pre.textContent = errorText(e)));
-        }
-      }
-      body.replaceChildren(...(rows.length ? rows : [h('tr', {}, h('td', { colspan: 5, class: 'muted' }, 'No runs yet.'))]));
+      ({ runs } = await api('GET', `/api/runs?project=${projectId}&limit=20`));
+      runs.forEach((r) => noteState(r, 'poll'));
+      render(true);
     } catch (e) { flash(errorText(e)); }
   });
+  runListener = (r) => {
+    if (r.projectId !== projectId) return;
+    const old = runs.find((x) => x.session === r.session);
+    // Events of one run may cross on the way (two hub threads): never show a state go back.
+    if (old && stateRank(r.state) < stateRank(old.state)) r = { ...old, log: r.log };
+    if (r.log) {
+      const box = logBoxes.get(r.session);
+      if (box && openLogs.has(r.session) && r.log.seq > box.seq) {
+        box.pre.textContent = (box.seq ? box.pre.textContent + '\n' : '') + logLine(r.log);
+        box.seq = r.log.seq;
+      }
+      if (old && old.state === r.state) return; // nothing else changed
+    }
+    noteState(r, 'push');
+    runs = [r, ...runs.filter((x) => x.session !== r.session)].sort((a, b) => b.createdAt - a.createdAt).slice(0, 20);
+    render(false);
+  };
   body.addEventListener('refresh', () => { clearTimers(); runHistory(projectId, container); });
 }
 
@@ -376,14 +485,23 @@ async function route() {
 }
 
 let notifTimer = null;
+let notifLast = 0;
 async function start() {
   if (!me) {
     try { me = await api('GET', '/api/me'); } catch (e) { if (e.status === 401) { setKey(''); return loginPage(); } flash(errorText(e)); }
   }
   document.getElementById('topbar').hidden = false;
   document.getElementById('whoami').textContent = me ? `${me.name} (${me.role})` : '';
-  if (!notifTimer) notifTimer = setInterval(pollNotifs, 2000);
+  if (!notifTimer) {
+    notifTimer = setInterval(() => {
+      if (live && Date.now() - notifLast < LIVE_POLL_MS) return;
+      notifLast = Date.now();
+      pollNotifs();
+    }, POLL_MS);
+  }
+  notifLast = Date.now();
   pollNotifs();
+  connectLive();
   route();
 }
 

@@ -35,6 +35,7 @@ struct ClientArgs {
   std::string file;
   std::vector<std::string> stages;
   bool replace = false;
+  bool partial = false;
   // plugin
   std::string plugin;
   std::string config;
@@ -134,7 +135,9 @@ int run_op(Op op, const ClientArgs& a) {
       if (!std::filesystem::is_regular_file(a.file))
         throw ConfigError(fmt::format("{}: no such file", a.file));
       std::string path = "/api/projects/" + enc_project + "/import";
-      if (a.replace) path += "?replace=true";
+      if (a.replace || a.partial)
+        path += std::string("?") + (a.replace ? "replace=true" : "") +
+                (a.replace && a.partial ? "&" : "") + (a.partial ? "partial=true" : "");
       json::value r = api.post_file(path, a.file);
       if (a.json) {
         print_json(r);
@@ -146,6 +149,13 @@ int run_op(Op op, const ClientArgs& a) {
             o.contains("replaced") && o.at("replaced").is_bool() && o.at("replaced").as_bool()
                 ? ", replaced"
                 : "");
+        if (auto* errs = o.if_contains("errors"); errs && errs->is_array()) {
+          for (auto& err : errs->as_array())
+            if (err.is_object())
+              fmt::print(stderr, "  skipped: {}\n", str(err.as_object(), "text"));
+          if (num(o, "errorCount") != "-" && num(o, "errorCount") != "0")
+            fmt::print("{} problems: those assets were skipped\n", num(o, "errorCount"));
+        }
       }
       return 0;
     }
@@ -277,10 +287,17 @@ int run_client(Op op, const ClientArgs& a) {
   } catch (const ApiError& e) {
     fmt::print(stderr, "xport client: HTTP {}: {}\n", e.status(), e.what());
     if (e.body().is_object()) {
-      if (auto* errs = e.body().as_object().if_contains("errors"); errs && errs->is_array()) {
+      const json::object& body = e.body().as_object();
+      if (auto* errs = body.if_contains("errors"); errs && errs->is_array()) {
         for (auto& err : errs->as_array())
           if (err.is_object() && err.as_object().contains("text"))
             fmt::print(stderr, "  {}\n", str(err.as_object(), "text"));
+        // The hub lists the first problems and counts them all.
+        if (auto* count = body.if_contains("errorCount"); count && count->is_number()) {
+          auto total = count->to_number<std::uint64_t>();
+          if (total > errs->as_array().size())
+            fmt::print(stderr, "  ... and {} more\n", total - errs->as_array().size());
+        }
       }
     }
     if (a.json && !e.body().is_null()) print_json(e.body());
@@ -323,6 +340,8 @@ Action add_client_command(CLI::App& app) {
   c->add_option("PROJECT", args->project, "Project id")->required();
   c->add_option("FILE", args->file, "The export file (streamed as the body)")->required();
   c->add_flag("--replace", args->replace, "Remove the project's assets first");
+  c->add_flag("--partial", args->partial,
+              "Keep the good assets and skip the bad ones (default: all or nothing)");
 
   CLI::App* plugin = cmd->add_subcommand("plugin", "Plugins")->require_subcommand(1);
   plugin->fallthrough();

@@ -12,6 +12,7 @@
 #include "hub/app/hub_app.hpp"
 #include "hub/hub_core.hpp"
 #include "hub/server/server.hpp"
+#include "hub_import_command.hpp"
 #include "hub_options.hpp"
 #include "xport/errors.hpp"
 
@@ -28,6 +29,8 @@ struct HubArgs {
   double run_timeout = 3600;
   std::uint64_t max_upload_mb = 4096;
   std::string log_level = "info";
+  std::string tls_cert;  // both or neither
+  std::string tls_key;
 };
 
 std::chrono::milliseconds seconds(double s, const char* option) {
@@ -39,6 +42,14 @@ int run_hub(const HubArgs& args) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
   spdlog::set_level(spdlog::level::from_str(args.log_level));
   auto [host, port] = parse_listen(args.listen);
+  std::optional<hub::server::ServerTls> tls;
+  if (args.tls_cert.empty() != args.tls_key.empty())
+    throw ConfigError("--tls-cert and --tls-key go together: pass both or neither");
+  if (!args.tls_cert.empty()) {
+    tls = hub::server::ServerTls{args.tls_cert, args.tls_key};
+    // Before the data dir is created or anything printed: a typo fails fast.
+    hub::server::check_tls_files(*tls);
+  }
 
   // SIGINT/SIGTERM go to sigwait below: block them before any thread starts.
   sigset_t signals;
@@ -54,6 +65,10 @@ int run_hub(const HubArgs& args) {
   domain_options.on_notification = [push](const hub::Notification& n) {
     if (*push) (*push)(n);
   };
+  auto push_run = std::make_shared<std::function<void(const std::string&, const hub::RunLog*)>>();
+  domain_options.on_run_changed = [push_run](const std::string& session, const hub::RunLog* log) {
+    if (*push_run) (*push_run)(session, log);
+  };
   hub::HubCore core(data_dir, domain_options);
   if (auto issued = core.domain().bootstrap(data_dir)) {
     fmt::print("xport hub: first start in {}: created organization \"Default\" and user \"{}\"\n",
@@ -67,6 +82,7 @@ int run_hub(const HubArgs& args) {
   so.port = port;
   so.threads = std::max(1u, args.threads);
   so.upload_dir = data_dir / "incoming";
+  so.tls = tls;
   std::filesystem::create_directories(so.upload_dir);
   if (!args.static_dir.empty()) so.static_dir = std::filesystem::path(args.static_dir);
   hub::server::Server server(so);
@@ -78,6 +94,9 @@ int run_hub(const HubArgs& args) {
   ao.dispatch.run_timeout = seconds(args.run_timeout, "--run-timeout");
   hub::HubApp app(core, server, ao);
   *push = [&app](const hub::Notification& n) { app.push_notification(n); };
+  *push_run = [&app](const std::string& session, const hub::RunLog* log) {
+    app.push_run(session, log);
+  };
 
   try {
     server.start();
@@ -86,7 +105,8 @@ int run_hub(const HubArgs& args) {
   }
   app.start();
   const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  fmt::print("xport hub listening on http://{}:{}\n", shown_host, server.port());
+  fmt::print("xport hub listening on {}://{}:{}\n", tls ? "https" : "http", shown_host,
+             server.port());
   if (!args.public_url.empty()) fmt::print("public URL: {}\n", args.public_url);
   std::fflush(stdout);
 
@@ -124,7 +144,17 @@ Action add_hub_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--log-level", args->log_level, "trace, debug, info, warn, error")
       ->capture_default_str();
-  return [args] { return run_hub(*args); };
+  cmd->add_option("--tls-cert", args->tls_cert,
+                  "Serve HTTPS/wss only: certificate chain (PEM), with --tls-key");
+  cmd->add_option("--tls-key", args->tls_key, "Private key (PEM, unencrypted) of --tls-cert");
+  // `xport hub import ...`; without a subcommand, `xport hub` runs the hub.
+  cmd->require_subcommand(0, 1);
+  auto import_action = std::make_shared<Action>();
+  CLI::App* import_cmd = add_hub_import_command(*cmd, *import_action);
+  return [args, import_cmd, import_action] {
+    if (import_cmd->parsed()) return (*import_action)();
+    return run_hub(*args);
+  };
 }
 
 }  // namespace xport::cli

@@ -44,6 +44,9 @@ struct DomainOptions {
   std::function<std::int64_t()> now_ms;
   // Called after a notification is stored (any thread): the HTTP layer pushes it live.
   std::function<void(const Notification&)> on_notification;
+  // Called after a run is created, changes state or gets a log line (`log`: that line, else
+  // null), any thread: the HTTP layer pushes the run live to the open UIs.
+  std::function<void(const std::string& session, const RunLog* log)> on_run_changed;
 };
 
 struct IssuedKey {
@@ -138,6 +141,7 @@ class Domain {
  private:
   void require_admin(const User& user, const std::string& org_id) const;
   void notify_finished(const std::string& session, bool succeeded, const std::string& detail);
+  void run_changed(const std::string& session, const RunLog* log = nullptr);
   bool finish(const std::string& session, RunState to, const std::string& message,
               std::optional<std::string> result_object);
 

@@ -6,13 +6,14 @@ namespace xport::hub {
 
 namespace fs = std::filesystem;
 
-HubCore::HubCore(fs::path data_dir, DomainOptions options) : data_dir_(std::move(data_dir)) {
+HubCore::HubCore(fs::path data_dir, DomainOptions options, SqliteOptions sqlite)
+    : data_dir_(std::move(data_dir)) {
   if (!fs::exists(data_dir_)) {
     fs::create_directories(data_dir_);
     // Keys, the database and results live here: only the hub's user may look inside.
     fs::permissions(data_dir_, fs::perms::owner_all, fs::perm_options::replace);
   }
-  store_ = std::make_unique<SqliteStore>(data_dir_ / "hub.db");
+  store_ = std::make_unique<SqliteStore>(data_dir_ / "hub.db", sqlite);
   objects_ = std::make_unique<LocalObjectStore>(data_dir_ / "storage");
   domain_ = std::make_unique<Domain>(
       *store_, SecretBox(load_or_create_key(data_dir_ / "secret-box.key", 32)),

@@ -19,7 +19,10 @@ class HubCore {
  public:
   // Creates the data dir (mode 0700) and its keys if needed, opens the database (schema
   // migrated) and the object store. Does not bootstrap: call domain().bootstrap(data_dir).
-  explicit HubCore(std::filesystem::path data_dir, DomainOptions options = {});
+  // `sqlite`: e.g. a longer busy timeout for an offline tool that shares the data dir with a
+  // running hub (`xport hub import`).
+  explicit HubCore(std::filesystem::path data_dir, DomainOptions options = {},
+                   SqliteOptions sqlite = {});
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
   SqliteStore& store() { return *store_; }

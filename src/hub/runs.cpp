@@ -34,6 +34,7 @@ Run Domain::start_run(const User& user, const StartRun& request) {
   run.state = RunState::queued;
   run.created_at = now_ms();
   store_.create_run(run);
+  run_changed(run.session);
   return run;
 }
 
@@ -45,8 +46,12 @@ Run Domain::run(const User& user, const std::string& session) {
 }
 
 bool Domain::mark_dispatched(const std::string& session) {
-  return store_.transition(
-      session, RunTransition{{RunState::queued}, RunState::dispatched, "", std::nullopt, now_ms()});
+  if (!store_.transition(
+          session,
+          RunTransition{{RunState::queued}, RunState::dispatched, "", std::nullopt, now_ms()}))
+    return false;
+  run_changed(session);
+  return true;
 }
 
 bool Domain::finish(const std::string& session, RunState to, const std::string& message,
@@ -55,8 +60,11 @@ bool Domain::finish(const std::string& session, RunState to, const std::string& 
   // plugin that never came online, a cancel before dispatch).
   std::vector<RunState> from = {RunState::dispatched};
   if (to != RunState::succeeded) from.push_back(RunState::queued);
-  return store_.transition(
-      session, RunTransition{std::move(from), to, message, std::move(result_object), now_ms()});
+  if (!store_.transition(
+          session, RunTransition{std::move(from), to, message, std::move(result_object), now_ms()}))
+    return false;
+  run_changed(session);
+  return true;
 }
 
 bool Domain::mark_succeeded(const std::string& session, const std::string& result_object) {
@@ -95,7 +103,14 @@ std::string Domain::download_link(const Run& r) const {
 
 std::int64_t Domain::append_log(const std::string& session, const std::string& level,
                                 const std::string& msg) {
-  return store_.append_log(RunLog{session, 0, level, msg, now_ms()});
+  RunLog line{session, 0, level, msg, now_ms()};
+  line.seq = store_.append_log(line);
+  run_changed(session, &line);
+  return line.seq;
+}
+
+void Domain::run_changed(const std::string& session, const RunLog* log) {
+  if (options_.on_run_changed) options_.on_run_changed(session, log);
 }
 
 void Domain::notify_finished(const std::string& session, bool succeeded,

@@ -259,7 +259,8 @@ std::vector<Project> SqliteStore::list_projects(const std::string& org_id) {
 }
 
 std::int64_t SqliteStore::import_assets(const std::string& project_id, bool replace,
-                                        const std::function<bool(AssetRow&)>& next) {
+                                        const std::function<bool(AssetRow&)>& next,
+                                        const ConflictHandler& on_conflict) {
   return guarded("import into project " + project_id, [&] {
     auto writer = impl_->pool.writer();
     auto& connection = writer.connection;
@@ -295,17 +296,20 @@ std::int64_t SqliteStore::import_assets(const std::string& project_id, bool repl
       insert->bind(4, row.stage);
       insert->bind(5, row.batches_json);
       insert->bindNoCopy(6, row.json_text);  // the row outlives the exec below
+      bool inserted = true;
       try {
         insert->exec();
       } catch (const SQLite::Exception& e) {
-        if (e.getExtendedErrorCode() == SQLITE_CONSTRAINT_UNIQUE) {
-          throw Conflict("asset with external id '" + row.external_id + "' is already in project " +
-                         project_id);
-        }
-        throw;
+        if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE) throw;
+        // Only this statement failed (ON CONFLICT ABORT): the transaction goes on.
+        std::string reason =
+            "asset with external id '" + row.external_id + "' is already in project " + project_id;
+        if (!on_conflict || !on_conflict(row, reason)) throw Conflict(reason);
+        inserted = false;
+        --seq;
       }
-      insert->reset();
-      ++count;
+      insert->tryReset();  // after a conflict, reset() would rethrow its error
+      if (inserted) ++count;
       row = AssetRow{};
     }
     transaction.commit();  // an exception above rolls everything back

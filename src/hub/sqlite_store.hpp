@@ -46,8 +46,10 @@ class SqliteStore final : public Store {
   std::optional<Project> get_project(const std::string& id) override;
   std::vector<Project> list_projects(const std::string& org_id) override;
 
+  using Store::import_assets;
   std::int64_t import_assets(const std::string& project_id, bool replace,
-                             const std::function<bool(AssetRow&)>& next) override;
+                             const std::function<bool(AssetRow&)>& next,
+                             const ConflictHandler& on_conflict) override;
   std::int64_t for_each_asset(const std::string& project_id, const AssetFilter& filter,
                               const std::function<void(const AssetRow&)>& each) override;
   std::int64_t count_assets(const std::string& project_id) override;

@@ -164,11 +164,19 @@ class Store {
   virtual std::vector<Project> list_projects(const std::string& org_id) = 0;
 
   // Imports assets in one transaction: `next` fills the row and returns true, or returns
-  // false at the end. If `next` throws or a row conflicts (duplicate external id in the
-  // project), nothing is imported and the exception propagates. `replace` first deletes
-  // the project's assets (in the same transaction). Returns the number imported.
+  // false at the end. If `next` throws, nothing is imported and the exception propagates.
+  // A row that conflicts (its external id is already in the project, or came earlier in
+  // this import) goes to `on_conflict` (row, reason): true skips that row and goes on;
+  // false, or no `on_conflict`, throws Conflict and nothing is imported. `replace` first
+  // deletes the project's assets (in the same transaction). Returns the number imported.
+  using ConflictHandler = std::function<bool(const AssetRow&, const std::string&)>;
   virtual std::int64_t import_assets(const std::string& project_id, bool replace,
-                                     const std::function<bool(AssetRow&)>& next) = 0;
+                                     const std::function<bool(AssetRow&)>& next,
+                                     const ConflictHandler& on_conflict) = 0;
+  std::int64_t import_assets(const std::string& project_id, bool replace,
+                             const std::function<bool(AssetRow&)>& next) {
+    return import_assets(project_id, replace, next, ConflictHandler{});
+  }
   // Calls `each` for the project's assets that pass the filter, in import order, one row
   // at a time (never all of them in memory). Returns how many were passed.
   virtual std::int64_t for_each_asset(const std::string& project_id, const AssetFilter& filter,

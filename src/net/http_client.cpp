@@ -97,6 +97,34 @@ class StringSink : public Sink {
   std::size_t cap_;
 };
 
+// upload()'s answer: a 2xx body in memory up to the client's cap (beyond it: an error, as
+// request()); any other body kept up to HttpStatusError::kMaxBody (an error report, e.g. the
+// hub's list of import problems), the rest read and dropped.
+class UploadSink : public Sink {
+ public:
+  explicit UploadSink(std::size_t cap) : cap_(cap) {}
+  void begin(const ResponseHead& head) override { ok_ = head.status >= 200 && head.status < 300; }
+  void data(const char* p, std::size_t n) override {
+    if (ok_) {
+      if (body_.size() + n > cap_) {
+        throw NetError("response body larger than the limit of " + std::to_string(cap_) + " bytes");
+      }
+      body_.append(p, n);
+      return;
+    }
+    std::size_t room =
+        HttpStatusError::kMaxBody - std::min(HttpStatusError::kMaxBody, body_.size());
+    if (n > room) truncated_ = true;
+    body_.append(p, std::min(n, room));
+  }
+  std::string body_;
+  bool truncated_ = false;
+
+ private:
+  std::size_t cap_;
+  bool ok_ = true;
+};
+
 // Writes a 2xx body to a file; keeps the start of any other body for the error message.
 class FileSink : public Sink {
  public:
@@ -423,11 +451,14 @@ HttpResponse HttpClient::upload(const std::string& method, const std::string& ur
                    "': " + ec.message());
   }
   req.prepare_payload();  // Content-Length from the file size, never chunked
-  StringSink sink(impl_->options.max_body);
+  UploadSink sink(impl_->options.max_body);
   ResponseHead head = impl_->perform(url, req, sink);
   if (head.status < 200 || head.status >= 300) {
-    throw NetError(method + " " + url.redacted() + ": HTTP " + std::to_string(head.status) + " " +
-                   head.reason + (sink.body_.empty() ? "" : ": " + excerpt(sink.body_)));
+    std::string message = method + " " + url.redacted() + ": HTTP " + std::to_string(head.status) +
+                          " " + head.reason +
+                          (sink.body_.empty() ? "" : ": " + excerpt(sink.body_));
+    throw HttpStatusError(message, head.status, std::move(head.reason), std::move(head.headers),
+                          std::move(sink.body_), sink.truncated_);
   }
   HttpResponse response;
   response.status = head.status;

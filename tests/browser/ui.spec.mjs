@@ -4,7 +4,9 @@
 // the browser: log in, Plugins → create an Export plugin → read ID and secret from the
 // Development box; starts `xport plugin` with them, waits for the UI to show it online;
 // Projects → the project → Settings → Plugins → Open → Run; waits for the notification,
-// follows its Download link and checks the zip. Screenshots go to $ARTIFACTS_DIR/screenshots.
+// follows its Download link and checks the zip. The UI must be live (Socket.IO /ui, npm's
+// socket.io-client from web/node_modules) and the notification and the run's success must
+// have been pushed, not polled. Screenshots go to $ARTIFACTS_DIR/screenshots.
 // Exit 77 (CTest: skipped) only when node's playwright-core or /usr/bin/chromium is missing.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -27,6 +29,8 @@ try {
   chromium = createRequire(path.join(here, 'package.json'))('playwright-core').chromium;
 } catch { skip(`playwright-core is not installed in ${here}/node_modules (run scripts/install-npm-peers.sh)`); }
 if (!fs.existsSync(CHROMIUM)) skip(`${CHROMIUM} is missing (apt-get install chromium)`);
+const SIO_CLIENT = path.join(repo, 'web/node_modules/socket.io-client/dist/socket.io.esm.min.js');
+if (!fs.existsSync(SIO_CLIENT)) { console.error(`FAIL: ${SIO_CLIENT} is missing (run scripts/install-npm-peers.sh)`); process.exit(1); }
 if (!fs.existsSync(XPORT)) { console.error(`FAIL: no xport binary at ${XPORT} (set XPORT_BINARY)`); process.exit(1); }
 
 fs.mkdirSync(shots, { recursive: true });
@@ -134,6 +138,13 @@ async function main() {
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Projects', exact: true }).first().waitFor();
+  // Live updates: the UI loaded npm's socket.io-client (web/node_modules) and joined /ui.
+  const liveStatus = page.locator('#live-status');
+  await page.locator('#live-status[data-mode="live"]').waitFor({ timeout: 10000 }).catch(async (e) => {
+    throw new Error(`${e.message}\nindicator: ${await liveStatus.textContent()} (${await liveStatus.getAttribute('title')})`);
+  });
+  if ((await liveStatus.textContent()).trim() !== 'live') throw new Error('the indicator does not say live');
+  log('the UI is live on /ui');
 
   // Plugins → create an Export plugin; the Config JSON is validated while typing.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Plugins' }).click();
@@ -199,7 +210,13 @@ async function main() {
   });
   await page.getByRole('table', { name: 'Run history' }).getByText('succeeded').first().waitFor();
   await page.screenshot({ path: path.join(shots, '05-notification-1280.png') });
-  log('notification shown');
+  // Both came through /ui: the UI records how each first reached it (while live it polls
+  // only every 30 s, and the run started well within that).
+  const readySource = await panel.locator('li').filter({ hasText: /^Export Sample export on Street scenes is ready/ }).first().getAttribute('data-source');
+  if (readySource !== 'push') throw new Error(`the notification arrived by ${readySource}, not pushed on /ui`);
+  const runSource = await page.getByRole('table', { name: 'Run history' }).locator('tr').filter({ has: page.getByTestId('run-state').getByText('succeeded') }).first().getAttribute('data-source');
+  if (runSource !== 'push') throw new Error(`the run's success arrived by ${runSource}, not pushed on /ui`);
+  log('notification and run state pushed live');
 
   const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: 'Download' }).first().click()]);
   const zipPath = path.join(ARTIFACTS, 'export.zip');

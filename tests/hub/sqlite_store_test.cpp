@@ -154,6 +154,46 @@ TEST_F(StoreTest, ImportIsAllOrNothing) {
   EXPECT_THROW(store_->import_assets("nope", false, [](AssetRow&) { return false; }), NotFound);
 }
 
+TEST_F(StoreTest, ImportConflictHandlerSkipsDuplicatesAndGoesOn) {
+  EXPECT_EQ(import({{"a", "Start", "[]"}}), 1);
+  const std::vector<std::string> ids{"b", "a", "c", "b", "d"};
+  std::size_t i = 0;
+  std::vector<std::string> conflicts;
+  std::int64_t n = store_->import_assets(
+      "p1", false,
+      [&](AssetRow& row) {
+        if (i == ids.size()) return false;
+        row.external_id = ids[i++];
+        row.json_text = "{}";
+        return true;
+      },
+      [&](const AssetRow& row, const std::string& reason) {
+        conflicts.push_back(row.external_id);
+        EXPECT_NE(reason.find("'" + row.external_id + "'"), std::string::npos) << reason;
+        return true;
+      });
+  EXPECT_EQ(n, 3);
+  EXPECT_EQ(conflicts, (std::vector<std::string>{"a", "b"}));
+  // Import order has no gaps where rows were skipped.
+  std::vector<std::int64_t> seqs;
+  store_->for_each_asset("p1", {}, [&](const AssetRow& row) { seqs.push_back(row.seq); });
+  EXPECT_EQ(seqs, (std::vector<std::int64_t>{1, 2, 3, 4}));
+  EXPECT_EQ(exported({}), (std::vector<std::string>{"a", "b", "c", "d"}));
+  // A handler that refuses: Conflict, nothing imported.
+  i = 0;
+  EXPECT_THROW(store_->import_assets(
+                   "p1", false,
+                   [&](AssetRow& row) {
+                     if (i == 2) return false;
+                     row.external_id = i++ == 0 ? "e" : "a";
+                     row.json_text = "{}";
+                     return true;
+                   },
+                   [](const AssetRow&, const std::string&) { return false; }),
+               Conflict);
+  EXPECT_EQ(store_->count_assets("p1"), 4);
+}
+
 TEST_F(StoreTest, ExportStreamsInImportOrderWithFilters) {
   import({{"a", "Start", R"(["b1"])"},
           {"b", "Review", R"(["b1","b2"])"},

@@ -433,11 +433,23 @@ TEST_F(HubApp, RestConnectorPluginCompletesARun) {
       std::this_thread::sleep_for(50ms);
     }
   }
+  // The hub probes GET {restUrl}/heartbeat with the Secret: online while it answers.
+  EXPECT_TRUE(wait_online(str(p["id"]), 1, 20s)) << plugin.err();
   auto run = start_run(str(p["id"]), R"({"format":"coco"})");
   auto done = wait_finished(str(run["session"]));
   ASSERT_EQ(str(done["state"]), "succeeded") << json::serialize(done) << plugin.err();
   EXPECT_FALSE(download(str(done["downloadUrl"]), "rest.zip").empty());
   EXPECT_FALSE(log_lines(str(run["session"])).empty());
+  plugin.signal(SIGTERM);
+  plugin.wait_exit(15s);
+  // Stopped: the next probes fail and the count drops (cached answers live 15 s at most).
+  auto gone = std::chrono::steady_clock::now() + 40s;
+  std::int64_t online = 1;
+  while (online != 0 && std::chrono::steady_clock::now() < gone) {
+    online = ok_json(call("GET", "/api/plugins/" + str(p["id"])))["onlineInstances"].as_int64();
+    std::this_thread::sleep_for(200ms);
+  }
+  EXPECT_EQ(online, 0);
 }
 
 TEST_F(HubApp, WrongSecretNeverComesOnline) {
@@ -457,28 +469,73 @@ TEST_F(HubApp, OfflinePluginRunFailsAfterTheWait) {
       << str(done["message"]);
 }
 
-TEST_F(HubApp, NotificationsArePushedLiveToTheUi) {
-  // A UI client (python-socketio) on namespace /ui with the user's API key.
+// A UI client (Debian's python3-socketio) on namespace /ui with an API key: prints each
+// `notification` and `run` event as a line. Exits non-zero when the hub refuses the key.
+fs::path ui_client_script() {
   const fs::path script = g_dir / "ui_client.py";
-  std::ofstream(script) << R"(import sys, socketio
+  std::ofstream(script) << R"(import sys, threading, socketio
 sio = socketio.Client(reconnection=False)
+lock = threading.Lock()  # handlers run on threads of their own: one whole line at a time
+def say(*words):
+    with lock:
+        sys.stdout.write(" ".join(words) + "\n")
+        sys.stdout.flush()
 @sio.on("notification", namespace="/ui")
 def on_note(n):
-    print("NOTIFICATION", n["kind"], n["session"], flush=True)
+    say("NOTIFICATION", n["kind"], n["session"])
+@sio.on("run", namespace="/ui")
+def on_run(r):
+    log = r.get("log")
+    say("RUN", r["session"], r["state"], "log:" + log["msg"] if log else "-",
+        "url" if r.get("downloadUrl") else "-")
 sio.connect(sys.argv[1], namespaces=["/ui"], transports=["websocket"], auth={"apikey": sys.argv[2]})
-print("UI CONNECTED", flush=True)
+say("UI CONNECTED")
 sys.stdin.read()
 sio.disconnect()
 )";
+  return script;
+}
+
+TEST_F(HubApp, NotificationsArePushedLiveToTheUi) {
+  const fs::path script = ui_client_script();
   BackgroundProcess ui("ui-client", {"/usr/bin/python3", script.string(), g_base, g_key}, g_dir);
   ui.wait_for_output("UI CONNECTED");
   auto p = create_plugin("offline-pushed");
   auto run = start_run(str(p["id"]), "{}");
   EXPECT_EQ(ui.wait_for_output("NOTIFICATION (\\S+) " + str(run["session"])), "run_failed");
+  ui.wait_for_output("RUN " + str(run["session"]) + " (failed)");
 
   BackgroundProcess refused("ui-refused", {"/usr/bin/python3", script.string(), g_base, "bad"},
                             g_dir);
   EXPECT_TRUE(refused.wait_exit(20s).value_or(0) != 0);
+  EXPECT_EQ(refused.out().find("UI CONNECTED"), std::string::npos);
+}
+
+TEST_F(HubApp, RunChangesArePushedLiveToTheUi) {
+  const fs::path script = ui_client_script();
+  BackgroundProcess ui("ui-runs", {"/usr/bin/python3", script.string(), g_base, g_key}, g_dir);
+  ui.wait_for_output("UI CONNECTED");
+  auto p = create_plugin("pushed-runs");
+  auto plugin = xport_plugin("xport-plugin-pushed", p);
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin->err();
+  auto run = start_run(str(p["id"]), "{}");
+  const std::string session = str(run["session"]);
+  // An event at the start (the run as it is by then: queued, or already dispatched when the
+  // dispatcher was quicker), one per log line of the plugin, the success with its link, then
+  // the notification.
+  auto expect_line = [&ui](const std::string& pattern, std::chrono::milliseconds timeout = 20s) {
+    try {
+      return ui.wait_for_output(pattern, timeout);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what() << "\nUI client printed:\n" << ui.out();
+      return std::string();
+    }
+  };
+  EXPECT_NE(expect_line("RUN " + session + " (queued|dispatched) - -"), "");
+  EXPECT_NE(expect_line("RUN " + session + " \\S+ log:(.+) "), "");
+  EXPECT_EQ(expect_line("RUN " + session + " succeeded - (url)", 60s), "url");
+  EXPECT_EQ(expect_line("NOTIFICATION (\\S+) " + session), "run_succeeded");
+  EXPECT_EQ(str(wait_finished(session)["state"]), "succeeded");
 }
 
 TEST_F(HubApp, CancelAQueuedRun) {
@@ -553,6 +610,18 @@ TEST_F(HubApp, PlatformEndpointsAndSignedLinks) {
   auto v3 = ok_json(call(
       "GET", "/v2/exportV3?project=" + g_project + "&format=json&batches=%5B%22Batch%20A%22%5D"));
   EXPECT_TRUE(v3["data"].as_object().contains("exportPath"));
+  // Key frames only: the same assets (the demo has no video), then report.json.
+  auto key_frames = ok_json(
+      call("GET", "/v2/export?project=" + g_project + "&format=ndjson&includeKeyFramesOnly=true"));
+  auto thinned = download(str(key_frames["data"].as_object()["exportPath"]), "key-frames.zip");
+  ASSERT_EQ(thinned.size(), 2u);
+  EXPECT_EQ(thinned[g_project + ".ndjson"], entries.begin()->second);
+  EXPECT_TRUE(thinned.count("report.json"));
+  // Customer buckets are refused with a reason, not ignored.
+  auto bucket = call(
+      "GET", "/v2/getUploadUrl?project=" + g_project + "&name=r.zip&type=export&storageId=s3-main");
+  EXPECT_EQ(bucket.status, 400);
+  EXPECT_NE(bucket.body.find("no storage integrations"), std::string::npos) << bucket.body;
 
   // Tampered: signature, expiry, object key.
   auto tampered = [](std::string u, const std::string& from, const std::string& to) {
@@ -596,6 +665,41 @@ TEST_F(HubApp, PlatformEndpointsAndSignedLinks) {
 
   EXPECT_EQ(call("GET", "/v2/export?project=" + g_project, "", "bad").status, 401);
   EXPECT_EQ(call("GET", "/v2/export").status, 400);
+}
+
+TEST_F(HubApp, SeveralInstancesShareRunsLeastBusyFirst) {
+  // Two instances of one plugin, each holding its runs for 2 s: four runs started together
+  // must alternate (least busy first, ties to the older instance) and all succeed.
+  auto p = create_plugin("Shared");
+  auto first_argv = python_plugin(g_base, p, "");
+  first_argv.insert(first_argv.end(), {"--delay", "2"});
+  BackgroundProcess first("instance-a", first_argv, g_dir);
+  ASSERT_TRUE(wait_online(str(p["id"]), 1));
+  BackgroundProcess second("instance-b", first_argv, g_dir);
+  ASSERT_TRUE(wait_online(str(p["id"]), 2));
+
+  std::vector<std::string> sessions;
+  for (int i = 0; i < 4; ++i)
+    sessions.push_back(str(start_run(str(p["id"]), "{}")["session"]));
+  std::map<std::string, int> per_instance;  // "instance X (remote ..." → runs
+  for (const auto& session : sessions) {
+    auto run = wait_finished(session);
+    EXPECT_EQ(str(run["state"]), "succeeded") << json::serialize(run);
+    EXPECT_EQ(str(run["pluginName"]), "Shared");
+    EXPECT_EQ(str(run["projectName"]), "Demo");
+    for (const auto& line : log_lines(session)) {
+      auto at = line.find("hub: sent to Shared instance ");
+      if (at != std::string::npos) ++per_instance[line.substr(at, line.find(' ', at + 29) - at)];
+    }
+  }
+  ASSERT_EQ(per_instance.size(), 2u) << "every run went to one instance";
+  for (const auto& [instance, runs] : per_instance)
+    EXPECT_EQ(runs, 2) << instance;
+  const std::string outputs = first.out() + second.out();
+  std::size_t ok = 0;
+  for (auto at = outputs.find(" ok\n"); at != std::string::npos; at = outputs.find(" ok\n", at + 1))
+    ++ok;
+  EXPECT_EQ(ok, 4u) << outputs;
 }
 
 }  // namespace

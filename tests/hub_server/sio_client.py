@@ -1,16 +1,32 @@
 """Drives the hub server's Socket.IO endpoint with Debian's python3-socketio client (the
 library the platform's Python SDK uses) and prints one line per result for the C++ test.
 
-usage: sio_client.py URL MODE   (MODE: websocket | polling | default)
+usage: sio_client.py URL MODE [CAFILE]   (MODE: websocket | polling | default)
+CAFILE: trust this CA (PEM) for an https:// URL, for polling and websocket alike.
 """
 import json
 import sys
 import threading
 
+import requests
 import socketio
 
 url, mode = sys.argv[1], sys.argv[2]
 transports = {"websocket": ["websocket"], "polling": ["polling"], "default": None}[mode]
+cafile = sys.argv[3] if len(sys.argv) > 3 else None
+
+
+def make_client(**kwargs):
+    # python-engineio takes the CA from its requests session's `verify`, for polling and for
+    # websocket-client (as sslopt ca_certs).
+    if cafile:
+        session = requests.Session()
+        session.verify = cafile
+        # Else requests prefers REQUESTS_CA_BUNDLE / CURL_CA_BUNDLE from the environment.
+        session.trust_env = False
+        kwargs["http_session"] = session
+    return socketio.Client(reconnection=False, **kwargs)
+
 
 
 def out(*parts):
@@ -18,7 +34,7 @@ def out(*parts):
 
 
 # engineio_logger: the default mode checks (on stderr) that the upgrade really happened.
-sio = socketio.Client(reconnection=False, engineio_logger=(mode == "default"))
+sio = make_client(engineio_logger=(mode == "default"))
 got = {name: threading.Event() for name in ("echo-back", "got-ack", "push")}
 
 
@@ -66,7 +82,7 @@ try:
     out("PUSH_WAIT", got["push"].wait(5))
     out("TRANSPORT", sio.transport())
 
-    refused = socketio.Client(reconnection=False)
+    refused = make_client()
     try:
         refused.connect(url, namespaces=["/plugin"], auth={"token": "bad"},
                         transports=transports)

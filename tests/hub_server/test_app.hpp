@@ -1,5 +1,6 @@
 // The echo app the hub_server tests run in-process: a Server on 127.0.0.1, a free port, with
-// a few REST routes, a static directory and a Socket.IO namespace /plugin that echoes.
+// a few REST routes, a static directory and a Socket.IO namespace /plugin that echoes; over
+// TLS when given a certificate and key.
 #pragma once
 
 #include <atomic>
@@ -48,7 +49,8 @@ struct TestApp {
     return pred(snapshot());
   }
 
-  explicit TestApp(std::filesystem::path work, sio::ServerOptions sio_options = {})
+  explicit TestApp(std::filesystem::path work, sio::ServerOptions sio_options = {},
+                   std::optional<ServerTls> tls = std::nullopt)
       : dir(std::move(work)) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir / "uploads");
@@ -66,6 +68,7 @@ struct TestApp {
     o.sio = sio_options;
     o.static_dir = dir / "www";
     o.upload_dir = dir / "uploads";
+    o.tls = std::move(tls);
     server = std::make_unique<Server>(o);
 
     Router& r = server->router();
@@ -154,7 +157,10 @@ struct TestApp {
     server->start();
   }
 
-  std::string base() const { return "http://127.0.0.1:" + std::to_string(server->port()); }
+  std::string base() const {
+    return (server->options().tls ? "https://127.0.0.1:" : "http://127.0.0.1:") +
+           std::to_string(server->port());
+  }
 };
 
 }  // namespace xport::hub::server::test

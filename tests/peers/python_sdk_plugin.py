@@ -92,6 +92,8 @@ def main():
     ap.add_argument("--secret", required=True)
     ap.add_argument("--fail", action="store_true")
     ap.add_argument("--hang", action="store_true")
+    ap.add_argument("--delay", type=float, default=0.0,
+                    help="seconds to wait before the callback (runs stay in flight)")
     args = ap.parse_args()
     host = args.host.rstrip("/")
 
@@ -140,6 +142,8 @@ def main():
             text = zf.read(first).decode("utf-8")
         lines = [line for line in text.split("\n") if line.strip()]
         json_export = [json.loads(line) for line in lines]
+        if args.delay > 0:
+            time.sleep(args.delay)
         if args.hang:
             logger.info("hanging")
             print("HANGING", session, flush=True)

@@ -16,6 +16,8 @@ Routes:
   GET  /slow?delay=S         answers after S seconds
   GET  /stall                sends the header and part of the body, then nothing
   GET  /status/{code}        that status with body "error body for <code>"
+  PUT/POST /reject/{code}?size=N  reads the body, answers that status with an N-byte body
+                             ("report:" then "r"s; the last byte "$")
   GET  /ws                   WebSocket echo (text and binary); text "close-me" -> close 4000 "bye"
   GET  /ws-close             WebSocket that closes right after the handshake (code 1001)
   GET  /ws-headers           WebSocket that sends the upgrade request's headers as JSON text
@@ -132,6 +134,15 @@ async def status(request):
     return web.Response(status=code, text=f"error body for {code}\n" + "z" * 1000)
 
 
+async def reject(request):
+    async for _ in request.content.iter_chunked(1 << 20):
+        pass
+    code = int(request.match_info["code"])
+    size = int(request.query.get("size", "100"))
+    body = b"report:" + b"r" * max(0, size - 8) + b"$"
+    return web.Response(status=code, body=body[:size])
+
+
 async def ws_echo(request):
     ws = web.WebSocketResponse(max_msg_size=0)
     await ws.prepare(request)
@@ -188,6 +199,8 @@ async def main():
     app.router.add_get("/slow", slow)
     app.router.add_get("/stall", stall)
     app.router.add_get("/status/{code}", status)
+    app.router.add_put("/reject/{code}", reject)
+    app.router.add_post("/reject/{code}", reject)
     app.router.add_get("/ws", ws_echo)
     app.router.add_get("/ws-close", ws_close)
     app.router.add_get("/ws-headers", ws_headers)

@@ -185,6 +185,37 @@ TEST_F(NetHttp, UploadThrowsOnErrorStatusAndMissingFile) {
               HasSubstr("cannot open"));
 }
 
+TEST_F(NetHttp, UploadErrorCarriesStatusAndTheWholeBoundedBody) {
+  HttpClient client;
+  TempDir dir;
+  xport::test::write_file(dir / "f", std::string(3 << 20, 'd'));
+  // A 400 KB error report arrives whole; the message stays short, as before.
+  try {
+    client.upload("POST", url("/reject/400?size=400000"), {}, dir / "f");
+    FAIL() << "no exception";
+  } catch (const xport::net::HttpStatusError& e) {
+    EXPECT_EQ(e.status(), 400);
+    EXPECT_EQ(e.reason(), "Bad Request");
+    EXPECT_EQ(e.body().size(), 400000u);
+    EXPECT_EQ(e.body().back(), '$');
+    EXPECT_FALSE(e.body_truncated());
+    EXPECT_THAT(e.what(), HasSubstr("HTTP 400 Bad Request: report:rrr"));
+    EXPECT_LT(std::string(e.what()).size(), 600u);
+  }
+  // Beyond 1 MiB the body is cut there (and the rest read and dropped).
+  try {
+    client.upload("PUT", url("/reject/500?size=3000000"), {}, dir / "f");
+    FAIL() << "no exception";
+  } catch (const xport::net::HttpStatusError& e) {
+    EXPECT_EQ(e.status(), 500);
+    EXPECT_EQ(e.body().size(), xport::net::HttpStatusError::kMaxBody);
+    EXPECT_TRUE(e.body_truncated());
+  }
+  // Callers that catch NetError (the SDK) see the same error as before.
+  EXPECT_THAT(message_of([&] { client.upload("PUT", url("/reject/403?size=20"), {}, dir / "f"); }),
+              HasSubstr(": HTTP 403 Forbidden: report:"));
+}
+
 TEST_F(NetHttp, IdleTimeout) {
   ClientOptions options;
   options.idle_timeout = std::chrono::milliseconds(500);

@@ -3,13 +3,10 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
-#include <fstream>
-#include <iterator>
-#include <regex>
-#include <sstream>
 #include <thread>
 
 #include "net/http_client.hpp"
+#include "net/url.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::cli::client {
@@ -17,8 +14,6 @@ namespace json = boost::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-constexpr std::uintmax_t kInMemoryUpload = std::uintmax_t{16} << 20;
 
 net::HttpClient http() {
   net::ClientOptions o;
@@ -80,35 +75,19 @@ json::value ApiClient::call(const std::string& method, const std::string& path,
 
 json::value ApiClient::post_file(const std::string& path, const std::filesystem::path& file) const {
   std::error_code ec;
-  auto size = std::filesystem::file_size(file, ec);
-  if (ec) throw IoError(fmt::format("cannot read '{}': {}", file.string(), ec.message()));
+  if (!std::filesystem::is_regular_file(file, ec))
+    throw IoError(fmt::format("cannot read '{}': {}", file.string(),
+                              ec ? ec.message() : "not a regular file"));
   net::Headers headers{{"apikey", api_key_}, {"Content-Type", "application/octet-stream"}};
-  if (size <= kInMemoryUpload) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw IoError(fmt::format("cannot open '{}'", file.string()));
-    net::Request r;
-    r.method = "POST";
-    r.url = url(path);
-    r.headers = headers;
-    r.body.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    net::HttpResponse res = http().request(r);
-    if (!res.ok()) throw_api_error(res.status, res.reason, res.body);
-    return parse_or_null(res.body);
-  }
+  // The hub names the body by this in its messages ("export.ndjson:3: ...").
+  const std::string target = path + (path.find('?') == std::string::npos ? "?" : "&") +
+                             "name=" + net::percent_encode(file.filename().string());
   try {
-    net::HttpResponse res = http().upload("POST", url(path), headers, file);
+    net::HttpResponse res = http().upload("POST", url(target), headers, file);
     return parse_or_null(res.body);
-  } catch (const net::NetError& e) {
-    // upload() reports a non-2xx answer as "... HTTP <status> <reason>: <start of body>".
-    static const std::regex re(R"(: HTTP (\d{3}) [^:]*(?:: (.*))?$)");
-    std::cmatch m;
-    if (!std::regex_search(e.what(), m, re)) throw;
-    int status = std::stoi(m[1].str());
-    std::string start = m[2].str();
-    static const std::regex msg(R"re("message"\s*:\s*"((?:[^"\\]|\\.)*)")re");
-    std::smatch mm;
-    if (std::regex_search(start, mm, msg)) start = mm[1].str();
-    throw ApiError(status, start, nullptr);
+  } catch (const net::HttpStatusError& e) {
+    // The whole answer (up to 1 MiB): the hub's full list of import problems.
+    throw_api_error(e.status(), e.reason(), e.body());
   }
 }
 

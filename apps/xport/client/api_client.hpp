@@ -43,8 +43,9 @@ class ApiClient {
     return call("POST", path, &body);
   }
 
-  // POSTs a file as the body (project import). Small files go in one request (so that a
-  // 4xx answer's whole error report is available); larger ones are streamed from disk.
+  // POSTs a file as the body (project import), streamed from disk whatever its size, with
+  // `name=<its file name>` added to the query (the hub names it so in its messages). A
+  // non-2xx answer throws ApiError with the whole parsed body (the hub's list of problems).
   boost::json::value post_file(const std::string& path, const std::filesystem::path& file) const;
 
   // Streams a GET of `url` (absolute, or a path on the hub) into `dest`.

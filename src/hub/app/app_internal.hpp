@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hub/domain.hpp"
+#include "hub/json_text.hpp"
 #include "hub/object_store.hpp"
 #include "hub/server/router.hpp"
 #include "xport/errors.hpp"
@@ -106,6 +107,35 @@ inline json::object to_json(const User& u) {
 
 inline json::object to_json(const RunLog& l) {
   return {{"seq", l.seq}, {"level", l.level}, {"msg", l.msg}, {"at", l.at}};
+}
+
+// A run as the API shows it (GET /api/runs/{session}, the /ui event `run`). `base` is
+// prepended to the download link of a succeeded run (empty: the link stays relative).
+inline json::object run_to_json(Domain& d, const Run& run, const std::string& base) {
+  json::object o{{"session", run.session},
+                 {"projectId", run.project_id},
+                 {"pluginId", run.plugin_id},
+                 {"userId", run.user_id},
+                 {"configJSON", run.config_json},
+                 {"stage", run.stage ? json::value(*run.stage) : json::value(nullptr)},
+                 {"batches", to_json_list(parse_json_string_list(run.batches_json))},
+                 {"state", to_string(run.state)},
+                 {"message", run.message},
+                 {"createdAt", run.created_at},
+                 {"dispatchedAt", opt_time(run.dispatched_at)},
+                 {"finishedAt", opt_time(run.finished_at)}};
+  // Names for people and scripts reading a run alone (a deleted plugin has none).
+  auto plugin = d.store().get_plugin(run.plugin_id);
+  o["pluginName"] = plugin ? json::value(plugin->name) : json::value(nullptr);
+  auto project = d.store().get_project(run.project_id);
+  o["projectName"] = project ? json::value(project->name) : json::value(nullptr);
+  if (run.finished_at)
+    o["durationMs"] = *run.finished_at - run.created_at;
+  else
+    o["durationMs"] = nullptr;
+  if (run.state == RunState::succeeded && !run.result_object.empty())
+    o["downloadUrl"] = base + d.download_link(run);
+  return o;
 }
 
 }  // namespace xport::hub::detail

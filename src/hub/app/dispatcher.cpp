@@ -138,6 +138,59 @@ void Dispatcher::drop_plugin(const std::string& plugin_id, bool forget_runs) {
     sio_.disconnect(s);
 }
 
+std::string Dispatcher::secret_of(const Plugin& p) {
+  // The secret is sealed in the store; reveal it as an admin of the plugin's org would.
+  User system;
+  system.org_id = p.org_id;
+  system.role = "admin";
+  system.name = "dispatcher";
+  return domain_.reveal_secret(system, p.id);
+}
+
+net::HttpClient Dispatcher::rest_client(std::chrono::seconds connect, std::chrono::seconds idle) {
+  net::ClientOptions o;
+  o.connect_timeout = connect;
+  o.idle_timeout = idle;
+  o.max_redirects = 0;
+  return net::HttpClient(o);
+}
+
+std::size_t Dispatcher::online_instances(const Plugin& plugin) {
+  if (plugin.rest_url.empty()) return online_instances(plugin.id);
+  // A REST connector holds no socket: it is online when its GET /heartbeat answered 2xx
+  // lately. The probe runs on the dispatcher's thread; callers get the last answer.
+  std::lock_guard lock(mutex_);
+  RestProbe& probe = rest_probes_[plugin.id];
+  const auto now = Clock::now();
+  // Down plugins are probed more often: one that was just started shows up quickly.
+  const auto max_age = probe.ok ? kProbeMaxAge : kProbeMaxAge / 5;
+  if (!probe.in_flight && (probe.url != plugin.rest_url || now - probe.checked > max_age)) {
+    probe.in_flight = true;
+    jobs_.push_back([this, plugin] {
+      bool ok = false;
+      try {
+        net::HttpClient client = rest_client(std::chrono::seconds(5), std::chrono::seconds(5));
+        net::Request req;
+        req.url = net::join_url(plugin.rest_url, "/heartbeat");
+        req.headers = {{"Secret", secret_of(plugin)}};
+        const net::HttpResponse res = client.request(req);
+        ok = res.ok();
+        if (!ok)
+          spdlog::info("plugin {}: GET {}/heartbeat answered {}", plugin.name, plugin.rest_url,
+                       res.status);
+      } catch (const std::exception& e) {
+        spdlog::info("plugin {}: {}/heartbeat unreachable: {}", plugin.name, plugin.rest_url,
+                     e.what());
+      }
+      std::lock_guard job_lock(mutex_);
+      RestProbe& done = rest_probes_[plugin.id];
+      done = RestProbe{plugin.rest_url, ok, Clock::now(), false};
+    });
+    wake_.notify_all();
+  }
+  return probe.ok && probe.url == plugin.rest_url ? 1 : 0;
+}
+
 std::size_t Dispatcher::online_instances(const std::string& plugin_id) const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
@@ -164,6 +217,7 @@ void Dispatcher::on_heartbeat(const server::SocketInfo& socket, const json::arra
   Instance inst;
   inst.socket_id = socket.id;
   inst.plugin_id = id;
+  inst.remote = socket.remote;
   inst.order = next_order_++;
   instances_.emplace(socket.id, std::move(inst));
   spdlog::info("plugin {} online: instance {} from {}", id, socket.id, socket.remote);
@@ -226,21 +280,11 @@ bool Dispatcher::dispatch_locked(const std::string& session, Tracked& t) {
     jobs_.push_back([this, p, data, session] {
       std::string error;
       try {
-        // The secret is sealed in the store; reveal it as an admin of the plugin's org would.
-        User system;
-        system.org_id = p.org_id;
-        system.role = "admin";
-        system.name = "dispatcher";
-        const std::string secret = domain_.reveal_secret(system, p.id);
-        net::ClientOptions o;
-        o.connect_timeout = std::chrono::seconds(10);
-        o.idle_timeout = std::chrono::seconds(30);
-        o.max_redirects = 0;
-        net::HttpClient client(o);
+        net::HttpClient client = rest_client(std::chrono::seconds(10), std::chrono::seconds(30));
         net::Request req;
         req.method = "POST";
         req.url = net::join_url(p.rest_url, "/plugin");
-        req.headers = {{"Content-Type", "application/json"}, {"Secret", secret}};
+        req.headers = {{"Content-Type", "application/json"}, {"Secret", secret_of(p)}};
         req.body = json::serialize(data);
         net::HttpResponse res = client.request(req);
         if (!res.ok())
@@ -283,6 +327,10 @@ bool Dispatcher::dispatch_locked(const std::string& session, Tracked& t) {
     return false;
   }
   spdlog::info("run {} sent to plugin {} (instance {})", session, t.plugin_id, t.socket_id);
+  // In the run's log too: with several instances, which one ran it is the first question.
+  domain_.append_log(session, "INFO",
+                     fmt::format("hub: sent to {} instance {} ({}; {} run(s) in flight there)",
+                                 plugin->name, best->socket_id, best->remote, best->runs.size()));
   return true;
 }
 

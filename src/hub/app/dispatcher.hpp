@@ -29,6 +29,7 @@
 #include "hub/domain.hpp"
 #include "hub/object_store.hpp"
 #include "hub/server/socketio_server.hpp"
+#include "net/http_client.hpp"
 
 namespace xport::hub {
 
@@ -61,7 +62,11 @@ class Dispatcher {
   // (their runs fail as disconnected unless forgotten first).
   void drop_plugin(const std::string& plugin_id, bool forget_runs = true);
 
+  // Socket.IO instances with a valid heartbeat.
   std::size_t online_instances(const std::string& plugin_id) const;
+  // The same for any plugin: a REST connector counts as one instance while its
+  // GET {url}/heartbeat answers (probed in the background, at most every 15 s).
+  std::size_t online_instances(const Plugin& plugin);
 
   // The answer of a run (the `response` event, or POST /v2/pluginResponse), from plugin
   // `plugin_id`. Returns an error message when the answer is refused (unknown session,
@@ -81,9 +86,17 @@ class Dispatcher {
   struct Instance {
     std::string socket_id;
     std::string plugin_id;
+    std::string remote;          // the peer's address, for logs
     std::set<std::string> runs;  // sessions dispatched to it, not yet answered
     std::uint64_t order = 0;     // registration order (ties go to the oldest)
   };
+  struct RestProbe {
+    std::string url;  // probed address (a changed URL is probed again)
+    bool ok = false;
+    std::chrono::steady_clock::time_point checked;
+    bool in_flight = false;
+  };
+  static constexpr std::chrono::seconds kProbeMaxAge{15};
   struct Tracked {
     std::string plugin_id;
     std::string socket_id;  // empty: queued, or sent to a REST connector
@@ -99,6 +112,8 @@ class Dispatcher {
   void untrack_locked(const std::string& session);
   void loop();
   boost::json::object run_data(const Run& run);
+  std::string secret_of(const Plugin& plugin);
+  static net::HttpClient rest_client(std::chrono::seconds connect, std::chrono::seconds idle);
 
   Domain& domain_;
   ObjectStore& objects_;
@@ -109,9 +124,10 @@ class Dispatcher {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::uint64_t next_order_ = 0;
-  std::map<std::string, Instance> instances_;  // socket id → instance
-  std::map<std::string, Tracked> runs_;        // session → tracked run
-  std::deque<std::function<void()>> jobs_;     // REST-connector calls, run on the thread
+  std::map<std::string, Instance> instances_;     // socket id → instance
+  std::map<std::string, Tracked> runs_;           // session → tracked run
+  std::map<std::string, RestProbe> rest_probes_;  // plugin id → last /heartbeat probe
+  std::deque<std::function<void()>> jobs_;        // REST-connector calls, run on the thread
   std::thread thread_;
 };
 

@@ -1,7 +1,10 @@
 #include "hub/app/hub_app.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 
+#include "hub/app/app_internal.hpp"
 #include "hub/app/links.hpp"
 #include "hub/server/router.hpp"
 
@@ -25,7 +28,7 @@ HubApp::HubApp(HubCore& core, server::Server& server, AppOptions options)
     auto user = core_.domain().authenticate(std::string(key->get_string()));
     if (!user) return "invalid API key";
     std::lock_guard lock(ui_mutex_);
-    ui_sockets_[s.id] = user->id;
+    ui_sockets_[s.id] = UiSocket{user->id, user->org_id};
     return std::nullopt;
   });
   sio.on_disconnect("/ui", [this](const server::SocketInfo& s, const std::string&) {
@@ -38,8 +41,8 @@ void HubApp::push_notification(const Notification& n) {
   std::vector<std::string> targets;
   {
     std::lock_guard lock(ui_mutex_);
-    for (const auto& [socket, user] : ui_sockets_)
-      if (user == n.user_id) targets.push_back(socket);
+    for (const auto& [socket, ui] : ui_sockets_)
+      if (ui.user_id == n.user_id) targets.push_back(socket);
   }
   if (targets.empty()) return;
   boost::json::object o{
@@ -48,6 +51,34 @@ void HubApp::push_notification(const Notification& n) {
   if (!options_.public_url.empty()) o["url"] = options_.public_url + n.link;
   for (const auto& socket : targets)
     server_.sio().emit(socket, "/ui", "notification", boost::json::array{o});
+}
+
+void HubApp::push_run(const std::string& session, const RunLog* log) {
+  {
+    std::lock_guard lock(ui_mutex_);
+    if (ui_sockets_.empty()) return;  // nobody watching: no store reads
+  }
+  try {
+    Store& store = core_.store();
+    const auto run = store.get_run(session);
+    if (!run) return;
+    const auto project = store.get_project(run->project_id);
+    if (!project) return;
+    std::vector<std::string> targets;
+    {
+      std::lock_guard lock(ui_mutex_);
+      for (const auto& [socket, ui] : ui_sockets_)
+        if (ui.org_id == project->org_id) targets.push_back(socket);
+    }
+    if (targets.empty()) return;
+    boost::json::object o = detail::run_to_json(core_.domain(), *run, options_.public_url);
+    if (log) o["log"] = detail::to_json(*log);
+    for (const auto& socket : targets)
+      server_.sio().emit(socket, "/ui", "run", boost::json::array{o});
+  } catch (const std::exception& e) {
+    // The change itself is stored; the UI's safety poll will catch up.
+    spdlog::warn("run {}: pushing the change to the UI failed: {}", session, e.what());
+  }
 }
 
 HubApp::~HubApp() {
@@ -90,7 +121,9 @@ std::string HubApp::base_url(const server::Request& request) const {
   if (host.empty()) {
     host = server_.options().host + ":" + std::to_string(server_.port());
   }
-  return "http://" + host;
+  // The scheme is the server's: behind TLS, links must be https:// (no proxy headers are
+  // trusted here; a proxy in front sets --public-url).
+  return (server_.options().tls ? "https://" : "http://") + host;
 }
 
 }  // namespace xport::hub

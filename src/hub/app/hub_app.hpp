@@ -43,6 +43,10 @@ class HubApp {
   // /ui, CONNECT auth {"apikey": KEY}, event `notification` with the notification's JSON.
   // Wire DomainOptions::on_notification to this (any thread).
   void push_notification(const Notification& n);
+  // Pushes a run's current JSON (as GET /api/runs/{session}) as event `run` to the /ui
+  // sockets of the members of the run's organisation, with `log` (the new line) when a log
+  // line caused it. Wire DomainOptions::on_run_changed to this (any thread; never throws).
+  void push_run(const std::string& session, const RunLog* log);
 
   // Implementation details shared by the route files.
   struct Caller {
@@ -62,8 +66,12 @@ class HubApp {
   server::Server& server_;
   AppOptions options_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  struct UiSocket {
+    std::string user_id;
+    std::string org_id;
+  };
   std::mutex ui_mutex_;
-  std::map<std::string, std::string> ui_sockets_;  // socket id → user id
+  std::map<std::string, UiSocket> ui_sockets_;  // by socket id
 };
 
 }  // namespace xport::hub

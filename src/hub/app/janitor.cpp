@@ -42,12 +42,14 @@ std::size_t Janitor::sweep() {
 }
 
 void Janitor::loop() {
+  // The first sweep happens even when stop() comes right away: a hub restarted after days
+  // off cleans up before anything else.
+  sweep();
   std::unique_lock lock(mutex_);
-  while (!stopping_) {
+  while (!wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) {
     lock.unlock();
     sweep();
     lock.lock();
-    wake_.wait_for(lock, options_.interval, [this] { return stopping_; });
   }
 }
 

@@ -5,8 +5,8 @@
 
 #include "hub/app/app_internal.hpp"
 #include "hub/app/hub_app.hpp"
+#include "hub/importer.hpp"
 #include "hub/json_text.hpp"
-#include "xport/aaf/reader.hpp"
 
 namespace xport::hub {
 
@@ -42,11 +42,28 @@ std::optional<std::string> config_text(const json::object& body, std::string_vie
   throw HttpError(400, "\"" + std::string(key) + "\" must be the Config JSON text (a string)");
 }
 
-struct ImportRejected : std::runtime_error {
-  ImportRejected() : std::runtime_error("the export has problems") {}
-  json::array errors;
-  std::uint64_t count = 0;
-};
+// How import messages name the body: the client's file name (?name=, or the filename of a
+// Content-Disposition header), reduced to its last path component, or "<body>".
+std::string upload_name(const Request& req) {
+  std::string name = req.query_param("name").value_or("");
+  if (name.empty()) {
+    if (auto cd = req.header("Content-Disposition")) {
+      if (auto at = cd->find("filename=\""); at != std::string::npos) {
+        auto start = at + 10;
+        name = cd->substr(start, cd->find('"', start) - start);
+      } else if (at = cd->find("filename="); at != std::string::npos) {
+        name = cd->substr(at + 9, cd->find(';', at) - at - 9);
+      }
+    }
+  }
+  if (auto slash = name.find_last_of("/\\"); slash != std::string::npos) name.erase(0, slash + 1);
+  std::string out;
+  for (char c : name)
+    if (static_cast<unsigned char>(c) >= 0x20 && c != 0x7f) out += c;
+  if (out.size() > 200) out.resize(200);
+  if (out.empty() || out == "." || out == "..") return "<body>";
+  return out;
+}
 
 }  // namespace
 
@@ -63,25 +80,7 @@ void HubApp::add_rest_routes() {
   };
 
   auto run_json = [this, &d](const Request& req, const Run& run) {
-    json::object o{{"session", run.session},
-                   {"projectId", run.project_id},
-                   {"pluginId", run.plugin_id},
-                   {"userId", run.user_id},
-                   {"configJSON", run.config_json},
-                   {"stage", run.stage ? json::value(*run.stage) : json::value(nullptr)},
-                   {"batches", to_json_list(parse_json_string_list(run.batches_json))},
-                   {"state", to_string(run.state)},
-                   {"message", run.message},
-                   {"createdAt", run.created_at},
-                   {"dispatchedAt", opt_time(run.dispatched_at)},
-                   {"finishedAt", opt_time(run.finished_at)}};
-    if (run.finished_at)
-      o["durationMs"] = *run.finished_at - run.created_at;
-    else
-      o["durationMs"] = nullptr;
-    if (run.state == RunState::succeeded && !run.result_object.empty())
-      o["downloadUrl"] = base_url(req) + d.download_link(run);
-    return o;
+    return run_to_json(d, run, base_url(req));  // app_internal.hpp: also the /ui `run` event
   };
 
   r.get("/api/me",
@@ -115,8 +114,11 @@ void HubApp::add_rest_routes() {
         }));
 
   // Import: the body (NDJSON, a JSON array, or a zip whose first entry is either) is streamed
-  // to a file, read with the AAF reader and imported in one transaction: any bad line and
-  // nothing is imported; the answer lists the problems with their lines.
+  // to a file and imported by import_exports (hub/importer.hpp), the code `xport hub import`
+  // runs: all or nothing in one transaction (or, with partial=true, the good assets kept);
+  // the answer lists the problems with their lines, naming the upload as "<body>" or as the
+  // file name the client gave (?name=, or Content-Disposition's filename) — never the
+  // temporary file.
   RouteOptions import_options;
   import_options.max_body = options_.max_import_bytes;
   import_options.body_to_file = true;
@@ -125,76 +127,46 @@ void HubApp::add_rest_routes() {
            Project p = d.project(u, req.params.at("id"));
            if (req.body_file.empty() || req.body_size == 0)
              throw HttpError(400, "the import body is empty: send an NDJSON, JSON or zip export");
-           const bool replace = bool_param(req, "replace");
-           ImportRejected rejected;
-           aaf::ReadOptions ro;
-           ro.fields = aaf::Fields::basic;
-           ro.validate = true;
-           ro.on_error = aaf::OnError::skip;
-           ro.on_problem = [&rejected](const aaf::Problem& pr) {
-             if (pr.warning) return;
-             ++rejected.count;
-             if (rejected.errors.size() < 100)
-               rejected.errors.push_back(json::object{{"line", pr.where.line},
-                                                      {"asset", pr.where.element},
-                                                      {"path", pr.path},
-                                                      {"reason", pr.reason},
-                                                      {"text", pr.to_string()}});
-           };
-           aaf::Reader reader(aaf::open_export(req.body_file.string()), ro);
-           aaf::Location last{};
-           std::int64_t imported = 0;
-           try {
-             imported = store.import_assets(p.id, replace, [&](AssetRow& row) {
-               const aaf::Asset* a = reader.next();
-               if (!a) {
-                 if (rejected.count > 0) throw rejected;
-                 return false;
-               }
-               last = a->location();
-               row.project_id = p.id;
-               row.external_id = std::string(a->external_id());
-               row.stage = std::string(a->stage());
-               std::vector<std::string> batches;
-               for (auto b : a->batches())
-                 batches.emplace_back(b);
-               row.batches_json = json_string_list(batches);
-               row.json_text = std::string(a->json());
-               return true;
-             });
-           } catch (const ImportRejected& e) {
-             return Response::json(
-                 400,
-                 json::object{{"message", fmt::format("{} problem{} in the export; nothing was "
-                                                      "imported",
-                                                      e.count, e.count == 1 ? "" : "s")},
-                              {"errorCount", e.count},
-                              {"errors", e.errors}});
-           } catch (const Conflict& e) {
-             json::array errors{
-                 json::object{{"line", last.line},
-                              {"asset", last.element},
-                              {"path", "externalId"},
-                              {"reason", e.what()},
-                              {"text", fmt::format("line {}: {}", last.line, e.what())}}};
-             return Response::json(
-                 409, json::object{{"message", fmt::format("line {}: {}; nothing was imported",
-                                                           last.line, e.what())},
-                                   {"errorCount", 1},
-                                   {"errors", std::move(errors)}});
+           ImportOptions io;
+           io.replace = bool_param(req, "replace");
+           io.partial = bool_param(req, "partial");
+           ImportResult result = import_exports(
+               store, p.id, {ImportSource{req.body_file.string(), upload_name(req)}}, io);
+           json::array errors;
+           for (const ImportProblem& e : result.problems)
+             errors.push_back(json::object{{"source", e.source},
+                                           {"line", e.line},
+                                           {"asset", e.asset},
+                                           {"path", e.path},
+                                           {"reason", e.reason},
+                                           {"text", e.text}});
+           if (!result.committed) {
+             const bool only_conflicts = result.conflict_count == result.problem_count;
+             const ImportProblem& first = result.problems.front();
+             std::string message =
+                 only_conflicts && result.problem_count == 1
+                     ? fmt::format("line {}: {}; nothing was imported", first.line, first.reason)
+                     : fmt::format("{} problem{} in the export; nothing was imported",
+                                   result.problem_count, result.problem_count == 1 ? "" : "s");
+             return Response::json(only_conflicts ? 409 : 400,
+                                   json::object{{"message", std::move(message)},
+                                                {"errorCount", result.problem_count},
+                                                {"errors", std::move(errors)}});
            }
            return Response::json(200, json::object{{"projectId", p.id},
-                                                   {"imported", imported},
+                                                   {"imported", result.imported},
                                                    {"assets", store.count_assets(p.id)},
-                                                   {"replaced", replace},
-                                                   {"errors", json::array{}}});
+                                                   {"replaced", io.replace},
+                                                   {"partial", io.partial},
+                                                   {"errorCount", result.problem_count},
+                                                   {"errors", std::move(errors)}});
          }),
          import_options);
 
   // Plugins --------------------------------------------------------------------------------
   auto plugin_json = [this](const Plugin& p) {
     json::object o = to_json(p);
-    o["onlineInstances"] = dispatcher_->online_instances(p.id);
+    o["onlineInstances"] = dispatcher_->online_instances(p);
     o["connector"] = p.rest_url.empty() ? "ws" : "rest";
     return o;
   };

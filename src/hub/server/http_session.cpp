@@ -1,22 +1,33 @@
 // One HTTP connection: reads requests (header first, then the body the route allows, into
 // memory or a file), answers them — REST routes, the Socket.IO polling transport, static
 // files — and hands the socket to a websocket_session on an upgrade to the Socket.IO path.
+// HttpSession is a template on the stream, so that one body of code serves TCP
+// (beast::tcp_stream) and TLS (beast::ssl_stream over it); http_session() below picks one.
 #include <unistd.h>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/stream_base.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/detect_ssl.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <cctype>
 #include <fstream>
+#include <type_traits>
 
 #include "hub/server/engine_session.hpp"
 #include "hub/server/listener.hpp"
 #include "hub/server/static_files.hpp"
 #include "hub/server/websocket_session.hpp"
+
+// GCC 12 takes Asio's coroutine frame allocator (a class operator new, freed by its operator
+// delete) for a new/free mismatch once the session templates are inlined: a false positive.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
 
 namespace xport::hub::server {
 
@@ -69,12 +80,15 @@ std::filesystem::path temp_upload_path(const std::filesystem::path& dir) {
                  std::to_string(counter.fetch_add(1)) + ".part");
 }
 
+// Stream: beast::tcp_stream or beast::ssl_stream<beast::tcp_stream> (handshake done). Timeouts
+// and the socket are those of the TCP layer underneath either way.
+template <class Stream>
 class HttpSession {
  public:
-  HttpSession(std::shared_ptr<SharedState> state, tcp::socket socket)
-      : state_(std::move(state)), stream_(std::move(socket)) {
+  HttpSession(std::shared_ptr<SharedState> state, Stream stream, beast::flat_buffer buffer)
+      : state_(std::move(state)), stream_(std::move(stream)), buffer_(std::move(buffer)) {
     error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = tcp_layer().socket().remote_endpoint(ec);
     if (!ec) remote_ = ep.address().to_string() + ":" + std::to_string(ep.port());
   }
 
@@ -85,7 +99,7 @@ class HttpSession {
       http::request_parser<http::empty_body> header;
       header.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
       header.body_limit(boost::none);
-      stream_.expires_after(opts.idle_timeout);
+      tcp_layer().expires_after(opts.idle_timeout);
       co_await http::async_read_header(stream_, buffer_, header,
                                        asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::header_limit) {
@@ -116,7 +130,7 @@ class HttpSession {
             co_await reply_eio(400, R"({"code":3,"message":"Bad request"})", req.version(), false);
             break;
           }
-          stream_.expires_never();
+          tcp_layer().expires_never();
           run_websocket_session(state_, std::move(stream_), header.release(), sid, remote_);
           co_return;
         }
@@ -190,7 +204,7 @@ class HttpSession {
         if (ec) {
           early = Response::error(500, "cannot create upload file: " + ec.message());
         } else {
-          stream_.expires_after(opts.idle_timeout);
+          tcp_layer().expires_after(opts.idle_timeout);
           co_await http::async_read(stream_, buffer_, parser,
                                     asio::redirect_error(asio::use_awaitable, ec));
           parser.get().body().close();
@@ -205,7 +219,7 @@ class HttpSession {
       } else {
         http::request_parser<http::string_body> parser{std::move(header)};
         parser.body_limit(route.options.max_body);
-        stream_.expires_after(opts.idle_timeout);
+        tcp_layer().expires_after(opts.idle_timeout);
         co_await http::async_read(stream_, buffer_, parser,
                                   asio::redirect_error(asio::use_awaitable, ec));
         if (ec == http::error::body_limit)
@@ -239,11 +253,25 @@ class HttpSession {
       bool ok = co_await reply(std::move(res), version, keep_alive, head);
       if (!ok || !keep_alive) break;
     }
-    error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    co_await end_stream();
   }
 
  private:
+  beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+
+  // The connection's orderly end: TCP half-close, or TLS close_notify (bounded: a peer that
+  // never answers it must not keep the connection).
+  asio::awaitable<void> end_stream() {
+    error_code ec;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>) {
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    } else {
+      tcp_layer().expires_after(state_->options.tls->handshake_timeout);
+      co_await stream_.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
+      tcp_layer().socket().close(ec);
+    }
+  }
+
   // The polling transport (GET drains, POST feeds). False: close the connection.
   asio::awaitable<bool> polling(http::request_parser<http::empty_body>& header,
                                 const std::string& sid) {
@@ -270,7 +298,7 @@ class HttpSession {
       error_code ec;
       http::request_parser<http::string_body> parser{std::move(header)};
       parser.body_limit(state_->sio->options.max_payload);
-      stream_.expires_after(state_->options.idle_timeout);
+      tcp_layer().expires_after(state_->options.idle_timeout);
       co_await http::async_read(stream_, buffer_, parser,
                                 asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::body_limit) {
@@ -313,7 +341,7 @@ class HttpSession {
   // Writes `r` (a file body streamed from disk). False when the write failed.
   asio::awaitable<bool> reply(Response r, unsigned version, bool keep, bool head) {
     error_code ec;
-    stream_.expires_after(state_->options.idle_timeout);
+    tcp_layer().expires_after(state_->options.idle_timeout);
     if (r.file) {
       http::file_body::value_type body;
       body.open(r.file->c_str(), beast::file_mode::scan, ec);
@@ -354,15 +382,59 @@ class HttpSession {
   }
 
   std::shared_ptr<SharedState> state_;
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::string remote_;
 };
 
+// A plain HTTP request on the TLS port: a readable 400 (as nginx does) rather than a TLS
+// alert the client would show as garbage, then the connection is closed.
+asio::awaitable<void> refuse_plain_http(const SharedState& state, beast::tcp_stream& stream,
+                                        beast::flat_buffer& buffer) {
+  error_code ec;
+  http::request_parser<http::empty_body> header;
+  header.header_limit(static_cast<std::uint32_t>(state.options.max_header_bytes));
+  co_await http::async_read_header(stream, buffer, header,
+                                   asio::redirect_error(asio::use_awaitable, ec));
+  http::response<http::string_body> res{http::status::bad_request, 11};
+  res.set(http::field::server, state.options.server_name);
+  res.set(http::field::content_type, "application/json");
+  res.body() = R"({"message":"this port speaks HTTPS only: use https://"})";
+  res.keep_alive(false);
+  res.prepare_payload();
+  co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
 }  // namespace
 
 asio::awaitable<void> http_session(std::shared_ptr<SharedState> state, tcp::socket socket) {
-  HttpSession session(std::move(state), std::move(socket));
+  beast::tcp_stream stream(std::move(socket));
+  beast::flat_buffer buffer;
+  if (!state->tls) {
+    HttpSession<beast::tcp_stream> session(std::move(state), std::move(stream), std::move(buffer));
+    co_await session.run();
+    co_return;
+  }
+  // TLS: tell a ClientHello from plain HTTP by its first bytes, then the handshake, all
+  // within the handshake timeout. Failures just close the connection (nothing to answer).
+  error_code ec;
+  stream.expires_after(state->options.tls->handshake_timeout);
+  bool is_tls = co_await beast::async_detect_ssl(stream, buffer,
+                                                 asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  if (!is_tls) {
+    co_await refuse_plain_http(*state, stream, buffer);
+    co_return;
+  }
+  beast::ssl_stream<beast::tcp_stream> tls(std::move(stream), *state->tls);
+  // The bytes detect_ssl read are the start of the handshake: hand them to OpenSSL.
+  std::size_t used = co_await tls.async_handshake(asio::ssl::stream_base::server, buffer.data(),
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+  if (ec) co_return;
+  buffer.consume(used);
+  HttpSession<beast::ssl_stream<beast::tcp_stream>> session(std::move(state), std::move(tls),
+                                                            std::move(buffer));
   co_await session.run();
 }
 

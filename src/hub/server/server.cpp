@@ -13,6 +13,7 @@
 
 #include "hub/server/listener.hpp"
 #include "hub/server/shared_state.hpp"
+#include "hub/server/tls_context.hpp"
 
 namespace xport::hub::server {
 
@@ -22,6 +23,8 @@ using tcp = asio::ip::tcp;
 struct Server::Impl {
   explicit Impl(ServerOptions opts) : state(std::make_shared<SharedState>()) {
     state->options = std::move(opts);
+    // Loaded here, not in start(): bad files are reported before anything listens.
+    if (state->options.tls) state->tls = make_server_tls_context(*state->options.tls);
     state->sio = std::make_shared<SioCore>(io, state->options.sio);
     sio_api = std::make_unique<SocketIoServer>(
         std::make_shared<SocketIoServer::Impl>(SocketIoServer::Impl{state->sio}));

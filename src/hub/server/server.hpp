@@ -5,6 +5,8 @@
 //   - the Socket.IO endpoint (default /socket.io/, Engine.IO v4 over websocket and
 //     long-polling, with the upgrade from polling to websocket),
 //   - static files from a directory (the web UI) for GET/HEAD paths no route matched.
+// With ServerOptions::tls set, every connection is TLS (1.2+) instead: the same sessions run
+// over an SSL stream (they are templates on the stream type), wss:// included.
 //
 // Shape (as Beast's chat-multi example): listener → http_session (reads requests, routes,
 // polling, static files, or hands the socket to) → websocket_session; the Engine.IO sessions
@@ -25,6 +27,21 @@
 
 namespace xport::hub::server {
 
+// TLS for the server: a certificate chain and its private key, both PEM files.
+struct ServerTls {
+  std::filesystem::path cert_file;  // leaf first, then intermediates
+  std::filesystem::path key_file;   // unencrypted (there is nobody to type a passphrase)
+  // Longest wait for a client's TLS handshake (TLS detection included): a connection that
+  // opens and says nothing must not hold its slot for the whole idle_timeout.
+  std::chrono::milliseconds handshake_timeout{std::chrono::seconds(10)};
+};
+
+// Loads and checks the chain and key as the server will (the key must match the leaf).
+// Throws xport::IoError when a file cannot be read and xport::ConfigError when OpenSSL refuses
+// its contents, naming the file and OpenSSL's reason. Server's constructor calls it; commands
+// call it first to fail before they touch anything else.
+void check_tls_files(const ServerTls& tls);
+
 struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (see Server::port())
@@ -41,10 +58,14 @@ struct ServerOptions {
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
   std::size_t max_header_bytes = 16 * 1024;
   std::string server_name = "xport-hub";
+  // Set: HTTPS and wss only (plain HTTP requests get a 400 saying so, then the connection
+  // is closed).
+  std::optional<ServerTls> tls;
 };
 
 class Server {
  public:
+  // Throws what check_tls_files throws when options.tls is set and unusable.
   explicit Server(ServerOptions options);
   ~Server();  // stop()
   Server(const Server&) = delete;

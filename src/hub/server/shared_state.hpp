@@ -1,5 +1,5 @@
-// What every connection of a Server shares (internal): the options, the routes, and the
-// Socket.IO core.
+// What every connection of a Server shares (internal): the options, the routes, the
+// Socket.IO core and, with TLS, the context.
 #pragma once
 
 #include <memory>
@@ -8,12 +8,18 @@
 #include "hub/server/server.hpp"
 #include "hub/server/sio_core.hpp"
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace xport::hub::server {
 
 struct SharedState {
   ServerOptions options;
   Router router;
   std::shared_ptr<SioCore> sio;
+  // Set iff options.tls: every connection is then TLS.
+  std::shared_ptr<boost::asio::ssl::context> tls;
 };
 
 }  // namespace xport::hub::server

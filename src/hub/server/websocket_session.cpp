@@ -10,6 +10,7 @@
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>  // teardown (close_notify) of wss connections
 #include <deque>
 
 #include "hub/server/engine_session.hpp"
@@ -24,9 +25,14 @@ using boost::system::error_code;
 
 namespace {
 
-class WebSocketSession : public WsTransport, public std::enable_shared_from_this<WebSocketSession> {
+// Stream: beast::tcp_stream or beast::ssl_stream<beast::tcp_stream> (handshake done).
+template <class Stream>
+class WebSocketSession : public WsTransport,
+                         public std::enable_shared_from_this<WebSocketSession<Stream>> {
  public:
-  WebSocketSession(std::shared_ptr<SharedState> state, beast::tcp_stream stream)
+  using std::enable_shared_from_this<WebSocketSession<Stream>>::shared_from_this;
+
+  WebSocketSession(std::shared_ptr<SharedState> state, Stream stream)
       : state_(std::move(state)), ws_(std::move(stream)) {}
 
   asio::any_io_executor executor() { return ws_.get_executor(); }
@@ -131,7 +137,7 @@ class WebSocketSession : public WsTransport, public std::enable_shared_from_this
   }
 
   std::shared_ptr<SharedState> state_;
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Stream> ws_;
   std::shared_ptr<EngineSession> engine_;
   std::deque<std::pair<std::string, bool>> queue_;
   bool writing_ = false;
@@ -139,15 +145,30 @@ class WebSocketSession : public WsTransport, public std::enable_shared_from_this
   bool ended_ = false;
 };
 
+template <class Stream>
+void start_session(std::shared_ptr<SharedState> state, Stream stream,
+                   http::request<http::empty_body> request, std::string sid, std::string remote) {
+  auto session = std::make_shared<WebSocketSession<Stream>>(std::move(state), std::move(stream));
+  asio::co_spawn(session->executor(),
+                 session->run(std::move(request), std::move(sid), std::move(remote)),
+                 asio::detached);
+}
+
 }  // namespace
 
 void run_websocket_session(std::shared_ptr<SharedState> state, beast::tcp_stream stream,
                            http::request<http::empty_body> request, std::string sid,
                            std::string remote) {
-  auto session = std::make_shared<WebSocketSession>(std::move(state), std::move(stream));
-  asio::co_spawn(session->executor(),
-                 session->run(std::move(request), std::move(sid), std::move(remote)),
-                 asio::detached);
+  start_session(std::move(state), std::move(stream), std::move(request), std::move(sid),
+                std::move(remote));
+}
+
+void run_websocket_session(std::shared_ptr<SharedState> state,
+                           beast::ssl_stream<beast::tcp_stream> stream,
+                           http::request<http::empty_body> request, std::string sid,
+                           std::string remote) {
+  start_session(std::move(state), std::move(stream), std::move(request), std::move(sid),
+                std::move(remote));
 }
 
 }  // namespace xport::hub::server

@@ -1,0 +1,209 @@
+#include "hub/importer.hpp"
+
+#include <memory>
+#include <optional>
+
+#include "hub/json_text.hpp"
+#include "xport/aaf/reader.hpp"
+#include "xport/errors.hpp"
+
+namespace xport::hub {
+
+namespace {
+
+// Shows a source under another name: the hub's temporary upload file as "<body>" or as the
+// client's file name. A zip's entry keeps its suffix ("<body>:export.ndjson").
+class RenamedSource final : public ByteSource {
+ public:
+  RenamedSource(std::unique_ptr<ByteSource> inner, std::string path, std::string name)
+      : inner_(std::move(inner)), path_(std::move(path)), name_(std::move(name)) {}
+  std::size_t read(char* buffer, std::size_t capacity) override {
+    return inner_->read(buffer, capacity);
+  }
+  std::optional<std::uint64_t> size() const override { return inner_->size(); }
+  std::string name() const override {
+    std::string inner = inner_->name();
+    if (inner.compare(0, path_.size(), path_) == 0) return name_ + inner.substr(path_.size());
+    return name_;
+  }
+
+ private:
+  std::unique_ptr<ByteSource> inner_;
+  std::string path_;
+  std::string name_;
+};
+
+std::string shown_name(const ImportSource& s) {
+  if (!s.name.empty()) return s.name;
+  return s.path == "-" ? "<stdin>" : s.path;
+}
+
+class Problems {
+ public:
+  Problems(const ImportOptions& options, ImportResult& result)
+      : options_(options), result_(result) {}
+  void add(ImportProblem p) {
+    ++result_.problem_count;
+    if (p.conflict) ++result_.conflict_count;
+    if (result_.problems.size() < options_.max_listed) result_.problems.push_back(std::move(p));
+  }
+  void add(const aaf::Problem& pr, bool conflict = false) {
+    if (pr.warning) return;
+    add(ImportProblem{pr.source, pr.where.line, pr.where.element, pr.where.byte_offset, pr.path,
+                      pr.reason, conflict, pr.fatal, pr.to_string()});
+  }
+
+ private:
+  const ImportOptions& options_;
+  ImportResult& result_;
+};
+
+// The good assets of all the sources, in order; problems go to `problems`.
+class Cursor {
+ public:
+  Cursor(const std::vector<ImportSource>& sources, Problems& problems)
+      : sources_(sources), problems_(problems) {}
+
+  const aaf::Asset* next() {
+    for (;;) {
+      if (!reader_) {
+        if (index_ >= sources_.size()) return nullptr;
+        open(sources_[index_++]);
+        if (!reader_) continue;
+      }
+      try {
+        if (const aaf::Asset* a = reader_->next()) {
+          last_ = a->location();
+          return a;
+        }
+      } catch (const InputError& e) {
+        // A broken zip found while reading: the rest of this file is lost, go on with the next.
+        report_broken(e.what());
+      }
+      reader_.reset();
+    }
+  }
+  const std::string& source() const { return name_; }
+  const aaf::Location& location() const { return last_; }
+
+ private:
+  void open(const ImportSource& s) {
+    name_ = shown_name(s);
+    last_ = {};
+    aaf::ReadOptions ro;
+    ro.fields = aaf::Fields::basic;
+    ro.validate = true;
+    ro.on_error = aaf::OnError::skip;
+    ro.on_problem = [this](const aaf::Problem& pr) { problems_.add(pr); };
+    try {
+      std::unique_ptr<ByteSource> in = aaf::open_export(s.path);
+      if (!s.name.empty()) in = std::make_unique<RenamedSource>(std::move(in), s.path, s.name);
+      reader_.emplace(std::move(in), std::move(ro));
+    } catch (const InputError& e) {
+      report_broken(e.what());  // e.g. a zip without entries
+    }
+  }
+  void report_broken(std::string reason) {
+    // Messages of the zip layer name the file by its path: show the given name instead.
+    if (const std::string& path = sources_[index_ - 1].path; !path.empty() && path != name_) {
+      for (auto at = reason.find(path); at != std::string::npos; at = reason.find(path, at))
+        reason.replace(at, path.size(), name_);
+    }
+    aaf::Problem pr;
+    pr.source = name_;
+    pr.where = last_;
+    pr.reason = std::move(reason);
+    pr.fatal = true;
+    problems_.add(pr);
+  }
+
+  const std::vector<ImportSource>& sources_;
+  Problems& problems_;
+  std::size_t index_ = 0;
+  std::optional<aaf::Reader> reader_;
+  std::string name_;
+  aaf::Location last_{};
+};
+
+void fill(AssetRow& row, const std::string& project_id, const aaf::Asset& a) {
+  row.project_id = project_id;
+  row.external_id = std::string(a.external_id());
+  row.stage = std::string(a.stage());
+  std::vector<std::string> batches;
+  for (auto b : a.batches())
+    batches.emplace_back(b);
+  row.batches_json = json_string_list(batches);
+  row.json_text = std::string(a.json());
+}
+
+struct Rejected {};  // ends an all-or-nothing import with problems: the store rolls back
+
+}  // namespace
+
+ImportResult import_exports(Store& store, const std::string& project_id,
+                            const std::vector<ImportSource>& sources,
+                            const ImportOptions& options) {
+  ImportResult result;
+  Problems problems(options, result);
+  Cursor cursor(sources, problems);
+  // A duplicate external id is one more problem of the asset just read.
+  auto on_conflict = [&](const AssetRow&, const std::string& reason) {
+    aaf::Problem pr;
+    pr.source = cursor.source();
+    pr.where = cursor.location();
+    pr.path = "externalId";
+    pr.reason = reason;
+    problems.add(pr, true);
+    return true;  // skip it; all-or-nothing rolls back at the end anyway
+  };
+
+  if (!options.partial) {
+    try {
+      result.imported = store.import_assets(
+          project_id, options.replace,
+          [&](AssetRow& row) {
+            const aaf::Asset* a = cursor.next();
+            if (!a) {
+              if (result.problem_count > 0) throw Rejected{};
+              return false;
+            }
+            ++result.assets_read;
+            fill(row, project_id, *a);
+            return true;
+          },
+          on_conflict);
+      result.committed = true;
+    } catch (const Rejected&) {
+      result.imported = 0;
+      result.committed = false;
+    }
+    return result;
+  }
+
+  // Partial: batches of rows, each its own transaction.
+  bool first = true;
+  bool done = false;
+  while (!done) {
+    std::int64_t in_batch = 0;
+    result.imported += store.import_assets(
+        project_id, options.replace && first,
+        [&](AssetRow& row) {
+          if (in_batch >= options.batch_rows) return false;
+          const aaf::Asset* a = cursor.next();
+          if (!a) {
+            done = true;
+            return false;
+          }
+          ++result.assets_read;
+          ++in_batch;
+          fill(row, project_id, *a);
+          return true;
+        },
+        on_conflict);
+    first = false;
+  }
+  result.committed = true;
+  return result;
+}
+
+}  // namespace xport::hub
