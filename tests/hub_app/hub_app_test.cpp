@@ -702,5 +702,28 @@ TEST_F(HubApp, SeveralInstancesShareRunsLeastBusyFirst) {
   EXPECT_EQ(ok, 4u) << outputs;
 }
 
+TEST_F(HubApp, GeneratedExportsAreDeletedOnceTheirLinksExpired) {
+  // A hub on a data dir holding a day-old generated export and a fresh one: the janitor's
+  // sweep at start removes the old one only (its 24 h link has expired).
+  const fs::path data = g_dir / "data-janitor";
+  const fs::path exports = data / "storage/objects/exports/p1";
+  fs::create_directories(exports);
+  std::ofstream(exports / "old.zip") << "zip";
+  std::ofstream(exports / "fresh.zip") << "zip";
+  fs::last_write_time(exports / "old.zip",
+                      fs::file_time_type::clock::now() - std::chrono::hours(25));
+  BackgroundProcess hub(
+      "hub-janitor", {XPORT_BINARY, "hub", "--data-dir", data.string(), "--listen", "127.0.0.1:0"},
+      g_dir);
+  hub.wait_for_output("xport hub listening on (http://\\S+)");
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (fs::exists(exports / "old.zip") && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(50ms);
+  EXPECT_FALSE(fs::exists(exports / "old.zip"));
+  EXPECT_TRUE(fs::exists(exports / "fresh.zip"));
+  hub.signal(SIGTERM);
+  EXPECT_EQ(hub.wait_exit(15s), std::optional<int>(0)) << hub.err();
+}
+
 }  // namespace
 }  // namespace xport::test

@@ -11,10 +11,13 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <boost/json.hpp>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <string>
+#include <thread>
 
 #include "background_process.hpp"
 #include "net/http_client.hpp"
@@ -272,6 +275,58 @@ TEST(HubServerTimeouts, ConnectTimeoutClosesSessionsThatJoinNothing) {
   app.server->stop();
   std::error_code ec;
   fs::remove_all(app.dir, ec);
+}
+
+TEST(HubServerWorkers, BlockingRoutesLeaveTheNetworkThreadFree) {
+  // One network thread. The blocking route holds its worker until the test releases it,
+  // which happens only after /fast was answered: on the network thread it would deadlock
+  // (until its 10 s bound) and /fast would time out.
+  ServerOptions o;
+  o.host = "127.0.0.1";
+  o.port = 0;
+  o.threads = 1;
+  o.workers = 1;
+  Server server(o);
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::atomic<bool> entered{false};
+  RouteOptions blocking;
+  blocking.blocking = true;
+  server.router().get(
+      "/slow",
+      [&entered, released](Request&) {
+        entered = true;
+        released.wait_for(std::chrono::seconds(10));
+        return Response::json(200, boost::json::object{{"slow", true}});
+      },
+      blocking);
+  server.router().get("/fast", [](Request&) {
+    return Response::json(200, boost::json::object{{"fast", true}});
+  });
+  server.start();
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.port());
+  int slow_status = 0;
+  std::thread slow([&] {
+    try {
+      slow_status = call("GET", base + "/slow").status;
+    } catch (const std::exception&) {
+      slow_status = -1;
+    }
+  });
+  for (int i = 0; i < 500 && !entered; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  EXPECT_TRUE(entered.load());
+  int fast_status = 0;
+  try {
+    fast_status = call("GET", base + "/fast").status;
+  } catch (const std::exception& e) {
+    ADD_FAILURE() << "/fast waited for the blocking handler: " << e.what();
+  }
+  EXPECT_EQ(fast_status, 200);
+  release.set_value();
+  slow.join();
+  EXPECT_EQ(slow_status, 200);
+  server.stop();
 }
 
 // ---- whole conversations with python-socketio

@@ -87,9 +87,12 @@ HubApp::~HubApp() {
 
 void HubApp::start() {
   dispatcher_->start();
+  janitor_ = std::make_unique<Janitor>(core_.objects(), options_.janitor);
+  janitor_->start();
 }
 
 void HubApp::stop() {
+  if (janitor_) janitor_->stop();
   dispatcher_->stop();
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "hub/app/dispatcher.hpp"
+#include "hub/app/janitor.hpp"
 #include "hub/hub_core.hpp"
 #include "hub/server/server.hpp"
 
@@ -23,6 +24,7 @@ struct AppOptions {
   std::uint64_t max_upload_bytes = std::uint64_t{4} << 30;  // a plugin's result (PUT)
   std::uint64_t max_import_bytes = std::uint64_t{4} << 30;  // an import body
   DispatchOptions dispatch;
+  JanitorOptions janitor;  // when generated exports are deleted
 };
 
 class HubApp {
@@ -66,6 +68,7 @@ class HubApp {
   server::Server& server_;
   AppOptions options_;
   std::unique_ptr<Dispatcher> dispatcher_;
+  std::unique_ptr<Janitor> janitor_;
   struct UiSocket {
     std::string user_id;
     std::string org_id;

@@ -135,8 +135,10 @@ void HubApp::add_platform_routes() {
                           : ""));
     return Response::json(200, data_reply("exportPath", url));
   });
-  r.get("/v2/export", export_handler);
-  r.get("/v2/exportV3", export_handler);
+  RouteOptions export_options;
+  export_options.blocking = true;  // seconds of rows for a big project
+  r.get("/v2/export", export_handler, export_options);
+  r.get("/v2/exportV3", export_handler, export_options);
 
   // GET /v2/getUploadUrl: a signed PUT link on this hub for one result file.
   r.get("/v2/getUploadUrl", guarded([this, &d, project_for](Request& req) {

@@ -122,6 +122,7 @@ void HubApp::add_rest_routes() {
   RouteOptions import_options;
   import_options.max_body = options_.max_import_bytes;
   import_options.body_to_file = true;
+  import_options.blocking = true;  // parses and stores the whole upload
   r.post("/api/projects/{id}/import", guarded([api_user, &d, &store](Request& req) {
            User u = api_user(req);
            Project p = d.project(u, req.params.at("id"));

@@ -73,6 +73,23 @@ std::string query_value(const std::multimap<std::string, std::string>& q, const 
   return it == q.end() ? std::string() : it->second;
 }
 
+// A route's answer; exceptions become error responses (HttpError keeps its status).
+Response call_handler(const Router::Route& route, Request& request) {
+  try {
+    return route.handler(request);
+  } catch (const HttpError& e) {
+    return Response::error(e.status(), e.what());
+  } catch (const std::exception& e) {
+    return Response::error(500, e.what());
+  }
+}
+
+// The same as a coroutine, to be spawned on the worker pool (RouteOptions::blocking). The
+// caller awaits it, so the references outlive it.
+asio::awaitable<Response> call_handler_async(const Router::Route& route, Request& request) {
+  co_return call_handler(route, request);
+}
+
 std::filesystem::path temp_upload_path(const std::filesystem::path& dir) {
   static std::atomic<std::uint64_t> counter{0};
   std::filesystem::path base = dir.empty() ? std::filesystem::temp_directory_path() : dir;
@@ -239,13 +256,11 @@ class HttpSession {
       }
 
       Response res;
-      try {
-        res = route.handler(request);
-      } catch (const HttpError& e) {
-        res = Response::error(e.status(), e.what());
-      } catch (const std::exception& e) {
-        res = Response::error(500, e.what());
-      }
+      if (route.options.blocking)
+        res = co_await asio::co_spawn(state_->workers->get_executor(),
+                                      call_handler_async(route, request), asio::use_awaitable);
+      else
+        res = call_handler(route, request);
       if (!request.body_file.empty()) {
         std::error_code rm;
         std::filesystem::remove(request.body_file, rm);  // unless the handler moved it

@@ -39,6 +39,10 @@ struct RouteOptions {
   std::uint64_t max_body = std::uint64_t{1} << 20;
   // Stream the body into a temporary file (Request::body_file) instead of memory.
   bool body_to_file = false;
+  // The handler takes long (export generation, imports: seconds of database and disk
+  // work): it runs on the server's worker pool, so that the network threads keep serving
+  // every other connection and the Socket.IO heartbeats meanwhile.
+  bool blocking = false;
 };
 
 class Router {

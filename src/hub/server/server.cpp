@@ -26,6 +26,8 @@ struct Server::Impl {
     // Loaded here, not in start(): bad files are reported before anything listens.
     if (state->options.tls) state->tls = make_server_tls_context(*state->options.tls);
     state->sio = std::make_shared<SioCore>(io, state->options.sio);
+    state->workers = std::make_shared<asio::thread_pool>(
+        state->options.workers == 0 ? 1 : state->options.workers);
     sio_api = std::make_unique<SocketIoServer>(
         std::make_shared<SocketIoServer::Impl>(SocketIoServer::Impl{state->sio}));
   }
@@ -110,6 +112,8 @@ void Server::stop() {
   for (std::thread& t : impl_->threads)
     if (t.joinable()) t.join();
   impl_->threads.clear();
+  // A blocking handler still running finishes its work; its reply has nowhere to go.
+  impl_->state->workers->join();
   impl_->state->sio->release_all();
 }
 

@@ -46,6 +46,7 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0: any free port (see Server::port())
   std::size_t threads = 2;    // network threads running the io_context
+  std::size_t workers = 2;    // threads for RouteOptions::blocking handlers
   // Engine.IO/Socket.IO: pingInterval, pingTimeout, maxPayload (also the polling POST limit),
   // connectTimeout.
   sio::ServerOptions sio{};

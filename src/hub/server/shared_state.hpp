@@ -2,6 +2,7 @@
 // Socket.IO core and, with TLS, the context.
 #pragma once
 
+#include <boost/asio/thread_pool.hpp>
 #include <memory>
 
 #include "hub/server/router.hpp"
@@ -20,6 +21,8 @@ struct SharedState {
   std::shared_ptr<SioCore> sio;
   // Set iff options.tls: every connection is then TLS.
   std::shared_ptr<boost::asio::ssl::context> tls;
+  // Runs RouteOptions::blocking handlers (created by the Server, joined by its stop()).
+  std::shared_ptr<boost::asio::thread_pool> workers;
 };
 
 }  // namespace xport::hub::server
