@@ -12,6 +12,7 @@
 #include "temp_dir.hpp"
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
+#include "zip_entries.hpp"
 
 namespace xport::hub {
 namespace {
@@ -59,15 +60,10 @@ class ExportWriter : public ::testing::Test {
     ExportOutcome o = write_export(*store_, spec, sink);
     if (outcome) *outcome = o;
     MemorySource source(sink.data());
-    zip::Reader reader(source);
     std::map<std::string, std::string> entries;
-    while (reader.next_entry()) {
-      std::string data;
-      char buffer[65536];
-      while (std::size_t n = reader.read(buffer, sizeof buffer))
-        data.append(buffer, n);
-      if (entries.empty()) first_entry_ = reader.name();
-      entries[reader.name()] = data;
+    for (auto& [name, data] : test::zip_entries_in_order(source)) {
+      if (entries.empty()) first_entry_ = name;
+      entries[name] = std::move(data);
     }
     return entries;
   }
