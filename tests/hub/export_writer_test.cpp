@@ -61,7 +61,7 @@ class ExportWriter : public ::testing::Test {
     if (outcome) *outcome = o;
     MemorySource source(sink.data());
     std::map<std::string, std::string> entries;
-    for (auto& [name, data] : test::zip_entries_in_order(source)) {
+    for (auto& [name, data] : xport::test::zip_entries_in_order(source)) {
       if (entries.empty()) first_entry_ = name;
       entries[name] = std::move(data);
     }
