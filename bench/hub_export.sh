@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The hub's export generation: imports a generated export into a project of a fresh hub
 # (`xport client project import`), then times GET /v2/export (the zip the platform hands to
-# plugins, generated row by row from SQLite) and reports MB/s and the hub's peak RSS.
+# plugins, generated row by row from SQLite), then the same with includeKeyFramesOnly (rows
+# through the aaf format's key-frame filter), and reports MB/s and the hub's peak RSS.
 #
 #   bench/hub_export.sh [ASSETS]      (default 100000; loopback only; one run)
 set -euo pipefail
@@ -54,6 +55,12 @@ import os
 mb = os.path.getsize(out) / 1e6
 open(out + ".gen", "w").write(f"{t1 - t0:.2f}")
 print(f"export generation (GET /v2/export) {t1 - t0:.2f} s, download of the {mb:.0f} MB zip {t2 - t1:.2f} s")
+# The same with includeKeyFramesOnly: every row goes through the aaf format's filter.
+req = urllib.request.Request(f"{url}/v2/export?project={project}&format=ndjson&includeKeyFramesOnly=true",
+                             headers={"apikey": key})
+t0 = time.monotonic()
+json.load(urllib.request.urlopen(req))
+print(f"export generation with includeKeyFramesOnly {time.monotonic() - t0:.2f} s")
 PY
 pkill -TERM -P "$hub_pid"; wait "$hub_pid" 2>/dev/null || true; hub_pid=""
 size=$(stat -L -c %s "$input")

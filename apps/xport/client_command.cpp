@@ -28,6 +28,7 @@ using client::str;
 struct ClientArgs {
   std::string hub;
   std::string api_key;
+  std::string ca_file;
   bool json = false;
   // project
   std::string name;
@@ -96,7 +97,7 @@ int run_op(Op op, const ClientArgs& a) {
   if (a.hub.empty()) throw ConfigError("--hub (or XPORT_HUB) is required: the hub's URL");
   if (a.api_key.empty()) throw ConfigError("--api-key (or XPORT_API_KEY) is required");
   net::Url::parse(a.hub);  // a bad URL is a usage error, reported before any call
-  ApiClient api(a.hub, a.api_key);
+  ApiClient api(a.hub, a.api_key, a.ca_file);
   const std::string enc_project = net::percent_encode(a.project);
 
   switch (op) {
@@ -319,6 +320,9 @@ Action add_client_command(CLI::App& app) {
   cmd->add_option("--hub", args->hub, "The hub's URL (http://127.0.0.1:8080)")
       ->envname("XPORT_HUB");
   cmd->add_option("--api-key", args->api_key, "Your API key")->envname("XPORT_API_KEY");
+  cmd->add_option("--ca-file", args->ca_file,
+                  "Extra trusted CA certificates (PEM), for an https hub whose certificate a "
+                  "private CA signed");
   cmd->add_flag("--json", args->json, "Print the API's JSON");
 
   auto leaf = [op](CLI::App* parent, const char* name, const char* help, Op which) {

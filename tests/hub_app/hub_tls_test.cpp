@@ -1,7 +1,8 @@
 // `xport hub --tls-cert --tls-key` as a process on 127.0.0.1 with a throwaway CA: its REST API
 // over https (the SDK's HttpClient trusting the CA), `xport plugin --ca-file` completing a run
-// over wss, links handed out as https://; and the command's errors for half or unusable TLS
-// options (message naming the file, exit code of the error family, nothing listening).
+// over wss, links handed out as https://, `xport client --ca-file` (without it: a clear
+// certificate error); and the command's errors for half or unusable TLS options (message
+// naming the file, exit code of the error family, nothing listening).
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -120,6 +121,29 @@ TEST_F(HubTls, XportPluginWithCaFileCompletesARunOverTls) {
   net::HttpClient(o).download(url, {}, zip);
   auto entries = zip_entries(zip);
   ASSERT_FALSE(entries.empty());
+
+  // `xport client --ca-file`: every call and the download trust the private CA.
+  const std::string client =
+      quote(XPORT_BINARY) + " client --hub " + quote(base_) + " --api-key " + quote(key_) + " ";
+  const std::string ca = "--ca-file " + quote(pki("ca.pem")) + " ";
+  RunResult r = xport::test::run(client + ca + "project create ByClient");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.out.find("created: ByClient"), std::string::npos) << r.out << r.err;
+  fs::path by_client = dir_ / "by-client.zip";
+  r = xport::test::run(client + ca + "run download " + quote(session) + " " +
+                       quote(by_client.string()));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_EQ(zip_entries(by_client), entries);
+  // Without it the hub's certificate is not trusted: a clear error, nothing created.
+  r = xport::test::run(client + "project create Untrusted");
+  EXPECT_EQ(r.exit_code, kExitIo) << r.out << r.err;
+  EXPECT_NE(r.err.find("certificate verify failed"), std::string::npos) << r.err;
+  EXPECT_EQ(call("GET", "/api/projects").body.find("Untrusted"), std::string::npos);
+  // A CA file that cannot be read is named in the error.
+  r = xport::test::run(client + "--ca-file " + quote((dir_ / "no-ca.pem").string()) +
+                       " project list");
+  EXPECT_NE(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE(r.err.find("no-ca.pem"), std::string::npos) << r.err;
 
   hub.signal(SIGTERM);
   auto code = hub.wait_exit(15s);

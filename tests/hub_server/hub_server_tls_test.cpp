@@ -2,14 +2,20 @@
 // (support/test_pki.hpp): REST routes, streamed upload/download, static files and the
 // Engine.IO endpoint over https://, whole Socket.IO conversations with python3-socketio over
 // wss:// and polling, a plain HTTP request on the TLS port (a 400, the server keeps serving),
-// the handshake timeout, and unusable certificate/key files.
+// the handshake timeout, an early 413 reaching a client still sending the body, and unusable
+// certificate/key files.
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
+#include <cstdio>
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
@@ -19,6 +25,7 @@
 #include "background_process.hpp"
 #include "net/errors.hpp"
 #include "net/http_client.hpp"
+#include "oversized_body.hpp"
 #include "support/test_pki.hpp"
 #include "test_app.hpp"
 #include "xport/errors.hpp"
@@ -198,44 +205,135 @@ TEST_F(HubServerTls, Tls11IsRefused) {
   EXPECT_NE(r11.out.find("no peer certificate available"), std::string::npos) << r11.out;
 }
 
+// A request body over the route's limit, still being sent when the 413 comes (by
+// Content-Length, or once the body passes the limit): the client reads the 413 and its
+// message, not a reset, since the server drains the body before closing (lingering close).
+// Repeated, since a reset is a race.
+// On loopback Linux still hands over an answer that came before the reset, so the reset
+// shows as the writer's "connection reset by peer": hence the write_error checks.
+TEST_F(HubServerTls, EarlyAnswersReachClientsStillSendingTheBody) {
+  const std::uint64_t five_mib = std::uint64_t{5} << 20;
+  fs::path big = app->dir / "big.bin";
+  {
+    std::ofstream out(big, std::ios::binary);
+    std::string block(1 << 20, 'x');
+    for (int i = 0; i < 5; ++i)
+      out << block;
+  }
+  const std::string too_large_file = "request body larger than 1048576 bytes";
+  const std::string too_large_mem = "request body larger than 16 bytes";
+  HttpClient client(client_options());
+  boost::asio::io_context io;
+  boost::asio::ssl::context ctx(boost::asio::ssl::context::tls_client);
+  ctx.load_verify_file((g_pki / "ca.pem").string());
+  ctx.set_verify_mode(boost::asio::ssl::verify_peer);
+  for (int i = 0; i < 20; ++i) {
+    SCOPED_TRACE("round " + std::to_string(i));
+    try {
+      client.upload("PUT", app->base() + "/api/small/u", {}, big);
+      ADD_FAILURE() << "5 MiB accepted by a 1 MiB route";
+    } catch (const net::HttpStatusError& e) {
+      EXPECT_EQ(e.status(), 413);
+      EXPECT_NE(e.body().find(too_large_file), std::string::npos) << e.body();
+    } catch (const net::NetError& e) {
+      ADD_FAILURE() << e.what();
+    }
+    HttpResponse r = call("POST", app->base() + "/api/echo", std::string(five_mib, 'y'));
+    EXPECT_EQ(r.status, 413);
+    EXPECT_NE(r.body.find(too_large_mem), std::string::npos) << r.body;
+    for (bool chunked : {true, false}) {
+      for (const char* target : {"/api/small/c", "/api/echo"}) {
+        SCOPED_TRACE(std::string(target) + (chunked ? " chunked" : " content-length"));
+        boost::asio::ssl::stream<boost::asio::ip::tcp::socket> s(io, ctx);
+        s.next_layer().connect({boost::asio::ip::make_address("127.0.0.1"), app->server->port()});
+        s.handshake(boost::asio::ssl::stream_base::client);
+        bool file = target[5] == 's';
+        OversizedAnswer a = send_oversized(s, file ? "PUT" : "POST", target, five_mib, chunked);
+        EXPECT_FALSE(a.write_error) << a.write_error.message();
+        EXPECT_FALSE(a.read_error) << a.read_error.message();
+        EXPECT_EQ(a.status, 413);
+        EXPECT_NE(a.body.find(file ? too_large_file : too_large_mem), std::string::npos) << a.body;
+        boost::system::error_code ec;
+        s.shutdown(ec);  // close_notify both ways: the server answers it
+      }
+    }
+  }
+  for (const auto& e : fs::directory_iterator(app->dir / "uploads"))
+    ADD_FAILURE() << "left behind: " << e.path();
+  EXPECT_EQ(call("POST", app->base() + "/api/echo", "small").body, "small");
+  EXPECT_EQ(call("GET", app->base() + "/app.js").status, 200);
+}
+
 class PythonTlsClient : public HubServerTls, public ::testing::WithParamInterface<std::string> {};
+
+// python-engineio's websocket client reads on one thread and writes on another over one
+// ssl.SSLSocket, which OpenSSL does not support: now and then (about 1 run in 40 here) the
+// client's own TLS state breaks, it drops the link (logging "WebSocket connection was
+// closed, aborting" when it logs) and resets the connection: the server sees ECONNRESET
+// mid-conversation. That attempt is repeated, at most twice; any other failure, or a
+// drop three times in a row, fails the test.
+bool python_dropped_its_own_link(const xport::test::BackgroundProcess& py) {
+  // The drop shows as the client's disconnect handler running before the server's push
+  // (nothing in the conversation disconnects it earlier).
+  const std::string out = py.out();
+  const auto disconnected = out.find("DISCONNECTED");
+  return disconnected != std::string::npos && disconnected < out.find("WAITPUSH");
+}
 
 TEST_P(PythonTlsClient, SocketIoConversation) {
   if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
   if (std::system("/usr/bin/python3 -c 'import socketio, websocket, requests' 2>/dev/null") != 0)
     GTEST_SKIP() << "python3-socketio / python3-websocket / python3-requests not installed";
   const std::string mode = GetParam();
-  xport::test::BackgroundProcess py(
-      "sio_client_tls_" + mode,
-      {"/usr/bin/python3", std::string(XPORT_HUB_SERVER_TEST_DIR) + "/sio_client.py", app->base(),
-       mode, (g_pki / "ca.pem").string()},
-      app->dir);
-  try {
-    py.wait_for_output("WAITPUSH", 20s);
-    auto sockets = app->server->sio().sockets("/plugin");
-    ASSERT_EQ(sockets.size(), 1u);
-    EXPECT_TRUE(app->server->sio().emit(sockets[0].id, "/plugin", "push",
-                                        boost::json::array{boost::json::object{{"n", 1}}}));
-    py.wait_for_output("(DONE|ERROR.*)", 20s);
-  } catch (const std::exception& e) {
-    FAIL() << e.what() << "\nstdout:\n" << py.out() << "\nstderr:\n" << py.err();
+  for (int attempt = 1;; ++attempt) {
+    xport::test::BackgroundProcess py(
+        "sio_client_tls_" + mode + "_" + std::to_string(attempt),  // fresh output files
+        {"/usr/bin/python3", std::string(XPORT_HUB_SERVER_TEST_DIR) + "/sio_client.py", app->base(),
+         mode, (g_pki / "ca.pem").string()},
+        app->dir);
+    std::string failure;
+    try {
+      py.wait_for_output("(WAITPUSH|ERROR.*)", 20s);
+      if (py.out().find("WAITPUSH") == std::string::npos)
+        throw std::runtime_error("the client stopped before the push");
+      auto sockets = app->server->sio().sockets("/plugin");
+      if (sockets.size() != 1u) throw std::runtime_error("the client's socket is gone");
+      EXPECT_TRUE(app->server->sio().emit(sockets[0].id, "/plugin", "push",
+                                          boost::json::array{boost::json::object{{"n", 1}}}));
+      py.wait_for_output("(DONE|ERROR.*)", 20s);
+    } catch (const std::exception& e) {
+      failure = e.what();
+    }
+    py.wait_exit(10s);
+    if (attempt < 3 && python_dropped_its_own_link(py)) {
+      std::fprintf(stderr, "attempt %d: the python client dropped its own TLS link; again\n",
+                   attempt);
+      app->wait_log([this](const std::vector<std::string>&) {
+        return app->server->sio().session_count() == 0;
+      });
+      continue;
+    }
+    ASSERT_TRUE(failure.empty()) << failure << "\nstdout:\n"
+                                 << py.out() << "\nstderr:\n"
+                                 << py.err();
+    const std::string out = py.out();
+    SCOPED_TRACE(out + "\nstderr:\n" + py.err());
+    EXPECT_NE(out.find(R"(ACK {"a": 1, "s": "\u00e9\u2028"})"), std::string::npos);
+    EXPECT_NE(out.find(R"(BINACK [1, "000102ff"])"), std::string::npos);
+    EXPECT_NE(out.find(R"(GOTACK {"ok": true, "session": "run-1"})"), std::string::npos);
+    EXPECT_NE(out.find(R"(PUSH {"n": 1})"), std::string::npos);
+    EXPECT_NE(out.find(std::string("TRANSPORT ") + (mode == "polling" ? "polling" : "websocket")),
+              std::string::npos);
+    EXPECT_NE(out.find("REFUSED yes"), std::string::npos);
+    EXPECT_NE(out.find("DONE"), std::string::npos);
+    if (mode == "default") {
+      EXPECT_NE(py.err().find("WebSocket upgrade was successful"), std::string::npos);
+    }
+    EXPECT_TRUE(app->wait_log([this](const std::vector<std::string>&) {
+      return app->server->sio().session_count() == 0;
+    }));
+    break;
   }
-  ASSERT_TRUE(py.wait_exit(10s).has_value());
-  const std::string out = py.out();
-  SCOPED_TRACE(out + "\nstderr:\n" + py.err());
-  EXPECT_NE(out.find(R"(ACK {"a": 1, "s": "\u00e9\u2028"})"), std::string::npos);
-  EXPECT_NE(out.find(R"(BINACK [1, "000102ff"])"), std::string::npos);
-  EXPECT_NE(out.find(R"(GOTACK {"ok": true, "session": "run-1"})"), std::string::npos);
-  EXPECT_NE(out.find(R"(PUSH {"n": 1})"), std::string::npos);
-  EXPECT_NE(out.find(std::string("TRANSPORT ") + (mode == "polling" ? "polling" : "websocket")),
-            std::string::npos);
-  EXPECT_NE(out.find("REFUSED yes"), std::string::npos);
-  EXPECT_NE(out.find("DONE"), std::string::npos);
-  if (mode == "default") {
-    EXPECT_NE(py.err().find("WebSocket upgrade was successful"), std::string::npos);
-  }
-  EXPECT_TRUE(app->wait_log(
-      [this](const std::vector<std::string>&) { return app->server->sio().session_count() == 0; }));
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, PythonTlsClient,

@@ -102,6 +102,11 @@ struct TestApp {
               200, json::object{{"size", req.body_size}, {"in_memory", req.body.size()}});
         },
         RouteOptions{std::uint64_t{64} << 20, true});
+    // A 1 MiB limit on a body streamed to a file (the early-413 tests send more).
+    r.put(
+        "/api/small/{name}",
+        [](Request& req) { return Response::text(200, req.params.at("name")); },
+        RouteOptions{std::uint64_t{1} << 20, true});
     r.get("/api/download/{name}", [this](Request& req) {
       return Response::send_file(dir / "uploads" / ("done-" + req.params.at("name")),
                                  "application/zip", "result.zip");

@@ -15,14 +15,6 @@ using namespace std::chrono_literals;
 
 namespace {
 
-net::HttpClient http() {
-  net::ClientOptions o;
-  o.connect_timeout = 10s;
-  o.idle_timeout = 300s;  // an import of a large export is read and checked before answering
-  o.max_redirects = 5;
-  return net::HttpClient(o);
-}
-
 json::value parse_or_null(const std::string& text) {
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
@@ -43,10 +35,19 @@ json::value parse_or_null(const std::string& text) {
 
 }  // namespace
 
-ApiClient::ApiClient(std::string hub, std::string api_key)
-    : hub_(std::move(hub)), api_key_(std::move(api_key)) {
+ApiClient::ApiClient(std::string hub, std::string api_key, std::string ca_file)
+    : hub_(std::move(hub)), api_key_(std::move(api_key)), ca_file_(std::move(ca_file)) {
   while (!hub_.empty() && hub_.back() == '/')
     hub_.pop_back();
+}
+
+net::HttpClient ApiClient::http() const {
+  net::ClientOptions o;
+  o.connect_timeout = 10s;
+  o.idle_timeout = 300s;  // an import of a large export is read and checked before answering
+  o.max_redirects = 5;
+  o.tls.ca_file = ca_file_;
+  return net::HttpClient(o);
 }
 
 std::string ApiClient::url(const std::string& path) const {

@@ -12,6 +12,10 @@
 #include <stdexcept>
 #include <string>
 
+namespace xport::net {
+class HttpClient;
+}
+
 namespace xport::cli::client {
 
 // The hub answered with a non-2xx status. what() is the API's "message" (or the body).
@@ -30,7 +34,9 @@ class ApiError : public std::runtime_error {
 class ApiClient {
  public:
   // `hub` is the base URL ("http://127.0.0.1:8080"); trailing slashes are dropped.
-  ApiClient(std::string hub, std::string api_key);
+  // `ca_file` (PEM, optional) is trusted besides the system's CAs by every call and download
+  // over https (a hub whose certificate a private CA signed).
+  ApiClient(std::string hub, std::string api_key, std::string ca_file = {});
 
   const std::string& hub() const { return hub_; }
 
@@ -58,8 +64,10 @@ class ApiClient {
 
  private:
   std::string url(const std::string& path) const;
+  net::HttpClient http() const;
   std::string hub_;
   std::string api_key_;
+  std::string ca_file_;
 };
 
 // "queued" and "dispatched" are the unfinished states.

@@ -4,6 +4,7 @@
 // HttpSession is a template on the stream, so that one body of code serves TCP
 // (beast::tcp_stream) and TLS (beast::ssl_stream over it); http_session() below picks one.
 #include <unistd.h>
+#include <algorithm>
 #include <atomic>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -15,8 +16,10 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <cctype>
+#include <chrono>
 #include <fstream>
 #include <type_traits>
+#include <vector>
 
 #include "hub/server/engine_session.hpp"
 #include "hub/server/listener.hpp"
@@ -120,10 +123,13 @@ class HttpSession {
       co_await http::async_read_header(stream_, buffer_, header,
                                        asio::redirect_error(asio::use_awaitable, ec));
       if (ec == http::error::header_limit) {
+        body_pending_ = true;  // the rest of the header, maybe a body: drain before closing
         co_await reply_simple(431, "request header too large", false, 11);
         break;
       }
       if (ec) break;  // end of stream, timeout, garbage: just close
+      // Until the body is read, an answer that closes the connection must linger (run's end).
+      body_pending_ = header.content_length().value_or(0) > 0 || header.chunked();
       const auto& req = header.get();
       Target target = split_target(req.target());
       auto query = parse_query(target.query);
@@ -248,6 +254,7 @@ class HttpSession {
           request.body = parser.release().body();
         request.body_size = request.body.size();
       }
+      if (!early) body_pending_ = false;
       if (early) {
         std::error_code rm;
         if (!request.body_file.empty()) std::filesystem::remove(request.body_file, rm);
@@ -268,7 +275,10 @@ class HttpSession {
       bool ok = co_await reply(std::move(res), version, keep_alive, head);
       if (!ok || !keep_alive) break;
     }
-    co_await end_stream();
+    if (body_pending_)
+      co_await linger_close();
+    else
+      co_await end_stream();
   }
 
  private:
@@ -285,6 +295,43 @@ class HttpSession {
       co_await stream_.async_shutdown(asio::redirect_error(asio::use_awaitable, ec));
       tcp_layer().socket().close(ec);
     }
+  }
+
+  // After an answer sent before the request body was read (413, 400...): closing at once with
+  // unread bytes in the socket makes the kernel send a reset, and a client still sending the
+  // body then loses the answer ("connection reset" instead of "request body larger than...").
+  // So, like nginx's lingering_close: end our side (TCP: FIN; TLS: see below), read and drop
+  // what keeps arriving until the client closes, stays silent kLingerIdle, or kLingerTotal or
+  // kLingerBytes is reached, then close. Over TLS the discarding reads go through the TLS
+  // layer (a TCP half-close would rule out close_notify), and close_notify is sent once the
+  // client has sent its own; clients see the answer's end by its Content-Length.
+  asio::awaitable<void> linger_close() {
+    using clock = std::chrono::steady_clock;
+    constexpr std::chrono::milliseconds kLingerIdle{2000};
+    constexpr std::chrono::milliseconds kLingerTotal{5000};
+    constexpr std::uint64_t kLingerBytes = std::uint64_t{64} << 20;
+    error_code ec;
+    if constexpr (std::is_same_v<Stream, beast::tcp_stream>)
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    std::uint64_t drained = buffer_.size();
+    buffer_.consume(buffer_.size());
+    std::vector<char> sink(64 * 1024);
+    const clock::time_point deadline = clock::now() + kLingerTotal;
+    for (ec = {}; !ec && drained < kLingerBytes;) {
+      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
+      if (left.count() <= 0) break;
+      tcp_layer().expires_after(std::min(left, kLingerIdle));
+      drained += co_await stream_.async_read_some(asio::buffer(sink),
+                                                  asio::redirect_error(asio::use_awaitable, ec));
+    }
+    if constexpr (!std::is_same_v<Stream, beast::tcp_stream>) {
+      // The client's close_notify came (an orderly end): answer it; otherwise just close.
+      if (ec == asio::error::eof) {
+        co_await end_stream();
+        co_return;
+      }
+    }
+    tcp_layer().socket().close(ec);
   }
 
   // The polling transport (GET drains, POST feeds). False: close the connection.
@@ -322,6 +369,7 @@ class HttpSession {
         co_return false;
       }
       if (ec) co_return false;
+      body_pending_ = false;
       answer = co_await engine->post(parser.release().body());
     } else {
       co_await reply_eio(400, R"({"code":2,"message":"Bad handshake method"})", version, false);
@@ -400,6 +448,7 @@ class HttpSession {
   Stream stream_;
   beast::flat_buffer buffer_;
   std::string remote_;
+  bool body_pending_ = false;  // the current request's body is not (all) read yet
 };
 
 // A plain HTTP request on the TLS port: a readable 400 (as nginx does) rather than a TLS
