@@ -25,6 +25,7 @@
 #include "net/errors.hpp"
 #include "net/http_client.hpp"
 #include "oversized_body.hpp"
+#include "raw_socket.hpp"
 #include "test_app.hpp"
 
 namespace xport::hub::server::test {
@@ -58,39 +59,9 @@ HttpResponse call(const std::string& method, const std::string& url, std::string
   return client.request(r);
 }
 
-// A request with an exact target (no client-side normalisation); returns the raw response.
-std::string raw_request(std::uint16_t port, const std::string& request) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return "connect failed";
-  }
-  std::size_t sent = 0;
-  while (sent < request.size()) {
-    ssize_t n = ::send(fd, request.data() + sent, request.size() - sent, MSG_NOSIGNAL);
-    if (n <= 0) break;
-    sent += static_cast<std::size_t>(n);
-  }
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
-}
-
 int raw_status(std::uint16_t port, const std::string& target) {
   std::string res =
-      raw_request(port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      raw_exchange(port, "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   if (res.rfind("HTTP/1.1 ", 0) != 0) return -1;
   return std::stoi(res.substr(9, 3));
 }
@@ -144,9 +115,9 @@ TEST_F(HubServerTest, BodyLimitIs413AndHandlerErrorsAreJson) {
   EXPECT_EQ(r.status, 413);
   // Chunked bodies (no Content-Length) are cut while they arrive.
   std::string chunked =
-      raw_request(app->server->port(),
-                  "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-                  "10\r\n0123456789abcdef\r\n5\r\nmore!\r\n0\r\n\r\n");
+      raw_exchange(app->server->port(),
+                   "POST /api/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "10\r\n0123456789abcdef\r\n5\r\nmore!\r\n0\r\n\r\n");
   EXPECT_EQ(chunked.rfind("HTTP/1.1 413", 0), 0u) << chunked;
   r = call("POST", app->base() + "/api/fail");
   EXPECT_EQ(r.status, 409);
@@ -176,7 +147,7 @@ TEST_F(HubServerTest, EarlyAnswersReachClientsStillSendingTheBody) {
 // not delay the answer's end, the server's half-close ends it at once.
 TEST_F(HubServerTest, EarlyAnswerEndsAtOnceForAClientNotSendingTheBody) {
   auto start = std::chrono::steady_clock::now();
-  std::string res = raw_request(
+  std::string res = raw_exchange(
       app->server->port(), "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n");
   auto took = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(res.rfind("HTTP/1.1 413", 0), 0u) << res;
@@ -220,9 +191,9 @@ TEST_F(HubServerTest, GeneratedFilesAreRemovedOnceOpenedForSending) {
 
 TEST_F(HubServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
   std::string res =
-      raw_request(app->server->port(),
-                  "GET /api/projects/1 HTTP/1.1\r\nHost: x\r\n\r\n"
-                  "GET /api/projects/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+      raw_exchange(app->server->port(),
+                   "GET /api/projects/1 HTTP/1.1\r\nHost: x\r\n\r\n"
+                   "GET /api/projects/2 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
   EXPECT_NE(res.find(R"({"id":"1","q":""})"), std::string::npos) << res;
   EXPECT_NE(res.find(R"({"id":"2","q":""})"), std::string::npos) << res;
 }

@@ -26,6 +26,7 @@
 #include "net/errors.hpp"
 #include "net/http_client.hpp"
 #include "oversized_body.hpp"
+#include "raw_socket.hpp"
 #include "support/test_pki.hpp"
 #include "test_app.hpp"
 #include "xport/errors.hpp"
@@ -68,32 +69,6 @@ HttpResponse call(const std::string& method, const std::string& url, std::string
   r.url = url;
   r.body = std::move(body);
   return client.request(r);
-}
-
-// Sends `bytes` over plain TCP and returns all that comes back until the server closes
-// (or 5 s pass).
-std::string raw_exchange(std::uint16_t port, const std::string& bytes) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(port);
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    ::close(fd);
-    return "connect failed";
-  }
-  if (!bytes.empty()) ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
-  std::string out;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return out;
 }
 
 class HubServerTls : public ::testing::Test {
