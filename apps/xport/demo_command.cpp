@@ -162,16 +162,8 @@ int run_demo(const DemoArgs& args) {
 
   const fs::path data_dir = fs::absolute(args.data_dir);
   fs::create_directories(data_dir);
-  auto push = std::make_shared<std::function<void(const hub::Notification&)>>();
-  hub::DomainOptions domain_options;
-  domain_options.on_notification = [push](const hub::Notification& n) {
-    if (*push) (*push)(n);
-  };
-  auto push_run = std::make_shared<std::function<void(const std::string&, const hub::RunLog*)>>();
-  domain_options.on_run_changed = [push_run](const std::string& session, const hub::RunLog* log) {
-    if (*push_run) (*push_run)(session, log);
-  };
-  hub::HubCore core(data_dir, domain_options);
+  LivePush live;
+  hub::HubCore core(data_dir, live.domain_options());
   std::string admin_key;
   if (auto issued = core.domain().bootstrap(data_dir))
     admin_key = issued->api_key;
@@ -191,10 +183,7 @@ int run_demo(const DemoArgs& args) {
   ao.dispatch.offline_wait =
       std::chrono::milliseconds(static_cast<std::int64_t>(args.timeout * 1000));
   hub::HubApp app(core, server, ao);
-  *push = [&app](const hub::Notification& n) { app.push_notification(n); };
-  *push_run = [&app](const std::string& session, const hub::RunLog* log) {
-    app.push_run(session, log);
-  };
+  live.attach(app);
   try {
     server.start();
   } catch (const std::runtime_error& e) {

@@ -59,17 +59,8 @@ int run_hub(const HubArgs& args) {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   const std::filesystem::path data_dir = args.data_dir;
-  // Notifications are pushed live by the app, which exists only once the core does.
-  auto push = std::make_shared<std::function<void(const hub::Notification&)>>();
-  hub::DomainOptions domain_options;
-  domain_options.on_notification = [push](const hub::Notification& n) {
-    if (*push) (*push)(n);
-  };
-  auto push_run = std::make_shared<std::function<void(const std::string&, const hub::RunLog*)>>();
-  domain_options.on_run_changed = [push_run](const std::string& session, const hub::RunLog* log) {
-    if (*push_run) (*push_run)(session, log);
-  };
-  hub::HubCore core(data_dir, domain_options);
+  LivePush live;
+  hub::HubCore core(data_dir, live.domain_options());
   if (auto issued = core.domain().bootstrap(data_dir)) {
     fmt::print("xport hub: first start in {}: created organization \"Default\" and user \"{}\"\n",
                data_dir.string(), issued->user.name);
@@ -93,10 +84,7 @@ int run_hub(const HubArgs& args) {
   ao.dispatch.offline_wait = seconds(args.offline_wait, "--offline-wait");
   ao.dispatch.run_timeout = seconds(args.run_timeout, "--run-timeout");
   hub::HubApp app(core, server, ao);
-  *push = [&app](const hub::Notification& n) { app.push_notification(n); };
-  *push_run = [&app](const std::string& session, const hub::RunLog* log) {
-    app.push_run(session, log);
-  };
+  live.attach(app);
 
   try {
     server.start();

@@ -7,6 +7,17 @@
 
 namespace xport::cli {
 
+hub::DomainOptions LivePush::domain_options() const {
+  hub::DomainOptions o;
+  o.on_notification = [app = app_](const hub::Notification& n) {
+    if (hub::HubApp* a = app->load()) a->push_notification(n);
+  };
+  o.on_run_changed = [app = app_](const std::string& session, const hub::RunLog* log) {
+    if (hub::HubApp* a = app->load()) a->push_run(session, log);
+  };
+  return o;
+}
+
 std::string default_web_dir() {
   std::error_code ec;
 #ifdef XPORT_WEB_DIR
