@@ -12,6 +12,8 @@ packages=(
   # tests, fuzzing and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   unzip time bc python3 python3-aiohttp openssl
+  # the real peers: the libraries the platform's Python SDK and its plugins use
+  python3-socketio python3-engineio python3-websocket python3-requests python3-pandas
   # the web UI's browser test (tests/browser: playwright-core drives Debian's chromium)
   chromium
 )

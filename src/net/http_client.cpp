@@ -1,4 +1,5 @@
 #include "net/http_client.hpp"
+#include "net/read_buffer.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -221,13 +222,14 @@ asio::awaitable<void> exchange(Stream& stream, http::request<Body>& req, Sink& s
       break;
     }
   }
-  beast::flat_buffer buffer;
-  // Beast reads at most the buffer's free capacity (at least 512 bytes): without room
-  // reserved, a 100 MB body arrives in 512-byte reads.
-  buffer.reserve(64 * 1024);
+  // Bounded below 64 KiB (read_buffer.hpp: a server's oversized trailer must not end the
+  // process). Beast reads at most the buffer's free capacity (at least 512 bytes): without
+  // room reserved, a 100 MB body arrives in 512-byte reads.
+  beast::flat_buffer buffer(kHttpReadBufferLimit);
+  buffer.reserve(kHttpReadBufferLimit);
   http::response_parser<http::buffer_body> parser;
   parser.body_limit(boost::none);  // sinks apply their own limits
-  parser.header_limit(64 * 1024);
+  parser.header_limit(bounded_header_limit(64 * 1024));
   if (req.method() == http::verb::head) parser.skip(true);
   beast::get_lowest_layer(stream).expires_after(write_ec ? std::chrono::milliseconds(2000) : idle);
   co_await http::async_read_header(stream, buffer, parser,

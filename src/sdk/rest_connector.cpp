@@ -11,6 +11,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include "net/read_buffer.hpp"
 #include "sdk/log.hpp"
 
 #include <condition_variable>
@@ -157,8 +158,10 @@ struct RestConnector::Impl : std::enable_shared_from_this<Impl> {
 
   asio::awaitable<void> serve_one(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
-    beast::flat_buffer buffer;
+    // Bounded below 64 KiB (net/read_buffer.hpp: an oversized trailer must not end the plugin).
+    beast::flat_buffer buffer(xport::net::kHttpReadBufferLimit);
     http::request_parser<http::string_body> parser;
+    parser.header_limit(xport::net::bounded_header_limit(16 * 1024));
     parser.body_limit(64u << 20);
     stream.expires_after(std::chrono::seconds(30));
     try {

@@ -339,7 +339,8 @@ class PythonClientTest : public HubServerTest, public ::testing::WithParamInterf
 TEST_P(PythonClientTest, EchoAcksBinaryServerEmitsAndRefusal) {
   if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
   if (std::system("/usr/bin/python3 -c 'import socketio, websocket' 2>/dev/null") != 0)
-    GTEST_SKIP() << "python3-socketio / python3-websocket not installed";
+    GTEST_FAIL() << "python3-socketio / python3-websocket not installed "
+                    "(scripts/install-deps.sh installs them)";
   const std::string mode = GetParam();
   xport::test::BackgroundProcess py(
       "sio_client_" + mode,

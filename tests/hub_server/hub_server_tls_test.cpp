@@ -224,7 +224,8 @@ bool python_dropped_its_own_link(const xport::test::BackgroundProcess& py) {
 TEST_P(PythonTlsClient, SocketIoConversation) {
   if (!fs::exists("/usr/bin/python3")) GTEST_SKIP() << "no /usr/bin/python3";
   if (std::system("/usr/bin/python3 -c 'import socketio, websocket, requests' 2>/dev/null") != 0)
-    GTEST_SKIP() << "python3-socketio / python3-websocket / python3-requests not installed";
+    GTEST_FAIL() << "python3-socketio / python3-websocket / python3-requests not installed "
+                    "(scripts/install-deps.sh installs them)";
   const std::string mode = GetParam();
   for (int attempt = 1;; ++attempt) {
     xport::test::BackgroundProcess py(

@@ -49,8 +49,10 @@ struct TestApp {
     return pred(snapshot());
   }
 
+  // `idle_timeout`: the server's wait for the next bytes of a request or a response.
   explicit TestApp(std::filesystem::path work, sio::ServerOptions sio_options = {},
-                   std::optional<ServerTls> tls = std::nullopt)
+                   std::optional<ServerTls> tls = std::nullopt,
+                   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60))
       : dir(std::move(work)) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir / "uploads");
@@ -69,6 +71,7 @@ struct TestApp {
     o.static_dir = dir / "www";
     o.upload_dir = dir / "uploads";
     o.tls = std::move(tls);
+    o.idle_timeout = idle_timeout;
     server = std::make_unique<Server>(o);
 
     Router& r = server->router();

@@ -51,7 +51,8 @@ std::size_t count_events(const boost::json::object& state, const std::string& ki
 class PluginAgainstEmulator : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (!have_python_socketio()) GTEST_SKIP() << "/usr/bin/python3 lacks socketio/aiohttp";
+    if (!have_python_socketio())  // installed by scripts/install-deps.sh
+      GTEST_FAIL() << "/usr/bin/python3 lacks socketio/aiohttp: run scripts/install-deps.sh";
   }
 
   void start(std::vector<std::string> plugin_args = {}, std::vector<std::string> emulator_args = {},

@@ -25,6 +25,7 @@
 #include "hub/server/listener.hpp"
 #include "hub/server/static_files.hpp"
 #include "hub/server/websocket_session.hpp"
+#include "net/read_buffer.hpp"
 
 // GCC 12 takes Asio's coroutine frame allocator (a class operator new, freed by its operator
 // delete) for a new/free mismatch once the session templates are inlined: a false positive.
@@ -117,7 +118,7 @@ class HttpSession {
     for (;;) {
       error_code ec;
       http::request_parser<http::empty_body> header;
-      header.header_limit(static_cast<std::uint32_t>(opts.max_header_bytes));
+      header.header_limit(net::bounded_header_limit(opts.max_header_bytes));
       header.body_limit(boost::none);
       tcp_layer().expires_after(opts.idle_timeout);
       co_await http::async_read_header(stream_, buffer_, header,
@@ -214,6 +215,7 @@ class HttpSession {
       }
       if (has_body && iequals(std::string(req[http::field::expect]), "100-continue")) {
         http::response<http::empty_body> cont{http::status::continue_, version};
+        tcp_layer().expires_after(opts.idle_timeout);
         co_await http::async_write(stream_, cont, asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
       }
@@ -227,29 +229,19 @@ class HttpSession {
         if (ec) {
           early = Response::error(500, "cannot create upload file: " + ec.message());
         } else {
-          tcp_layer().expires_after(opts.idle_timeout);
-          co_await http::async_read(stream_, buffer_, parser,
-                                    asio::redirect_error(asio::use_awaitable, ec));
+          ec = co_await read_body(parser);
           parser.get().body().close();
-          if (ec == http::error::body_limit)
-            early = Response::error(413, "request body larger than " +
-                                             std::to_string(route.options.max_body) + " bytes");
-          else if (ec)
-            early = Response::error(400, "reading the request body failed: " + ec.message());
+          if (ec)
+            early = body_error(ec, route.options.max_body);
           else
             request.body_size = std::filesystem::file_size(request.body_file, ec);
         }
       } else {
         http::request_parser<http::string_body> parser{std::move(header)};
         parser.body_limit(route.options.max_body);
-        tcp_layer().expires_after(opts.idle_timeout);
-        co_await http::async_read(stream_, buffer_, parser,
-                                  asio::redirect_error(asio::use_awaitable, ec));
-        if (ec == http::error::body_limit)
-          early = Response::error(
-              413, "request body larger than " + std::to_string(route.options.max_body) + " bytes");
-        else if (ec)
-          early = Response::error(400, "reading the request body failed: " + ec.message());
+        ec = co_await read_body(parser);
+        if (ec)
+          early = body_error(ec, route.options.max_body);
         else
           request.body = parser.release().body();
         request.body_size = request.body.size();
@@ -283,6 +275,42 @@ class HttpSession {
 
  private:
   beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
+
+  // Reads the rest of a request into `parser`, restarting the idle timer on every read: the
+  // timeout measures silence, so a slow upload that keeps sending is never cut.
+  template <class Parser>
+  asio::awaitable<error_code> read_body(Parser& parser) {
+    error_code ec;
+    while (!ec && !parser.is_done()) {
+      tcp_layer().expires_after(state_->options.idle_timeout);
+      co_await http::async_read_some(stream_, buffer_, parser,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    }
+    co_return ec;
+  }
+
+  static Response body_error(error_code ec, std::uint64_t max_body) {
+    if (ec == http::error::body_limit)
+      return Response::error(413,
+                             "request body larger than " + std::to_string(max_body) + " bytes");
+    if (ec == http::error::header_limit || ec == http::error::buffer_overflow)
+      return Response::error(431, "request trailer fields too large");
+    return Response::error(400, "reading the request body failed: " + ec.message());
+  }
+
+  // Writes a whole response, restarting the idle timer on every write (a slow reader that
+  // keeps reading gets the whole body). False when the write failed.
+  template <class Body>
+  asio::awaitable<bool> write_message(http::response<Body>& res) {
+    http::response_serializer<Body> serializer(res);
+    error_code ec;
+    while (!ec && !serializer.is_done()) {
+      tcp_layer().expires_after(state_->options.idle_timeout);
+      co_await http::async_write_some(stream_, serializer,
+                                      asio::redirect_error(asio::use_awaitable, ec));
+    }
+    co_return !ec;
+  }
 
   // The connection's orderly end: TCP half-close, or TLS close_notify (bounded: a peer that
   // never answers it must not keep the connection).
@@ -357,26 +385,38 @@ class HttpSession {
         answer = co_await engine->poll();
       }
     } else if (req.method() == http::verb::post && engine) {
-      error_code ec;
+      const std::uint64_t max_payload = state_->sio->options.max_payload;
+      // The parser checks a declared length against its limit only while reading the header
+      // (which had none): refuse a larger Content-Length before reading a byte of it.
+      if (header.content_length().value_or(0) > max_payload) {
+        engine->close("polling payload larger than maxPayload");
+        co_await reply_eio(413, R"({"code":3,"message":"Payload too large"})", version, false);
+        co_return false;
+      }
       http::request_parser<http::string_body> parser{std::move(header)};
-      parser.body_limit(state_->sio->options.max_payload);
-      tcp_layer().expires_after(state_->options.idle_timeout);
-      co_await http::async_read(stream_, buffer_, parser,
-                                asio::redirect_error(asio::use_awaitable, ec));
+      parser.body_limit(max_payload);
+      error_code ec = co_await read_body(parser);
       if (ec == http::error::body_limit) {
         engine->close("polling payload larger than maxPayload");
         co_await reply_eio(413, R"({"code":3,"message":"Payload too large"})", version, false);
         co_return false;
       }
-      if (ec) co_return false;
+      if (ec) {
+        // A malformed body gets Engine.IO's error answer; a peer that went away or silent
+        // gets nothing (there is nobody to read it).
+        if (ec != http::error::end_of_stream && ec != beast::error::timeout)
+          co_await reply_eio(400, R"({"code":3,"message":"Bad request"})", version, false);
+        co_return false;
+      }
       body_pending_ = false;
       answer = co_await engine->post(parser.release().body());
     } else {
       co_await reply_eio(400, R"({"code":2,"message":"Bad handshake method"})", version, false);
       co_return false;
     }
-    co_return co_await reply_eio(answer.status, std::move(answer.body), version, keep_alive,
-                                 answer.content_type);
+    bool written = co_await reply_eio(answer.status, std::move(answer.body), version, keep_alive,
+                                      answer.content_type);
+    co_return written&& keep_alive;  // "Connection: close" ends the connection here too
   }
 
   asio::awaitable<bool> reply_eio(int status, std::string body, unsigned version, bool keep,
@@ -404,7 +444,6 @@ class HttpSession {
   // Writes `r` (a file body streamed from disk). False when the write failed.
   asio::awaitable<bool> reply(Response r, unsigned version, bool keep, bool head) {
     error_code ec;
-    tcp_layer().expires_after(state_->options.idle_timeout);
     if (r.file) {
       http::file_body::value_type body;
       body.open(r.file->c_str(), beast::file_mode::scan, ec);
@@ -418,30 +457,26 @@ class HttpSession {
         http::response<http::empty_body> res{http::status::ok, version};
         fill(res, r, keep);
         res.content_length(body.size());
-        co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
-        co_return !ec;
+        co_return co_await write_message(res);
       } else {
         http::response<http::file_body> res{http::status::ok, version};
         fill(res, r, keep);
         res.body() = std::move(body);
         res.prepare_payload();
-        co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
-        co_return !ec;
+        co_return co_await write_message(res);
       }
     }
     if (head) {
       http::response<http::empty_body> res{http::status::ok, version};
       fill(res, r, keep);
       res.content_length(r.body.size());
-      co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
-      co_return !ec;
+      co_return co_await write_message(res);
     }
     http::response<http::string_body> res{http::status::ok, version};
     fill(res, r, keep);
     res.body() = std::move(r.body);
     res.prepare_payload();
-    co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
-    co_return !ec;
+    co_return co_await write_message(res);
   }
 
   std::shared_ptr<SharedState> state_;
@@ -457,7 +492,7 @@ asio::awaitable<void> refuse_plain_http(const SharedState& state, beast::tcp_str
                                         beast::flat_buffer& buffer) {
   error_code ec;
   http::request_parser<http::empty_body> header;
-  header.header_limit(static_cast<std::uint32_t>(state.options.max_header_bytes));
+  header.header_limit(net::bounded_header_limit(state.options.max_header_bytes));
   co_await http::async_read_header(stream, buffer, header,
                                    asio::redirect_error(asio::use_awaitable, ec));
   http::response<http::string_body> res{http::status::bad_request, 11};
@@ -474,7 +509,8 @@ asio::awaitable<void> refuse_plain_http(const SharedState& state, beast::tcp_str
 
 asio::awaitable<void> http_session(std::shared_ptr<SharedState> state, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  beast::flat_buffer buffer;
+  // Bounded below 64 KiB: net/read_buffer.hpp says why (a trailer too large for Beast).
+  beast::flat_buffer buffer(net::kHttpReadBufferLimit);
   if (!state->tls) {
     HttpSession<beast::tcp_stream> session(std::move(state), std::move(stream), std::move(buffer));
     co_await session.run();

@@ -1,7 +1,6 @@
 #include "hub/server/websocket_session.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -14,6 +13,7 @@
 #include <deque>
 
 #include "hub/server/engine_session.hpp"
+#include "hub/server/listener.hpp"
 
 namespace xport::hub::server {
 
@@ -109,7 +109,7 @@ class WebSocketSession : public WsTransport,
  private:
   void start_writer() {
     writing_ = true;
-    asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), asio::detached);
+    asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), end_of_connection);
   }
 
   static asio::awaitable<void> write_loop(std::shared_ptr<WebSocketSession> self) {
@@ -151,7 +151,7 @@ void start_session(std::shared_ptr<SharedState> state, Stream stream,
   auto session = std::make_shared<WebSocketSession<Stream>>(std::move(state), std::move(stream));
   asio::co_spawn(session->executor(),
                  session->run(std::move(request), std::move(sid), std::move(remote)),
-                 asio::detached);
+                 end_of_connection);
 }
 
 }  // namespace
