@@ -4,6 +4,7 @@
 //   xport::ExportResponse callback(xport::ExportRequest& data) {
 //     auto config = data.config();                       // configJSON, parsed
 //     data.logger.info("Plugin session is started!");
+//     xport::Project project = data.platform().project(); // the platform's API (platform.hpp)
 //     for (const xport::aaf::Asset& asset : data.jsonExport) { ... }
 //     auto zip = data.new_zip();                         // a zip on a temporary file
 //     zip.add(data.projectId + ".json", text);
@@ -34,6 +35,7 @@
 #include <vector>
 
 #include "xport/aaf/reader.hpp"
+#include "xport/platform.hpp"
 #include "xport/zip.hpp"
 
 namespace xport {
@@ -140,6 +142,11 @@ struct ExportRequest {
   std::vector<std::string> batches;
   boost::json::object raw;         // the whole event data, unknown keys included
   std::filesystem::path work_dir;  // a temporary directory of this run
+  Platform platform_;              // set by the SDK; read it through platform()
+
+  // The platform's read API bound to this run's host, apiKey and project (xport/platform.hpp):
+  // project(), assets(page, limit), tasks(), issues(), storages(), ...
+  const Platform& platform() const { return platform_; }
 
   // configJSON parsed; throws xport::ConfigError naming line, column and the problem.
   boost::json::object config() const;

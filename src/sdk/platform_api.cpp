@@ -12,6 +12,7 @@ namespace xport::sdk {
 struct PlatformApi::Impl {
   std::string host;
   net::HttpClient http;
+  PlatformOptions platform_options;
 };
 
 namespace {
@@ -33,8 +34,14 @@ std::string excerpt(const std::string& body) {
 }  // namespace
 
 PlatformApi::PlatformApi(std::string host, const PluginOptions& options)
-    : impl_(
-          std::make_unique<Impl>(Impl{std::move(host), net::HttpClient(client_options(options))})) {
+    : impl_(std::make_unique<Impl>(
+          Impl{std::move(host), net::HttpClient(client_options(options)), PlatformOptions{}})) {
+  impl_->platform_options.ca_file = options.ca_file;
+  impl_->platform_options.verify_tls = options.verify_tls;
+}
+
+Platform PlatformApi::platform(const std::string& api_key, const std::string& project_id) const {
+  return Platform(impl_->host, api_key, project_id, impl_->platform_options);
 }
 
 PlatformApi::~PlatformApi() = default;

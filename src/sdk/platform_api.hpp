@@ -11,15 +11,13 @@
 #include <string>
 #include <vector>
 
+#include "xport/platform.hpp"
 #include "xport/plugin.hpp"
 
 namespace xport::sdk {
 
 // A platform call that failed: the message says which call, the status and the reason.
-class PlatformError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+using PlatformError = xport::PlatformError;
 
 struct ExportQuery {
   std::string project_id;
@@ -56,6 +54,8 @@ class PlatformApi {
   // POST a JSON body to a platform path (REST connector: /v2/pluginResponse, /v2/pluginLog).
   void post_json(const std::string& path, const boost::json::object& body,
                  const std::string& api_key);
+  // The read API (xport/platform.hpp) for one run: this host and TLS setup, its apiKey.
+  Platform platform(const std::string& api_key, const std::string& project_id) const;
 
  private:
   std::string get_data_field(const std::string& what, const std::string& target,

@@ -116,9 +116,13 @@ boost::json::object execute_run(const boost::json::object& data, const RunEnviro
     std::uint64_t tasks = env.count_tasks ? count_tasks(stream) : 0;
 
     step = "running the export callback";
-    ExportRequest request{run.project_id, stream,      logger,          run.api_key, run.org_id,
-                          run.run_by,     run.session, run.config_json, tasks,       run.stage,
-                          run.batches,    data,        work.path()};
+    ExportRequest request{run.project_id, stream,
+                          logger,         run.api_key,
+                          run.org_id,     run.run_by,
+                          run.session,    run.config_json,
+                          tasks,          run.stage,
+                          run.batches,    data,
+                          work.path(),    env.api->platform(run.api_key, run.project_id)};
     t0 = Clock::now();
     ExportResponse response = (*env.callback)(request);
     logger.debug(fmt::format("callback finished in {:.2f} s", seconds_since(t0)));
