@@ -1,5 +1,6 @@
 #include "sdk/platform_records.hpp"
 
+#include <fmt/format.h>
 #include <boost/json/serialize.hpp>
 
 #include <cmath>
@@ -132,8 +133,12 @@ Issue issue_from(const json::object& o) {
   i.content = text(o, "content");
   i.createdBy = text(o, "createdBy");
   i.createdAt = text(o, "createdAt");
-  // The platform writes "[x, y]" as text; a list is kept as its JSON text.
-  i.position = list(o, "position") ? json_text(o, "position", "") : text(o, "position");
+  // The platform writes "[x, y]" as text (plugins parse it); a list is written the same way.
+  i.position = text(o, "position");
+  if (const json::array* xy = list(o, "position");
+      xy && xy->size() == 2 && (*xy)[0].is_number() && (*xy)[1].is_number())
+    i.position =
+        fmt::format("[{}, {}]", (*xy)[0].to_number<double>(), (*xy)[1].to_number<double>());
   i.objectId = text(o, "objectId");
   i.comments = each<IssueComment>(o, "comments", [](const json::object& c) {
     return IssueComment{text(c, "createdBy"), text(c, "content"), text(c, "createdAt")};
