@@ -1,0 +1,129 @@
+// `xport hub` as a process on 127.0.0.1 (a port of its own, a data directory of its own), and
+// the REST calls a test makes to it as the admin: projects, imports, plugins, runs.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "background_process.hpp"
+#include "net/http_client.hpp"
+
+namespace xport::test {
+
+class HubProcess {
+ public:
+  explicit HubProcess(const std::filesystem::path& dir) : dir_(dir) {
+    process_ = std::make_unique<BackgroundProcess>(
+        "hub",
+        std::vector<std::string>{XPORT_BINARY, "hub", "--data-dir", (dir / "data").string(),
+                                 "--listen", "127.0.0.1:0", "--offline-wait", "1.5",
+                                 "--run-timeout", "60", "--log-level", "debug"},
+        dir);
+    key_ = process_->wait_for_output("admin API key: (\\S+)");
+    base_ = process_->wait_for_output("xport hub listening on (http://\\S+)");
+  }
+  // SIGTERM; the hub must exit 0 within 15 s.
+  void stop() {
+    if (!process_) return;
+    process_->signal(SIGTERM);
+    auto code = process_->wait_exit(std::chrono::seconds(15));
+    EXPECT_EQ(code, std::optional<int>(0)) << process_->err();
+    process_.reset();
+  }
+  ~HubProcess() { stop(); }
+
+  const std::string& base() const { return base_; }      // http://127.0.0.1:PORT
+  const std::string& admin_key() const { return key_; }  // the admin's API key
+  std::string log() const { return process_ ? process_->err() : ""; }
+
+  net::HttpResponse call(const std::string& method, const std::string& path,
+                         const std::string& body = {},
+                         const std::string& content_type = "application/json") const {
+    net::ClientOptions o;
+    o.connect_timeout = std::chrono::seconds(5);
+    o.idle_timeout = std::chrono::seconds(30);
+    net::Request r;
+    r.method = method;
+    r.url = path.rfind("http", 0) == 0 ? path : base_ + path;
+    r.headers = {{"apikey", key_}};
+    if (!body.empty()) r.headers.emplace_back("Content-Type", content_type);
+    r.body = body;
+    return net::HttpClient(o).request(r);
+  }
+  // The call's JSON answer; a test failure when the status is not `status`.
+  boost::json::object json_call(const std::string& method, const std::string& path,
+                                const std::string& body = {}, int status = 200,
+                                const std::string& content_type = "application/json") const {
+    net::HttpResponse res = call(method, path, body, content_type);
+    EXPECT_EQ(res.status, status) << method << " " << path << ": " << res.body;
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(res.body, ec);
+    return !ec && v.is_object() ? v.get_object() : boost::json::object{};
+  }
+
+  // A new project (POST /api/projects {name, ...fields}); returns its id.
+  std::string create_project(const std::string& name, boost::json::object fields = {}) {
+    fields["name"] = name;
+    auto p = json_call("POST", "/api/projects", boost::json::serialize(fields), 201);
+    return p.contains("id") ? std::string(p["id"].as_string()) : std::string();
+  }
+  // Imports an NDJSON export into the project; returns the assets imported.
+  std::int64_t import_ndjson(const std::string& project, const std::string& ndjson) {
+    auto r = json_call("POST", "/api/projects/" + project + "/import", ndjson, 200,
+                       "application/x-ndjson");
+    return r.contains("imported") ? r["imported"].as_int64() : -1;
+  }
+  // A new plugin; returns {id, secret}.
+  std::pair<std::string, std::string> create_plugin(const std::string& name) {
+    auto p = json_call(
+        "POST", "/api/plugins",
+        boost::json::serialize(boost::json::object{{"name", name}, {"defaultConfig", "{}"}}), 201);
+    if (!p.contains("id")) return {};
+    return {std::string(p["id"].as_string()), std::string(p["secret"].as_string())};
+  }
+  bool wait_online(const std::string& plugin, std::chrono::seconds timeout) const {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto p = json_call("GET", "/api/plugins/" + plugin);
+      if (p.contains("onlineInstances") && p["onlineInstances"].as_int64() > 0) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+  // Starts a run of `plugin` on `project` and waits (bounded) until it is no longer queued or
+  // dispatched; returns the run as /api/runs/{session} shows it.
+  boost::json::object run(const std::string& project, const std::string& plugin,
+                          const std::string& config = "{}",
+                          std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    auto started = json_call("POST", "/api/runs",
+                             boost::json::serialize(boost::json::object{
+                                 {"project", project}, {"plugin", plugin}, {"config", config}}),
+                             201);
+    if (!started.contains("session")) return started;
+    const std::string session(started["session"].as_string());
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    boost::json::object run;
+    while (std::chrono::steady_clock::now() < deadline) {
+      run = json_call("GET", "/api/runs/" + session);
+      std::string state = run.contains("state") ? std::string(run["state"].as_string()) : "";
+      if (state != "queued" && state != "dispatched") return run;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ADD_FAILURE() << "run " << session << " did not finish: " << boost::json::serialize(run);
+    return run;
+  }
+
+ private:
+  std::filesystem::path dir_;
+  std::unique_ptr<BackgroundProcess> process_;
+  std::string key_;
+  std::string base_;
+};
+
+}  // namespace xport::test
