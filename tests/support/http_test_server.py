@@ -22,13 +22,20 @@ Routes:
   GET  /ws-close             WebSocket that closes right after the handshake (code 1001)
   GET  /ws-headers           WebSocket that sends the upgrade request's headers as JSON text
   GET  /ws-reject            403 instead of an upgrade
+  GET  /platform/{path}      a platform's `{"data": ...}` answer to any read call, each list
+                             and record being the echo (as /echo) of the request; exportPath
+                             leads to /platform-issues.zip, a zip whose JSON list holds one
+                             issue whose content is that echo
 """
 import argparse
 import asyncio
 import hashlib
+import io
 import json
 import ssl
 import sys
+import urllib.parse
+import zipfile
 
 from aiohttp import web, WSMsgType
 
@@ -60,6 +67,34 @@ async def echo(request):
         "headers": {k: v for k, v in request.headers.items()},
         "body": (await request.read()).decode("utf-8", "replace"),
     })
+
+
+def request_echo(request):
+    return {
+        "method": request.method,
+        "path": request.path,
+        "raw_path": request.raw_path,
+        "query_string": request.query_string,
+        "query": {k: v for k, v in request.query.items()},
+        "headers": {k: v for k, v in request.headers.items()},
+    }
+
+
+async def platform(request):
+    seen = request_echo(request)
+    link = "http://%s/platform-issues.zip?%s" % (
+        request.host, urllib.parse.urlencode({"echo": json.dumps(seen)}))
+    return web.json_response({"data": {
+        "project": seen, "task": seen, "assets": [seen], "tasks": [seen], "projects": [seen],
+        "taskHistory": [seen], "storages": [dict(seen, _id=request.query.get("_id", "s1"))],
+        "total": 1, "exportPath": link}})
+
+
+async def platform_issues(request):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr("issues.json", json.dumps([{"_id": "echo", "content": request.query["echo"]}]))
+    return web.Response(body=out.getvalue(), content_type="application/zip")
 
 
 REDIRECT_CODES = [302, 301, 307, 308]
@@ -205,6 +240,8 @@ async def main():
     app.router.add_get("/ws-close", ws_close)
     app.router.add_get("/ws-headers", ws_headers)
     app.router.add_get("/ws-reject", ws_reject)
+    app.router.add_get("/platform/{path:.*}", platform)
+    app.router.add_get("/platform-issues.zip", platform_issues)
 
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
