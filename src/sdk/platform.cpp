@@ -101,15 +101,16 @@ Page<Asset> Platform::assets(int page, int limit, const AssetFilters& filters) c
 
 void Platform::for_each_asset(const std::function<void(const Asset&)>& each,
                               const AssetFilters& filters, int page_size) const {
-  // Pages until `total` are seen; a short or empty page ends it too, so a total that
-  // changes under the loop (assets added or removed meanwhile) never loops forever.
+  // Pages until `total` are seen, as the Python plugins loop. A short page does not end it
+  // (a platform may cap `limit`, and then pages by its own limit); an empty one does, so a
+  // total that shrinks under the loop never makes it spin.
   std::int64_t seen = 0;
   for (int page = 1;; ++page) {
     Page<Asset> p = assets(page, page_size, filters);
     for (const Asset& a : p.items)
       each(a);
     seen += static_cast<std::int64_t>(p.items.size());
-    if (seen >= p.total || p.items.size() < static_cast<std::size_t>(page_size)) return;
+    if (seen >= p.total || p.items.empty()) return;
   }
 }
 
