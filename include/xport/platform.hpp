@@ -227,7 +227,7 @@ class Platform {
   std::vector<StageHistoryEntry> task_history(const std::string& id) const;
 
   // GET /v2/storages and GET /v2/storages?_id= (get_storages). storage(): nullopt when the
-  // platform lists no storage of that id.
+  // platform lists no storage of that id or answers 404.
   std::vector<Storage> storages() const;
   std::optional<Storage> storage(const std::string& id) const;
 

@@ -158,7 +158,13 @@ std::vector<Storage> Platform::storages() const {
 }
 
 std::optional<Storage> Platform::storage(const std::string& id) const {
-  json::object data = bound(session_).get_data("/v2/storages", {{"_id", id}}, !kJsonContentType);
+  json::object data;
+  try {
+    data = bound(session_).get_data("/v2/storages", {{"_id", id}}, !kJsonContentType);
+  } catch (const PlatformError& e) {
+    if (e.status() == 404) return std::nullopt;  // "no storage <id>": an answer, not a failure
+    throw;
+  }
   auto list = read_list<Storage>(list_field(data, "storages", "GET /v2/storages"),
                                  sdk::storage_from, "data.storages", "GET /v2/storages");
   // Only the one asked for: a platform that ignored `_id` must not pass another one off.

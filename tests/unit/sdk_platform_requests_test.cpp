@@ -128,6 +128,8 @@ TEST_F(PlatformRequests, AnErrorCarriesTheEndpointStatusAndMessage) {
     EXPECT_EQ(e.message(), "404: Not Found");
     EXPECT_STREQ(e.what(), "GET /v2/project/p1 answered 404: 404: Not Found");
   }
+  // For one storage, a 404 is the answer "there is none".
+  EXPECT_FALSE(wrong.storage("s1").has_value());
 }
 
 }  // namespace
