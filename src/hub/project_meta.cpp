@@ -49,7 +49,8 @@ std::string stages_json(const std::vector<Stage>& stages) {
     out.push_back(json::object{{"id", s.id},
                                {"name", s.name},
                                {"type", s.type},
-                               {"position", json::object{{"x", s.x}, {"y", s.y}}}});
+                               {"position", json::object{{"x", s.x}, {"y", s.y}}},
+                               {"aliases", json::value_from(s.aliases)}});
   return json::serialize(out);
 }
 
@@ -69,6 +70,9 @@ std::vector<Stage> parse_stages(const std::string& text) {
       s.x = number_of(p->get_object().if_contains("x"));
       s.y = number_of(p->get_object().if_contains("y"));
     }
+    if (const json::value* a = o.if_contains("aliases"); a && a->is_array())
+      for (const json::value& alias : a->get_array())
+        if (alias.is_string()) s.aliases.emplace_back(alias.get_string());
     out.push_back(std::move(s));
   }
   return out;
@@ -125,7 +129,8 @@ Stage declared_stage(const std::string& name, const std::string& type) {
 std::vector<const Stage*> find_stages(const Project& project, const std::string& value) {
   std::vector<const Stage*> out;
   for (const Stage& s : project.stages)
-    if (s.id == value) return {&s};
+    if (s.id == value || std::find(s.aliases.begin(), s.aliases.end(), value) != s.aliases.end())
+      return {&s};
   for (const Stage& s : project.stages)
     if (s.name == value) out.push_back(&s);
   return out;
@@ -273,10 +278,17 @@ bool ProjectLearner::apply(Project& project) const {
   for (const StageSeen& seen : stages_) {
     // A stage the project already has by id, or by name (declared before the import gave
     // it its platform id: filters match assets by name too, so one stage serves both).
-    bool known = std::any_of(stages.begin(), stages.end(), [&](const Stage& s) {
+    auto same = std::find_if(stages.begin(), stages.end(), [&](const Stage& s) {
       return s.id == seen.id || s.name == seen.name || (is_builtin(seen.name) && s.id == seen.name);
     });
-    if (known) continue;
+    if (same != stages.end()) {
+      if (same->id != seen.id &&
+          std::find(same->aliases.begin(), same->aliases.end(), seen.id) == same->aliases.end()) {
+        same->aliases.push_back(seen.id);
+        changed = true;
+      }
+      continue;
+    }
     auto complete = std::find_if(stages.begin(), stages.end(),
                                  [](const Stage& s) { return s.id == "Complete"; });
     auto after = std::find_if(stages.begin(), stages.end(), [&](const Stage& s) {
@@ -286,7 +298,7 @@ bool ProjectLearner::apply(Project& project) const {
     stages.insert(at, Stage{seen.id, seen.name, seen.type, 0, 0});
     changed = true;
   }
-  if (changed) project.stages = workflow(std::move(stages));
+  if (changed) project.stages = workflow(std::move(stages));  // new stages or aliases
 
   for (const std::string& name : batches_) {
     bool known = std::any_of(project.batches.begin(), project.batches.end(),

@@ -49,6 +49,9 @@ struct Stage {
   std::string type;  // "Start" | "Label" | "Review" | "Complete" | ...
   double x = 0;      // position in the workflow editor: plugins order stages by x
   double y = 0;
+  // Other ids the same stage goes by: a stage declared by name gets an id of the hub's, and
+  // the platform's own id for it once an imported export shows it.
+  std::vector<std::string> aliases = {};
 };
 
 // A batch: exports name batches, the platform's events and queries use their ids.

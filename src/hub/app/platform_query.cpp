@@ -58,6 +58,7 @@ void add_stage_filter(const Project& project, const std::vector<std::string>& va
     // Assets of older exports carry only the stage's name: match both.
     for (const Stage* s : stages) {
       filter.stage_ids.push_back(s->id);
+      filter.stage_ids.insert(filter.stage_ids.end(), s->aliases.begin(), s->aliases.end());
       filter.stage_names.push_back(s->name);
     }
   }
