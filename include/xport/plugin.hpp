@@ -138,11 +138,13 @@ struct ExportRequest {
   std::string session;
   std::string configJSON;  // the text the user typed ("{}" when absent)
   std::uint64_t numTasks = 0;
+  // The stage filter as the platform sent it: a JSON list of stage ids (`["<id>"]`), or a
+  // single stage name; nullopt when the run names none.
   std::optional<std::string> stage;
-  std::vector<std::string> batches;
-  boost::json::object raw;         // the whole event data, unknown keys included
-  std::filesystem::path work_dir;  // a temporary directory of this run
-  Platform platform_;              // set by the SDK; read it through platform()
+  std::vector<std::string> batches;  // batch ids
+  boost::json::object raw;           // the whole event data, unknown keys included
+  std::filesystem::path work_dir;    // a temporary directory of this run
+  Platform platform_;                // set by the SDK; read it through platform()
 
   // The platform's read API bound to this run's host, apiKey and project (xport/platform.hpp):
   // project(), assets(page, limit), tasks(), issues(), storages(), ...
