@@ -224,7 +224,7 @@ TEST_F(SdkPlatform, AnotherProjectIsNotFoundForARunToken) {
     auto [endpoint, status, message] = platform_error([&] { data.platform().project(g_other); });
     EXPECT_EQ(endpoint, "GET /v2/project/" + g_other);
     EXPECT_EQ(status, 404);
-    EXPECT_FALSE(message.empty());
+    EXPECT_EQ(message, "no project " + g_other);  // as for an id that does not exist
     Platform other(g_hub->base(), data.apiKey, g_other);
     EXPECT_EQ(std::get<1>(platform_error([&] { other.assets(); })), 404);
     EXPECT_EQ(std::get<1>(platform_error([&] { other.tasks(); })), 404);
@@ -356,13 +356,15 @@ TEST_F(SdkPlatform, TasksPageAndOneTaskAndItsHistory) {
     auto [endpoint, status, message] = platform_error([&] { platform.task("no-such-task"); });
     EXPECT_EQ(endpoint, "GET /v2/task/no-such-task");
     EXPECT_EQ(status, 404);
-    EXPECT_FALSE(message.empty());
+    EXPECT_EQ(message, "no task no-such-task");
   });
 }
 
 TEST_F(SdkPlatform, StoragesListAndFindOne) {
   in_run([](const ExportRequest& data) {
+    // This hub registers no customer storages yet: the list is empty, any id unknown.
     std::vector<Storage> all = data.platform().storages();
+    EXPECT_EQ(all.size(), 0u);
     for (const Storage& s : all) {
       auto one = data.platform().storage(s.id);
       ASSERT_TRUE(one.has_value()) << s.id;
@@ -465,6 +467,7 @@ TEST_F(SdkPlatform, ErrorsNameTheEndpointTheStatusAndTheMessage) {
   auto missing = platform_error([&] { admin().project("no-such-project"); });
   EXPECT_EQ(std::get<0>(missing), "GET /v2/project/no-such-project");
   EXPECT_EQ(std::get<1>(missing), 404);
+  EXPECT_EQ(std::get<2>(missing), "no project no-such-project");
 
   try {
     admin().assets(0, 10);
