@@ -228,6 +228,10 @@ TEST_F(SdkPlatform, AnotherProjectIsNotFoundForARunToken) {
     Platform other(g_hub->base(), data.apiKey, g_other);
     EXPECT_EQ(std::get<1>(platform_error([&] { other.assets(); })), 404);
     EXPECT_EQ(std::get<1>(platform_error([&] { other.tasks(); })), 404);
+    Page<ProjectSummary> seen = data.platform().list_projects();  // its project only
+    EXPECT_EQ(seen.total, 1);
+    ASSERT_EQ(seen.items.size(), 1u);
+    EXPECT_EQ(seen.items[0].id, g_project);
   });
   // The admin's key sees both.
   EXPECT_EQ(admin().project(g_other).name, "Other");
