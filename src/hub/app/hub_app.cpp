@@ -120,6 +120,12 @@ HubApp::Caller HubApp::authenticate(const server::Request& request, bool allow_f
   return Caller{*user, std::nullopt};
 }
 
+User HubApp::api_user(const server::Request& request) {
+  Caller c = authenticate(request);
+  if (c.run) throw server::HttpError(403, "a run token only opens the /v2 endpoints of its run");
+  return c.user;
+}
+
 std::string HubApp::base_url(const server::Request& request) const {
   if (!options_.public_url.empty()) return options_.public_url;
   std::string host = request.header("host").value_or("");

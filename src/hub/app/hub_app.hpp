@@ -58,6 +58,8 @@ class HubApp {
   // 401 without a valid API key or run token. A run token of a finished run is refused
   // unless allow_finished (late log lines).
   Caller authenticate(const server::Request& request, bool allow_finished = false);
+  // The caller of an /api route: a user's key (a run token opens the /v2 endpoints only: 403).
+  User api_user(const server::Request& request);
   std::string base_url(const server::Request& request) const;
 
  private:

@@ -1,6 +1,7 @@
 // The REST API's project extras (docs/api.md): the ontology (categorySchema) and issues.
 #include "hub/app/app_internal.hpp"
 #include "hub/app/hub_app.hpp"
+#include "hub/app/platform_query.hpp"
 
 namespace xport::hub {
 
@@ -11,21 +12,6 @@ using server::Response;
 using server::RouteOptions;
 
 namespace {
-
-std::int64_t page_value(const Request& req, std::string_view name, std::int64_t fallback,
-                        std::int64_t max) {
-  auto v = req.query_param(name);
-  if (!v || v->empty()) return fallback;
-  try {
-    std::size_t used = 0;
-    long long n = std::stoll(*v, &used);
-    if (used != v->size() || n < 1 || n > max) throw std::invalid_argument("range");
-    return n;
-  } catch (const std::exception&) {
-    throw HttpError(400, "query parameter " + std::string(name) +
-                             " must be a whole number from 1 to " + std::to_string(max));
-  }
-}
 
 NewIssue new_issue(const json::object& body) {
   NewIssue issue;
@@ -54,11 +40,7 @@ void HubApp::add_project_routes() {
   server::Router& r = server_.router();
   Domain& d = core_.domain();
   Store& store = core_.store();
-  auto api_user = [this](const Request& req) {
-    Caller c = authenticate(req);
-    if (c.run) throw HttpError(403, "a run token only opens the /v2 endpoints of its run");
-    return c.user;
-  };
+  auto api_user = [this](const Request& req) { return HubApp::api_user(req); };
 
   // The ontology: GET answers the categorySchema, PUT replaces it (org admins).
   r.get("/api/projects/{id}/schema", guarded([api_user, &d](Request& req) {
@@ -74,11 +56,10 @@ void HubApp::add_project_routes() {
   // platform's issue export (a JSON list, up to 64 MiB).
   r.get("/api/projects/{id}/issues", guarded([api_user, &d, &store](Request& req) {
           Project p = d.project(api_user(req), req.params.at("id"));
-          const std::int64_t limit = page_value(req, "limit", 100, 1000);
-          const std::int64_t page = page_value(req, "page", 1, std::int64_t{1} << 40);
+          const Page page = page_params(req, 100, 1000);
           std::int64_t total = 0;
           json::array list;
-          for (const IssueRow& row : store.list_issues(p.id, (page - 1) * limit, limit, &total))
+          for (const IssueRow& row : store.list_issues(p.id, page.offset(), page.limit, &total))
             list.push_back(parse_or_empty(row.json_text));
           return Response::json(200, json::object{{"issues", std::move(list)}, {"total", total}});
         }));

@@ -99,12 +99,7 @@ void HubApp::add_rest_routes() {
   Domain& d = core_.domain();
   Store& store = core_.store();
 
-  // Run tokens are for the platform endpoints only.
-  auto api_user = [this](const Request& req) {
-    Caller c = authenticate(req);
-    if (c.run) throw HttpError(403, "a run token only opens the /v2 endpoints of its run");
-    return c.user;
-  };
+  auto api_user = [this](const Request& req) { return HubApp::api_user(req); };
 
   auto run_json = [this, &d](const Request& req, const Run& run) {
     return run_to_json(d, run, base_url(req));  // app_internal.hpp: also the /ui `run` event
