@@ -264,7 +264,9 @@ struct Plugin {
   std::unique_ptr<BackgroundProcess> process;
 };
 
-Plugin start_plugin(const std::string& script, const Gen& gen, int timeout_seconds = 0) {
+// Each plugin with an answer timeout of its own: 30 s is ample for these small runs on a slow
+// machine, and a run an old SDK silently dropped ends well within the test's time.
+Plugin start_plugin(const std::string& script, const Gen& gen, int timeout_seconds = 30) {
   Plugin p;
   std::uint16_t port = 0;
   json::object body{{"name", script + " " + gen.sdk + " " + gen.connector},
