@@ -148,7 +148,9 @@ class ExportPlugin:
         stage = data.get("stage")
         try:
             json_export, num_tasks = self._fetch_export(api_key, project_id, stage, batches)
-        except _Silent:
+        except Exception as e:  # _Silent, or an answer of an unexpected shape
+            if not isinstance(e, _Silent):
+                traceback.print_exc()
             _say("RUN", session, "error")
             return "silent"
         args = {"projectId": project_id, "jsonExport": json_export, "logger": logger,
@@ -171,7 +173,9 @@ class ExportPlugin:
             return "silent"
         try:
             upload_url, signed_url = self._upload(api_key, project_id, result)
-        except _Silent:
+        except Exception as e:
+            if not isinstance(e, _Silent):
+                traceback.print_exc()
             _say("RUN", session, "error")
             return "silent"
         answer(self._answer_body(session, upload_url, signed_url))
