@@ -177,16 +177,17 @@ async function pluginsPage() {
   const type = h('select', {}, h('option', { value: 'Export' }, 'Export'));
   const cfg = h('textarea', { rows: 6, spellcheck: 'false' }, '{}');
   const cfgErr = h('div', { class: 'field-error', role: 'status', 'aria-live': 'polite' });
+  const timeout = h('input', { type: 'number', min: '1', max: '604800', value: '1800' });
   const submit = h('button', { type: 'submit' }, 'Create plugin');
   const form = h('form', { class: 'card', 'aria-label': 'Create plugin' },
     h('h2', {}, 'Create a plugin'),
     field('Name', name), field('Type', type), field('Description', desc),
-    field('Default Config JSON', cfg, cfgErr), h('div', { class: 'row' }, submit));
+    field('Default Config JSON', cfg, cfgErr), field('Answer timeout (seconds)', timeout), h('div', { class: 'row' }, submit));
   bindConfigField(cfg, cfgErr, (ok) => (submit.disabled = !ok));
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
-      const p = await api('POST', '/api/plugins', { name: name.value.trim(), type: type.value, description: desc.value, defaultConfig: cfg.value });
+      const p = await api('POST', '/api/plugins', { name: name.value.trim(), type: type.value, description: desc.value, defaultConfig: cfg.value, timeoutSeconds: Number(timeout.value) });
       flash(`Plugin "${p.name}" created`, 'info');
       location.hash = `#/plugins/${p.id}`;
     } catch (e) { flash(errorText(e)); }
@@ -227,6 +228,15 @@ async function pluginPage(id) {
     try { await api('DELETE', `/api/plugins/${id}`); location.hash = '#/plugins'; } catch (e) { flash(errorText(e)); }
   });
   const cmd = h('code', { class: 'id' }, `xport plugin --host ${location.origin} --id ${p.id} --secret ${p.secret || 'SECRET'}`);
+  // A run its plugin never answers ends after this long (old SDKs never answer a failure).
+  const timeout = h('input', { type: 'number', min: '1', max: '604800', value: String(p.timeoutSeconds ?? 1800), 'aria-label': 'Answer timeout (seconds)', style: 'width:8rem' });
+  const saveTimeout = h('button', { type: 'button', class: 'secondary' }, 'Save');
+  saveTimeout.addEventListener('click', async () => {
+    try {
+      const q = await api('PATCH', `/api/plugins/${id}`, { timeoutSeconds: Number(timeout.value) });
+      flash(`Runs of ${q.name} now time out after ${q.timeoutSeconds} s without an answer`, 'info');
+    } catch (e) { flash(errorText(e)); }
+  });
   main.replaceChildren(
     h('p', {}, h('a', { href: '#/plugins' }, '← Plugins')),
     h('h1', {}, p.name),
@@ -235,6 +245,7 @@ async function pluginPage(id) {
         h('div', { class: 'kv' }, h('span', { class: 'muted' }, 'Type'), h('span', {}, p.type),
           h('span', { class: 'muted' }, 'Description'), h('span', {}, p.description || '—'),
           h('span', { class: 'muted' }, 'Connector'), h('span', {}, p.connector === 'rest' ? `REST ${p.restUrl}` : 'Socket.IO'),
+          h('span', { class: 'muted' }, 'Answer timeout'), h('span', { class: 'row' }, timeout, h('span', { class: 'small muted' }, 's'), saveTimeout),
           h('span', { class: 'muted' }, 'Created'), h('span', {}, fmtTime(p.createdAt))),
         h('h3', { style: 'margin-top:.8rem' }, 'Default Config JSON'), h('pre', { class: 'logs' }, p.defaultConfig || '{}'),
         h('div', { class: 'row' }, del)),
@@ -404,10 +415,30 @@ async function projectPage(id) {
       h('section', { class: 'card', 'aria-label': 'Project details' }, h('h2', {}, 'Overview'),
         h('div', { class: 'kv' }, h('span', { class: 'muted' }, 'ID'), h('code', { class: 'id' }, p.id),
           h('span', { class: 'muted' }, 'Assets'), assets,
-          h('span', { class: 'muted' }, 'Stages'), h('span', {}, p.stages.length ? p.stages.join(' → ') : 'any'))),
+          h('span', { class: 'muted' }, 'Type'), h('span', {}, p.type || 'image'),
+          h('span', { class: 'muted' }, 'Stages'), h('span', { 'data-testid': 'stages' }, p.stages.map((s) => s.name).join(' → ')),
+          h('span', { class: 'muted' }, 'Batches'), h('span', { 'data-testid': 'batches' }, p.batches.length ? p.batches.map((b) => b.name).join(', ') : 'none')),
+        ontologyView(p.categorySchema)),
       form),
     history);
   runHistory(id, history);
+}
+
+// The project's ontology (categorySchema): its tools, classifications and relations, nested
+// classifications indented under what they belong to.
+function ontologyView(schema) {
+  const items = [];
+  const add = (entry, kind, depth) => {
+    items.push(h('li', { style: `margin-left:${depth * 1.2}rem` },
+      h('strong', {}, entry.title || entry.schemaId || '?'), ' ',
+      h('span', { class: 'small muted' }, `${kind}${entry.tool ? ' · ' + entry.tool : ''}${entry.options && entry.options.length ? ' · ' + entry.options.map((o) => o.value).join(', ') : ''}`)));
+    for (const c of entry.classifications || []) add(c, 'classification', depth + 1);
+  };
+  for (const t of (schema && schema.tools) || []) add(t, 'tool', 0);
+  for (const c of (schema && schema.classifications) || []) add(c, 'classification', 0);
+  for (const r of (schema && schema.relations) || []) add(r, 'relation', 0);
+  return h('div', { 'aria-label': 'Ontology', role: 'region' }, h('h3', { style: 'margin-top:.8rem' }, 'Ontology'),
+    items.length ? h('ul', { class: 'small' }, ...items) : h('p', { class: 'small muted' }, 'None yet: it is learned from imports, or set with xport client project schema set.'));
 }
 
 async function projectSettingsPage(id) {
@@ -435,14 +466,16 @@ function openRunDialog(project, plugin) {
   const dlg = document.getElementById('run-dialog');
   const cfg = h('textarea', { rows: 8, spellcheck: 'false' }, plugin.defaultConfig || '{}');
   const cfgErr = h('div', { class: 'field-error', role: 'status', 'aria-live': 'polite' });
-  const stage = h('select', {}, h('option', { value: '' }, 'All stages'), ...project.stages.map((s) => h('option', { value: s }, s)));
-  const stageInput = project.stages.length ? stage : h('input', { type: 'text', placeholder: 'any stage' });
-  const batches = h('input', { type: 'text', placeholder: 'Batch A, Batch B' });
+  // Stages and batches by id (the plugin event carries ids), shown by name.
+  const stageInput = h('select', {}, h('option', { value: '' }, 'All stages'), ...project.stages.map((s) => h('option', { value: s.id }, s.name)));
+  const batchInput = h('select', { multiple: true, size: String(Math.min(4, Math.max(1, project.batches.length))) },
+    ...project.batches.map((b) => h('option', { value: b.id }, b.name)));
   const err = h('p', { class: 'field-error', role: 'alert' });
   const run = h('button', { type: 'submit' }, 'Run');
   const form = h('form', { method: 'dialog' },
     h('h2', { id: 'run-dialog-title' }, `Run ${plugin.name} on ${project.name}`),
-    field('Config JSON', cfg, cfgErr), field('Stage filter', stageInput), field('Batch filter (comma separated, optional)', batches), err,
+    field('Config JSON', cfg, cfgErr), field('Stage filter', stageInput),
+    project.batches.length ? field('Batch filter (optional; none selected: all)', batchInput) : null, err,
     h('div', { class: 'row', style: 'justify-content:flex-end;margin-top:.6rem' },
       h('button', { type: 'button', class: 'secondary', onclick: () => dlg.close() }, 'Cancel'), run));
   bindConfigField(cfg, cfgErr, (ok) => (run.disabled = !ok));
@@ -451,8 +484,8 @@ function openRunDialog(project, plugin) {
     run.disabled = true;
     try {
       const body = { project: project.id, plugin: plugin.id, config: cfg.value };
-      if (stageInput.value.trim()) body.stage = stageInput.value.trim();
-      const b = batches.value.split(',').map((s) => s.trim()).filter(Boolean);
+      if (stageInput.value) body.stage = stageInput.value;
+      const b = [...batchInput.selectedOptions].map((o) => o.value);
       if (b.length) body.batches = b;
       const r = await api('POST', '/api/runs', body);
       dlg.close();

@@ -5,9 +5,12 @@
 #include <fmt/format.h>
 #include <boost/json.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +38,9 @@ struct ClientArgs {
   std::string project;
   std::string file;
   std::vector<std::string> stages;
+  std::vector<std::string> project_batches;
+  std::string type;
+  std::string schema_file;
   bool replace = false;
   bool partial = false;
   // plugin
@@ -42,6 +48,7 @@ struct ClientArgs {
   std::string config;
   std::string description;
   std::string rest_url;
+  std::int64_t plugin_timeout = 0;  // seconds; 0: the hub's default
   // run
   std::string stage;
   std::vector<std::string> batches;
@@ -59,8 +66,14 @@ enum class Op {
   project_create,
   project_list,
   project_import,
+  project_show,
+  schema_get,
+  schema_set,
+  issues_import,
+  issues_list,
   plugin_create,
   plugin_show,
+  plugin_set_timeout,
   run_start,
   run_logs,
   run_download,
@@ -85,6 +98,52 @@ json::value config_value(const std::string& text) {
   return json::value(text);
 }
 
+// A JSON file given on the command line, parsed here so that a typo names the file.
+json::value read_json_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ConfigError(fmt::format("{}: cannot read the file", path));
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec) throw ConfigError(fmt::format("{}: not JSON: {}", path, ec.message()));
+  return v;
+}
+
+json::array string_list(const std::vector<std::string>& items) {
+  json::array out;
+  for (const auto& s : items)
+    out.emplace_back(s);
+  return out;
+}
+
+void print_project(const json::object& p) {
+  fmt::print("id: {}\nname: {}\ntype: {}\nassets: {}\n", str(p, "id"), str(p, "name"),
+             str(p, "type"), num(p, "assets"));
+  fmt::print("stages:\n");
+  if (auto* stages = p.if_contains("stages"); stages && stages->is_array())
+    for (auto& s : stages->as_array())
+      if (s.is_object())
+        fmt::print("  {:<24} {:<10} {}\n", str(s.as_object(), "name"), str(s.as_object(), "type"),
+                   str(s.as_object(), "id"));
+  fmt::print("batches:\n");
+  if (auto* batches = p.if_contains("batches"); batches && batches->is_array())
+    for (auto& b : batches->as_array())
+      if (b.is_object())
+        fmt::print("  {:<24} {}\n", str(b.as_object(), "name"), str(b.as_object(), "id"));
+  std::size_t tools = 0, classifications = 0, relations = 0;
+  if (auto* schema = p.if_contains("categorySchema"); schema && schema->is_object()) {
+    auto count = [&](const char* k) -> std::size_t {
+      auto* v = schema->as_object().if_contains(k);
+      return v && v->is_array() ? v->as_array().size() : 0;
+    };
+    tools = count("tools");
+    classifications = count("classifications");
+    relations = count("relations");
+  }
+  fmt::print("ontology: {} tools, {} classifications, {} relations\n", tools, classifications,
+             relations);
+}
+
 void print_run(const json::object& run) {
   fmt::print("session: {}\n", str(run, "session"));
   fmt::print("status: {}\n", str(run, "state"));
@@ -103,12 +162,10 @@ int run_op(Op op, const ClientArgs& a) {
   switch (op) {
     case Op::project_create: {
       json::object body{{"name", a.name}};
-      if (!a.stages.empty()) {
-        json::array stages;
-        for (auto& s : a.stages)
-          stages.emplace_back(s);
-        body["stages"] = std::move(stages);
-      }
+      if (!a.stages.empty()) body["stages"] = string_list(a.stages);
+      if (!a.project_batches.empty()) body["batches"] = string_list(a.project_batches);
+      if (!a.type.empty()) body["type"] = a.type;
+      if (!a.schema_file.empty()) body["categorySchema"] = read_json_file(a.schema_file);
       json::value p = api.post("/api/projects", body);
       if (a.json) {
         print_json(p);
@@ -160,8 +217,69 @@ int run_op(Op op, const ClientArgs& a) {
       }
       return 0;
     }
+    case Op::project_show: {
+      json::value p = api.get("/api/projects/" + enc_project);
+      if (a.json)
+        print_json(p);
+      else
+        print_project(p.as_object());
+      return 0;
+    }
+    case Op::schema_get: {
+      print_json(api.get("/api/projects/" + enc_project + "/schema"));
+      return 0;
+    }
+    case Op::schema_set: {
+      json::value schema = read_json_file(a.file);
+      json::value stored = api.call("PUT", "/api/projects/" + enc_project + "/schema", &schema);
+      if (a.json)
+        print_json(stored);
+      else
+        fmt::print("ontology of project {} set from {}\n", a.project, a.file);
+      return 0;
+    }
+    case Op::issues_import: {
+      json::value issues = read_json_file(a.file);
+      json::value r = api.post("/api/projects/" + enc_project + "/issues/import", issues);
+      if (a.json)
+        print_json(r);
+      else
+        fmt::print("imported {} issues into project {}\n", num(r.as_object(), "imported"),
+                   a.project);
+      return 0;
+    }
+    case Op::issues_list: {
+      json::value r = api.get("/api/projects/" + enc_project + "/issues?limit=" +
+                              std::to_string(std::clamp<std::int64_t>(a.limit, 1, 1000)));
+      if (a.json) {
+        print_json(r);
+        return 0;
+      }
+      for (auto& i : r.as_object().at("issues").as_array()) {
+        if (!i.is_object()) continue;
+        const auto& o = i.as_object();
+        std::string external;
+        if (auto* asset = o.if_contains("asset"); asset && asset->is_object())
+          external = str(asset->as_object(), "externalId");
+        fmt::print("{}  {:<8} {:<24} {}\n", str(o, "_id"), str(o, "status"), external,
+                   str(o, "content"));
+      }
+      fmt::print("{} issues\n", num(r.as_object(), "total"));
+      return 0;
+    }
+    case Op::plugin_set_timeout: {
+      json::value body = json::object{{"timeoutSeconds", a.plugin_timeout}};
+      json::value p = api.call("PATCH", "/api/plugins/" + net::percent_encode(a.plugin), &body);
+      if (a.json)
+        print_json(p);
+      else
+        fmt::print("plugin {}: runs time out after {} s without an answer\n", a.plugin,
+                   num(p.as_object(), "timeoutSeconds"));
+      return 0;
+    }
     case Op::plugin_create: {
       json::object body{{"name", a.name}, {"type", "Export"}, {"description", a.description}};
+      if (a.plugin_timeout > 0) body["timeoutSeconds"] = a.plugin_timeout;
       if (!a.config.empty()) body["defaultConfig"] = config_value(a.config);
       if (!a.rest_url.empty()) body["restUrl"] = a.rest_url;
       json::value p = api.post("/api/plugins", body);
@@ -189,6 +307,7 @@ int run_op(Op op, const ClientArgs& a) {
       fmt::print("connector: {}{}\n", str(o, "connector"),
                  str(o, "restUrl").empty() ? "" : " (" + str(o, "restUrl") + ")");
       fmt::print("online instances: {}\n", num(o, "onlineInstances"));
+      fmt::print("answer timeout: {} s\n", num(o, "timeoutSeconds"));
       if (o.contains("secret")) fmt::print("secret: {}\n", str(o, "secret"));
       return 0;
     }
@@ -339,11 +458,34 @@ Action add_client_command(CLI::App& app) {
   c->add_option("--stage", args->stages, "A stage of the project (repeatable)")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  c->add_option("--batch", args->project_batches, "A batch of the project (repeatable)")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  c->add_option("--type", args->type, "The project's type (default image)");
+  c->add_option("--schema", args->schema_file, "The ontology (categorySchema), a JSON file");
   leaf(project, "list", "List the projects of your organization", Op::project_list);
+  c = leaf(project, "show", "Show a project: stages, batches, ontology", Op::project_show);
+  c->add_option("PROJECT", args->project, "Project id")->required();
+  CLI::App* schema = project->add_subcommand("schema", "The project's ontology (categorySchema)");
+  schema->require_subcommand(1)->fallthrough();
+  c = leaf(schema, "get", "Print the ontology (JSON)", Op::schema_get);
+  c->add_option("PROJECT", args->project, "Project id")->required();
+  c = leaf(schema, "set", "Replace the ontology with a JSON file's", Op::schema_set);
+  c->add_option("PROJECT", args->project, "Project id")->required();
+  c->add_option("FILE", args->file, "{tools, classifications, relations}")->required();
+  CLI::App* issues = project->add_subcommand("issues", "The project's issues");
+  issues->require_subcommand(1)->fallthrough();
+  c = leaf(issues, "import", "Import the platform's issue export (a JSON list)", Op::issues_import);
+  c->add_option("PROJECT", args->project, "Project id")->required();
+  c->add_option("FILE", args->file, "The issue export")->required();
+  c = leaf(issues, "list", "List the project's issues", Op::issues_list);
+  c->add_option("PROJECT", args->project, "Project id")->required();
+  c->add_option("--limit", args->limit, "At most this many")->capture_default_str();
   c = leaf(project, "import", "Import an AAF export (NDJSON, JSON or zip)", Op::project_import);
   c->add_option("PROJECT", args->project, "Project id")->required();
   c->add_option("FILE", args->file, "The export file (streamed as the body)")->required();
-  c->add_flag("--replace", args->replace, "Remove the project's assets first");
+  c->add_flag("--replace", args->replace,
+              "An asset whose id is already in the project replaces it (default: a conflict)");
   c->add_flag("--partial", args->partial,
               "Keep the good assets and skip the bad ones (default: all or nothing)");
 
@@ -355,6 +497,11 @@ Action add_client_command(CLI::App& app) {
   c->add_option("--config", args->config, "Default Config JSON");
   c->add_option("--description", args->description, "Description");
   c->add_option("--rest-url", args->rest_url, "Make it a REST-connector plugin at this URL");
+  c->add_option("--timeout", args->plugin_timeout,
+                "Seconds a dispatched run may go unanswered (default 1800)");
+  c = leaf(plugin, "set-timeout", "Set how long a run may go unanswered", Op::plugin_set_timeout);
+  c->add_option("ID", args->plugin, "Plugin id")->required();
+  c->add_option("SECONDS", args->plugin_timeout, "Seconds")->required();
   c = leaf(plugin, "show", "Show a plugin (its secret when you are an admin)", Op::plugin_show);
   c->add_option("ID", args->plugin, "Plugin id")->required();
 

@@ -26,7 +26,7 @@ struct HubArgs {
   std::string static_dir = default_web_dir();
   unsigned threads = 4;
   double offline_wait = 600;
-  double run_timeout = 3600;
+  double run_timeout = 7 * 24 * 3600;
   std::uint64_t max_upload_mb = 4096;
   std::string log_level = "info";
   std::string tls_cert;  // both or neither
@@ -126,7 +126,9 @@ Action add_hub_command(CLI::App& app) {
   cmd->add_option("--offline-wait", args->offline_wait,
                   "Seconds a run waits for its plugin to come online")
       ->capture_default_str();
-  cmd->add_option("--run-timeout", args->run_timeout, "Seconds a plugin has to answer a run")
+  cmd->add_option("--run-timeout", args->run_timeout,
+                  "Longest wait for any run's answer, in seconds (each plugin has its own "
+                  "timeout, 30 min unless set; this caps them all)")
       ->capture_default_str();
   cmd->add_option("--max-upload-mb", args->max_upload_mb, "Largest result a plugin may upload")
       ->capture_default_str();

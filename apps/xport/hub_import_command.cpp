@@ -122,7 +122,9 @@ int run_import(const ImportArgs& a) {
                                       orgs[0].name, p.name, p.id));
     hub::User owner;
     owner.org_id = orgs[0].id;
-    project = core.domain().create_project(owner, a.create_project, {});
+    hub::NewProject request;
+    request.name = a.create_project;
+    project = core.domain().create_project(owner, request);
     created = true;
   }
   std::string org_name = project.org_id;
@@ -218,7 +220,8 @@ CLI::App* add_hub_import_command(CLI::App& hub, Action& action) {
                   "Organization (id or name) of the project; needed when the hub has several");
   cmd->add_flag("--partial", args->partial,
                 "Keep the good assets and skip the bad ones (committed in batches)");
-  cmd->add_flag("--replace", args->replace, "Remove the project's assets first");
+  cmd->add_flag("--replace", args->replace,
+                "An asset whose id is already in the project replaces it (default: a conflict)");
   cmd->add_flag("--json", args->json, "Print the result as JSON (for scripts)");
   cmd->add_option("--max-problems", args->max_problems, "List at most this many problems")
       ->capture_default_str();

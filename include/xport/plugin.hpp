@@ -136,10 +136,12 @@ struct ExportRequest {
   std::string session;
   std::string configJSON;  // the text the user typed ("{}" when absent)
   std::uint64_t numTasks = 0;
+  // The stage filter as the platform sent it: a JSON list of stage ids (`["<id>"]`), or a
+  // single stage name; nullopt when the run names none.
   std::optional<std::string> stage;
-  std::vector<std::string> batches;
-  boost::json::object raw;         // the whole event data, unknown keys included
-  std::filesystem::path work_dir;  // a temporary directory of this run
+  std::vector<std::string> batches;  // batch ids
+  boost::json::object raw;           // the whole event data, unknown keys included
+  std::filesystem::path work_dir;    // a temporary directory of this run
 
   // configJSON parsed; throws xport::ConfigError naming line, column and the problem.
   boost::json::object config() const;

@@ -1,4 +1,4 @@
-// Organisations, users and API keys, projects.
+// Organisations, users and API keys.
 #include "hub/domain.hpp"
 #include "hub/key_file.hpp"
 #include "xport/errors.hpp"
@@ -47,22 +47,6 @@ std::string Domain::regenerate_api_key(const std::string& user_id) {
   std::string key = new_api_key();
   store_.set_user_api_key_hash(user_id, sha256_hex(key));
   return key;
-}
-
-Project Domain::create_project(const User& user, const std::string& name,
-                               std::vector<std::string> stages) {
-  if (name.empty()) throw ConfigError("a project needs a name");
-  Project project{new_id(), user.org_id, name, std::move(stages), now_ms()};
-  store_.create_project(project);
-  return project;
-}
-
-Project Domain::project(const User& user, const std::string& project_id) {
-  auto found = store_.get_project(project_id);
-  if (!found) throw NotFound("no project " + project_id);
-  if (found->org_id != user.org_id)
-    throw Forbidden("project " + project_id + " is in another organization");
-  return *found;
 }
 
 }  // namespace xport::hub

@@ -3,7 +3,8 @@
 // layer authenticates the caller (authenticate()), then calls these with the User.
 //
 // Errors: ConfigError (xport/errors.hpp) for bad input (HTTP 400), Forbidden (403),
-// NotFound (404), Conflict (409), IoError for the environment (500).
+// NotFound (404; also for another organisation's records), Conflict (409), IoError for the
+// environment (500).
 //
 // Run states (only these transitions happen; others return false):
 //   queued ──► dispatched ──► succeeded
@@ -67,6 +68,28 @@ struct NewPlugin {
   std::string description;
   std::string default_config = "{}";
   std::string rest_url;  // empty: the plugin connects over Socket.IO
+  std::int64_t timeout_seconds = 1800;
+};
+
+struct NewProject {
+  std::string name;
+  std::string type = "image";
+  std::vector<Stage> stages;         // declared: name and type (declared_stage); ids are made
+  std::vector<std::string> batches;  // names; ids are made
+  std::string category_schema;       // "" = none yet (learned from imports)
+};
+
+// What a user files as an issue (POST /api/projects/{id}/issues); the hub fills in the
+// platform's issue shape around it.
+struct NewIssue {
+  std::string asset_id;  // required: an asset of the project
+  std::string content;   // required
+  std::string status = "Open";
+  std::string error_type;
+  std::string error_code;
+  std::string object_id;
+  std::optional<int> page;
+  std::optional<std::pair<double, double>> position;
 };
 
 struct CreatedPlugin {
@@ -100,10 +123,24 @@ class Domain {
   IssuedKey create_user(const NewUser& user);                  // ConfigError, Conflict (email)
   std::string regenerate_api_key(const std::string& user_id);  // the old key stops working
 
-  // Projects (accounts.cpp) ---------------------------------------------------------------
-  Project create_project(const User& user, const std::string& name,
-                         std::vector<std::string> stages);
-  Project project(const User& user, const std::string& project_id);  // NotFound, Forbidden
+  // Projects (projects.cpp) ---------------------------------------------------------------
+  Project create_project(const User& user, const NewProject& request);  // ConfigError
+  // NotFound for an unknown project and for another organisation's (its existence is not
+  // the caller's business).
+  Project project(const User& user, const std::string& project_id);
+  // The ontology (categorySchema): a JSON object whose tools, classifications and relations
+  // are lists. Org admins only.
+  Project set_category_schema(const User& admin, const std::string& project_id,
+                              const std::string& schema_json);
+
+  // Issues (issues.cpp) -------------------------------------------------------------------
+  // The platform's issue export (a JSON list of issue objects), added to the project (an
+  // issue id already there is replaced). ConfigError naming the entry and field. Returns
+  // how many were added.
+  std::int64_t import_issues(const User& user, const std::string& project_id,
+                             const std::string& json_list);
+  // One issue on an asset of the project; returns it in the platform's shape (JSON text).
+  std::string create_issue(const User& user, const std::string& project_id, const NewIssue& issue);
 
   // Plugins (plugins.cpp) -----------------------------------------------------------------
   CreatedPlugin create_plugin(const User& admin, const NewPlugin& plugin);
@@ -111,6 +148,7 @@ class Domain {
   // The plain secret, for the Development info box; admins of the plugin's organisation.
   std::string reveal_secret(const User& admin, const std::string& plugin_id);
   std::string regenerate_secret(const User& admin, const std::string& plugin_id);
+  Plugin set_plugin_timeout(const User& admin, const std::string& plugin_id, std::int64_t seconds);
   void delete_plugin(const User& admin, const std::string& plugin_id);
   // A heartbeat's {id, secret}: true if they match. Constant time in the secret, and an
   // unknown id costs the same hash and compare.

@@ -3,7 +3,9 @@
 #include <memory>
 #include <optional>
 
+#include "hub/credentials.hpp"
 #include "hub/json_text.hpp"
+#include "hub/project_meta.hpp"
 #include "xport/aaf/reader.hpp"
 #include "xport/errors.hpp"
 
@@ -61,8 +63,8 @@ class Problems {
 // The good assets of all the sources, in order; problems go to `problems`.
 class Cursor {
  public:
-  Cursor(const std::vector<ImportSource>& sources, Problems& problems)
-      : sources_(sources), problems_(problems) {}
+  Cursor(const std::vector<ImportSource>& sources, Problems& problems, ProjectLearner& learner)
+      : sources_(sources), problems_(problems), learner_(learner) {}
 
   const aaf::Asset* next() {
     for (;;) {
@@ -74,6 +76,7 @@ class Cursor {
       try {
         if (const aaf::Asset* a = reader_->next()) {
           last_ = a->location();
+          learner_.see(*a);
           return a;
         }
       } catch (const InputError& e) {
@@ -91,7 +94,7 @@ class Cursor {
     name_ = shown_name(s);
     last_ = {};
     aaf::ReadOptions ro;
-    ro.fields = aaf::Fields::basic;
+    ro.fields = aaf::Fields::all;  // stage histories and the ontology teach the project
     ro.validate = true;
     ro.on_error = aaf::OnError::skip;
     ro.on_problem = [this](const aaf::Problem& pr) { problems_.add(pr); };
@@ -119,16 +122,35 @@ class Cursor {
 
   const std::vector<ImportSource>& sources_;
   Problems& problems_;
+  ProjectLearner& learner_;
   std::size_t index_ = 0;
   std::optional<aaf::Reader> reader_;
   std::string name_;
   aaf::Location last_{};
 };
 
+// The asset's identity: assetId, else dataId (older exports), else one the hub derives from
+// the external id and the asset's URL: the same export imported twice names the same assets
+// (a conflict, or a replacement with --replace), while the same file name in two folders
+// (two URLs) is two assets.
+std::string identity_of(const aaf::Asset& a) {
+  if (!a.asset_id().empty()) return std::string(a.asset_id());
+  std::string_view data_id;
+  if (a.raw()["dataId"].get(data_id) == simdjson::SUCCESS && !data_id.empty())
+    return std::string(data_id);
+  std::string key(a.external_id());
+  key += '\n';
+  key += a.url();
+  return "hub-" + sha256_hex(key).substr(0, 24);
+}
+
 void fill(AssetRow& row, const std::string& project_id, const aaf::Asset& a) {
   row.project_id = project_id;
+  row.asset_id = identity_of(a);
   row.external_id = std::string(a.external_id());
   row.stage = std::string(a.stage());
+  if (a.generation() == aaf::Generation::v3) row.stage_id = std::string(a.stage_id());
+  row.task_id = std::string(a.task_id());
   std::vector<std::string> batches;
   for (auto b : a.batches())
     batches.emplace_back(b);
@@ -140,18 +162,37 @@ struct Rejected {};  // ends an all-or-nothing import with problems: the store r
 
 }  // namespace
 
+namespace {
+
+// After a commit: the stages, batches and ontology the imported assets showed join the
+// project, and repeated external ids are worth a warning (they are fine: assets are
+// identified by assetId, but a format keyed on file names will have to tell them apart).
+void finish(Store& store, const std::string& project_id, const ProjectLearner& learner,
+            ImportResult& result) {
+  store.update_project(project_id, [&](Project& p) { learner.apply(p); });
+  result.repeated_external_ids = store.count_repeated_external_ids(project_id);
+  if (result.repeated_external_ids > 0)
+    result.warnings.push_back(std::to_string(result.repeated_external_ids) +
+                              " external id(s) are shared by several assets of the project "
+                              "(assets are told apart by assetId)");
+}
+
+}  // namespace
+
 ImportResult import_exports(Store& store, const std::string& project_id,
                             const std::vector<ImportSource>& sources,
                             const ImportOptions& options) {
   ImportResult result;
   Problems problems(options, result);
-  Cursor cursor(sources, problems);
-  // A duplicate external id is one more problem of the asset just read.
+  ProjectLearner learner;
+  Cursor cursor(sources, problems, learner);
+  // An asset id already in the project (without replace) is one more problem of the asset
+  // just read.
   auto on_conflict = [&](const AssetRow&, const std::string& reason) {
     aaf::Problem pr;
     pr.source = cursor.source();
     pr.where = cursor.location();
-    pr.path = "externalId";
+    pr.path = "assetId";
     pr.reason = reason;
     problems.add(pr, true);
     return true;  // skip it; all-or-nothing rolls back at the end anyway
@@ -176,17 +217,18 @@ ImportResult import_exports(Store& store, const std::string& project_id,
     } catch (const Rejected&) {
       result.imported = 0;
       result.committed = false;
+      return result;
     }
+    finish(store, project_id, learner, result);
     return result;
   }
 
   // Partial: batches of rows, each its own transaction.
-  bool first = true;
   bool done = false;
   while (!done) {
     std::int64_t in_batch = 0;
     result.imported += store.import_assets(
-        project_id, options.replace && first,
+        project_id, options.replace,
         [&](AssetRow& row) {
           if (in_batch >= options.batch_rows) return false;
           const aaf::Asset* a = cursor.next();
@@ -200,9 +242,9 @@ ImportResult import_exports(Store& store, const std::string& project_id,
           return true;
         },
         on_conflict);
-    first = false;
   }
   result.committed = true;
+  finish(store, project_id, learner, result);
   return result;
 }
 

@@ -3,8 +3,11 @@
 // either; v2 or v3) is streamed through the AAF reader with every asset fully checked, and
 // the assets go into the Store row by row — never a whole export in memory.
 //
+// Assets are identified by assetId (then dataId; neither: the hub makes an id), so external
+// ids may repeat (counted as a warning). The stages, batches and ontology the assets show
+// join the project (project_meta.hpp).
 // All or nothing (default): one transaction over all the files; any problem (a malformed
-// asset, a broken stream, an external id already in the project or given twice) and nothing
+// asset, a broken stream, an asset id already in the project or given twice) and nothing
 // is imported, but reading goes on to the end so that every problem is reported.
 // Partial: bad assets are reported and skipped, good ones kept; committed in batches so that
 // other writers of the database (a running hub) never wait long for its lock.
@@ -25,7 +28,7 @@ struct ImportSource {
 };
 
 struct ImportOptions {
-  bool replace = false;          // remove the project's assets first (in the same transaction)
+  bool replace = false;          // an asset id already in the project: the new row replaces it
   bool partial = false;          // keep the good assets, skip the bad ones
   std::size_t max_listed = 100;  // ImportResult::errors keeps the first this many
   // Partial imports commit after this many rows (and at the end).
@@ -39,7 +42,7 @@ struct ImportProblem {
   std::uint64_t byte = 0;   // byte offset of the asset in the (uncompressed) file
   std::string path;         // the field ("task.tools[3].bounding-box.x", "externalId"), or ""
   std::string reason;
-  bool conflict = false;  // an external id already in the project (HTTP 409)
+  bool conflict = false;  // an asset id already in the project (HTTP 409)
   bool fatal = false;     // the file's stream is broken: nothing after it in that file was read
   // "export.ndjson:12: asset 11 (byte 40213): task.tools[3].bounding-box.x: expected a number"
   std::string text;
@@ -52,6 +55,8 @@ struct ImportResult {
   std::uint64_t conflict_count = 0;     // of which conflicts
   std::vector<ImportProblem> problems;  // the first max_listed, in input order
   bool committed = false;               // false: all-or-nothing with problems, nothing was imported
+  std::int64_t repeated_external_ids = 0;  // of the project after the import
+  std::vector<std::string> warnings;       // not problems: nothing was refused for these
 };
 
 // Throws NotFound for an unknown project, IoError when a file cannot be opened or the

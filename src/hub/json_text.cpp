@@ -1,6 +1,8 @@
 #include "hub/json_text.hpp"
 
 #include <boost/json.hpp>
+#include <cstdio>
+#include <ctime>
 #include <stdexcept>
 
 namespace xport::hub {
@@ -25,6 +27,17 @@ std::vector<std::string> parse_json_string_list(const std::string& text) {
     out.emplace_back(item.get_string());
   }
   return out;
+}
+
+std::string iso8601_utc(std::int64_t ms) {
+  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
+  std::tm tm{};
+  gmtime_r(&seconds, &tm);
+  char text[64];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
+                tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+                static_cast<int>(ms % 1000));
+  return text;
 }
 
 }  // namespace xport::hub

@@ -8,6 +8,13 @@ namespace xport::hub {
 
 namespace {
 
+// A second at least (tests use short ones), a week at most.
+void check_plugin_timeout(std::int64_t seconds) {
+  if (seconds < 1 || seconds > 7 * 24 * 3600)
+    throw ConfigError("timeoutSeconds must be between 1 and 604800, not " +
+                      std::to_string(seconds));
+}
+
 void validate(const NewPlugin& p) {
   if (p.name.empty()) throw ConfigError("a plugin needs a name");
   if (p.type != "Export")
@@ -17,6 +24,7 @@ void validate(const NewPlugin& p) {
   } catch (const ConfigError& e) {
     throw ConfigError(std::string("default Config JSON: ") + e.what());
   }
+  check_plugin_timeout(p.timeout_seconds);
   if (!p.rest_url.empty() && p.rest_url.rfind("http://", 0) != 0 &&
       p.rest_url.rfind("https://", 0) != 0) {
     throw ConfigError("REST URL must start with http:// or https://");
@@ -41,6 +49,7 @@ CreatedPlugin Domain::create_plugin(const User& admin, const NewPlugin& request)
   p.secret = secrets_.seal(created.secret, p.id);
   p.rest_url = request.rest_url;
   p.created_at = now_ms();
+  p.timeout_seconds = request.timeout_seconds;
   store_.create_plugin(p);
   return created;
 }
@@ -48,9 +57,20 @@ CreatedPlugin Domain::create_plugin(const User& admin, const NewPlugin& request)
 Plugin Domain::plugin(const User& user, const std::string& plugin_id) {
   auto found = store_.get_plugin(plugin_id);
   if (!found) throw NotFound("no plugin " + plugin_id);
-  if (found->org_id != user.org_id)
-    throw Forbidden("plugin " + plugin_id + " is in another organization");
+  // Another organisation's plugin is answered like an unknown one: its existence is not
+  // the caller's business.
+  if (found->org_id != user.org_id) throw NotFound("no plugin " + plugin_id);
   return *found;
+}
+
+Plugin Domain::set_plugin_timeout(const User& admin, const std::string& plugin_id,
+                                  std::int64_t seconds) {
+  Plugin p = plugin(admin, plugin_id);
+  require_admin(admin, p.org_id);
+  check_plugin_timeout(seconds);
+  store_.set_plugin_timeout(p.id, seconds);
+  p.timeout_seconds = seconds;
+  return p;
 }
 
 std::string Domain::reveal_secret(const User& admin, const std::string& plugin_id) {

@@ -5,6 +5,7 @@
 
 #include "hub/domain.hpp"
 #include "hub/json_text.hpp"
+#include "hub/project_meta.hpp"
 #include "xport/errors.hpp"
 #include "xport/format.hpp"
 
@@ -21,16 +22,25 @@ Run Domain::start_run(const User& user, const StartRun& request) {
   } catch (const ConfigError& e) {
     throw ConfigError(std::string("Config JSON: ") + e.what());
   }
-  if (request.stage && !request.stage->empty() && !p.stages.empty() &&
-      std::find(p.stages.begin(), p.stages.end(), *request.stage) == p.stages.end()) {
-    throw ConfigError("project " + p.name + " has no stage \"" + *request.stage + "\"");
+  // The stage and batches as the user named them (ids or names), kept as ids: the plugin
+  // event carries ids, as the platform's does.
+  if (request.stage && !request.stage->empty()) {
+    auto stages = find_stages(p, *request.stage);
+    if (stages.empty())
+      throw ConfigError("project " + p.name + " has no stage \"" + *request.stage + "\"");
+    run.stage = stages.front()->id;
+  }
+  std::vector<std::string> batch_ids;
+  for (const std::string& b : request.batches) {
+    const Batch* batch = find_batch(p, b);
+    if (!batch) throw ConfigError("project " + p.name + " has no batch \"" + b + "\"");
+    batch_ids.push_back(batch->id);
   }
   run.session = new_id();
   run.project_id = p.id;
   run.plugin_id = plug.id;
   run.user_id = user.id;
-  if (request.stage && !request.stage->empty()) run.stage = request.stage;
-  run.batches_json = json_string_list(request.batches);
+  run.batches_json = json_string_list(batch_ids);
   run.state = RunState::queued;
   run.created_at = now_ms();
   store_.create_run(run);

@@ -100,7 +100,42 @@ CREATE TABLE notifications (
 CREATE INDEX notifications_user ON notifications(user_id, read, id);
 )sql";
 
-constexpr std::array kMigrations = {kV1};
+// Drop-in platform (protocol.md §6): assets are identified by assetId (then dataId, else an
+// id the hub makes), so external ids may repeat; the task's id and stage id become columns
+// (GET /v2/task/{id}, stage filters by id); projects keep their type, batches (id + name),
+// ontology and stages as objects; plugins their answer timeout; issues get a table.
+constexpr const char* kV2 = R"sql(
+ALTER TABLE projects ADD COLUMN type TEXT NOT NULL DEFAULT 'image';
+ALTER TABLE projects ADD COLUMN batches TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE projects ADD COLUMN category_schema TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE assets ADD COLUMN asset_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE assets ADD COLUMN stage_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE assets ADD COLUMN task_id TEXT NOT NULL DEFAULT '';
+UPDATE assets SET
+  asset_id = coalesce(nullif(CAST(json_extract(json_text, '$.assetId') AS TEXT), ''),
+                      nullif(CAST(json_extract(json_text, '$.dataId') AS TEXT), ''),
+                      'hub-' || project_id || '-' || seq),
+  stage_id = coalesce(CAST(json_extract(json_text, '$.task.stageId') AS TEXT), ''),
+  task_id = coalesce(CAST(json_extract(json_text, '$.task.taskId') AS TEXT),
+                     CAST(json_extract(json_text, '$.tasks[0].taskId') AS TEXT), '');
+DROP INDEX assets_external;
+CREATE UNIQUE INDEX assets_identity ON assets(project_id, asset_id);
+CREATE INDEX assets_external ON assets(project_id, external_id);
+CREATE INDEX assets_task ON assets(task_id) WHERE task_id <> '';
+ALTER TABLE plugins ADD COLUMN timeout_seconds INTEGER NOT NULL DEFAULT 1800;
+CREATE TABLE issues (
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  id TEXT NOT NULL,
+  asset_id TEXT NOT NULL DEFAULT '',
+  json_text TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX issues_id ON issues(project_id, id);
+)sql";
+
+constexpr std::array kMigrations = {kV1, kV2};
 
 }  // namespace
 

@@ -4,6 +4,7 @@
 #include <sqlite3.h>
 
 #include "hub/json_text.hpp"
+#include "hub/project_meta.hpp"
 #include "hub/sqlite_connection.hpp"
 #include "xport/errors.hpp"
 
@@ -55,18 +56,72 @@ User read_user(SQLite::Statement& s) {
               text(s, 4), text(s, 5), integer(s, 6)};
 }
 
-constexpr const char* kProjectColumns = "id, org_id, name, stages, created_at";
+constexpr const char* kProjectColumns =
+    "id, org_id, name, stages, created_at, type, batches, category_schema";
 Project read_project(SQLite::Statement& s) {
-  return Project{text(s, 0), text(s, 1), text(s, 2), parse_json_string_list(text(s, 3)),
-                 integer(s, 4)};
+  Project p;
+  p.id = text(s, 0);
+  p.org_id = text(s, 1);
+  p.name = text(s, 2);
+  p.stages = workflow(parse_stages(text(s, 3)));
+  p.created_at = integer(s, 4);
+  p.type = text(s, 5);
+  p.batches = parse_batches(text(s, 6));
+  p.category_schema = text(s, 7);
+  return p;
+}
+void bind_project(SQLite::Statement& s, const Project& p) {
+  s.bind(1, p.id);
+  s.bind(2, p.org_id);
+  s.bind(3, p.name);
+  s.bind(4, stages_json(p.stages));
+  s.bind(5, p.created_at);
+  s.bind(6, p.type);
+  s.bind(7, batches_json(p.batches));
+  s.bind(8, p.category_schema);
+}
+
+constexpr const char* kAssetColumns =
+    "project_id, seq, external_id, stage, batches, json_text, asset_id, stage_id, task_id";
+AssetRow read_asset(SQLite::Statement& s) {
+  AssetRow row;
+  row.project_id = text(s, 0);
+  row.seq = integer(s, 1);
+  row.external_id = text(s, 2);
+  row.stage = text(s, 3);
+  row.batches_json = text(s, 4);
+  row.json_text = text(s, 5);
+  row.asset_id = text(s, 6);
+  row.stage_id = text(s, 7);
+  row.task_id = text(s, 8);
+  return row;
+}
+
+// The WHERE clause of an AssetFilter over ?1 (project) and ?2..?6 (bind_filter).
+constexpr const char* kAssetWhere =
+    "project_id = ?1"
+    " AND (?2 IS NULL OR stage_id IN (SELECT value FROM json_each(?2))"
+    "      OR stage IN (SELECT value FROM json_each(?3)))"
+    " AND (?4 IS NULL OR EXISTS (SELECT 1 FROM json_each(assets.batches) AS b"
+    "      WHERE b.value IN (SELECT value FROM json_each(?4))))"
+    " AND (?5 IS NULL OR asset_id = ?5) AND (?6 IS NULL OR external_id = ?6)";
+void bind_filter(SQLite::Statement& s, const std::string& project_id, const AssetFilter& f) {
+  s.bind(1, project_id);
+  if (!f.stage_ids.empty() || !f.stage_names.empty()) {
+    s.bind(2, json_string_list(f.stage_ids));
+    s.bind(3, json_string_list(f.stage_names));
+  }
+  if (!f.batches.empty()) s.bind(4, json_string_list(f.batches));
+  if (f.asset_id) s.bind(5, *f.asset_id);
+  if (f.external_id) s.bind(6, *f.external_id);
 }
 
 constexpr const char* kPluginColumns =
     "id, org_id, name, type, description, default_config, secret_hash, secret, rest_url, "
-    "created_at";
+    "created_at, timeout_seconds";
 Plugin read_plugin(SQLite::Statement& s) {
-  return Plugin{text(s, 0), text(s, 1), text(s, 2), text(s, 3), text(s, 4),
-                text(s, 5), text(s, 6), text(s, 7), text(s, 8), integer(s, 9)};
+  return Plugin{text(s, 0), text(s, 1), text(s, 2), text(s, 3),    text(s, 4),    text(s, 5),
+                text(s, 6), text(s, 7), text(s, 8), integer(s, 9), integer(s, 10)};
 }
 
 constexpr const char* kRunColumns =
@@ -234,15 +289,40 @@ void SqliteStore::set_user_api_key_hash(const std::string& user_id, const std::s
 // Projects and assets ---------------------------------------------------------------------
 
 void SqliteStore::create_project(const Project& project) {
-  impl_->write("project " + project.name,
-               std::string("INSERT INTO projects (") + kProjectColumns + ") VALUES (?,?,?,?,?)",
-               [&](SQLite::Statement& s) {
-                 s.bind(1, project.id);
-                 s.bind(2, project.org_id);
-                 s.bind(3, project.name);
-                 s.bind(4, json_string_list(project.stages));
-                 s.bind(5, project.created_at);
-               });
+  impl_->write(
+      "project " + project.name,
+      std::string("INSERT INTO projects (") + kProjectColumns + ") VALUES (?,?,?,?,?,?,?,?)",
+      [&](SQLite::Statement& s) { bind_project(s, project); });
+}
+
+void SqliteStore::update_project(const std::string& id,
+                                 const std::function<void(Project&)>& change) {
+  guarded("project " + id, [&] {
+    auto writer = impl_->pool.writer();
+    auto& connection = writer.connection;
+    SQLite::Transaction transaction(connection.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    std::optional<Project> project;
+    {
+      StatementUse read(connection.prepare(std::string("SELECT ") + kProjectColumns +
+                                           " FROM projects WHERE id = ?"));
+      read->bind(1, id);
+      if (read->executeStep()) project = read_project(*read);
+    }
+    if (!project) throw NotFound("no project " + id);
+    change(*project);
+    project->id = id;
+    StatementUse write(
+        connection.prepare("UPDATE projects SET name = ?2, stages = ?3, type = ?4, batches = ?5, "
+                           "category_schema = ?6 WHERE id = ?1"));
+    write->bind(1, id);
+    write->bind(2, project->name);
+    write->bind(3, stages_json(project->stages));
+    write->bind(4, project->type);
+    write->bind(5, batches_json(project->batches));
+    write->bind(6, project->category_schema);
+    write->exec();
+    transaction.commit();
+  });
 }
 
 std::optional<Project> SqliteStore::get_project(const std::string& id) {
@@ -271,11 +351,6 @@ std::int64_t SqliteStore::import_assets(const std::string& project_id, bool repl
       exists->bind(1, project_id);
       if (!exists->executeStep()) throw NotFound("no project " + project_id);
     }
-    if (replace) {
-      StatementUse erase(connection.prepare("DELETE FROM assets WHERE project_id = ?"));
-      erase->bind(1, project_id);
-      erase->exec();
-    }
     std::int64_t seq = 0;
     {
       StatementUse last(
@@ -284,9 +359,14 @@ std::int64_t SqliteStore::import_assets(const std::string& project_id, bool repl
       last->executeStep();
       seq = integer(*last, 0);
     }
+    // With `replace`, an asset id already in the project takes the new row in its old place.
     StatementUse insert(connection.prepare(
-        "INSERT INTO assets (project_id, seq, external_id, stage, batches, json_text) "
-        "VALUES (?,?,?,?,?,?)"));
+        std::string("INSERT INTO assets (") + kAssetColumns + ") VALUES (?,?,?,?,?,?,?,?,?)" +
+        (replace ? " ON CONFLICT (project_id, asset_id) DO UPDATE SET external_id = "
+                   "excluded.external_id, stage = excluded.stage, batches = excluded.batches, "
+                   "json_text = excluded.json_text, stage_id = excluded.stage_id, "
+                   "task_id = excluded.task_id"
+                 : "")));
     std::int64_t count = 0;
     AssetRow row;
     while (next(row)) {
@@ -296,14 +376,19 @@ std::int64_t SqliteStore::import_assets(const std::string& project_id, bool repl
       insert->bind(4, row.stage);
       insert->bind(5, row.batches_json);
       insert->bindNoCopy(6, row.json_text);  // the row outlives the exec below
+      insert->bind(7, row.asset_id);
+      insert->bind(8, row.stage_id);
+      insert->bind(9, row.task_id);
       bool inserted = true;
       try {
         insert->exec();
       } catch (const SQLite::Exception& e) {
-        if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE) throw;
+        if (e.getExtendedErrorCode() != SQLITE_CONSTRAINT_UNIQUE &&
+            e.getExtendedErrorCode() != SQLITE_CONSTRAINT_PRIMARYKEY)
+          throw;
         // Only this statement failed (ON CONFLICT ABORT): the transaction goes on.
-        std::string reason =
-            "asset with external id '" + row.external_id + "' is already in project " + project_id;
+        std::string reason = "asset with id '" + row.asset_id + "' (external id '" +
+                             row.external_id + "') is already in project " + project_id;
         if (!on_conflict || !on_conflict(row, reason)) throw Conflict(reason);
         inserted = false;
         --seq;
@@ -322,26 +407,13 @@ std::int64_t SqliteStore::for_each_asset(const std::string& project_id, const As
   // A reader connection: the stream runs in one read snapshot (consistent even while an
   // import commits) and does not block the writer.
   auto reader = impl_->pool.reader();
-  StatementUse s(reader->prepare(
-      "SELECT project_id, seq, external_id, stage, batches, json_text FROM assets "
-      "WHERE project_id = ?1 AND (?2 IS NULL OR stage = ?2) AND (?3 IS NULL OR EXISTS ("
-      "  SELECT 1 FROM json_each(assets.batches) AS b "
-      "  WHERE b.value IN (SELECT value FROM json_each(?3)))) "
-      "ORDER BY seq"));
+  StatementUse s(reader->prepare(std::string("SELECT ") + kAssetColumns + " FROM assets WHERE " +
+                                 kAssetWhere + " ORDER BY seq"));
   std::int64_t count = 0;
-  AssetRow row;
   guarded("export of project " + project_id, [&] {
-    s->bind(1, project_id);
-    if (filter.stage) s->bind(2, *filter.stage);
-    if (!filter.batches.empty()) s->bind(3, json_string_list(filter.batches));
+    bind_filter(*s, project_id, filter);
     while (s->executeStep()) {
-      row.project_id = text(*s, 0);
-      row.seq = integer(*s, 1);
-      row.external_id = text(*s, 2);
-      row.stage = text(*s, 3);
-      row.batches_json = text(*s, 4);
-      row.json_text = text(*s, 5);
-      each(row);
+      each(read_asset(*s));
       ++count;
     }
   });
@@ -355,12 +427,106 @@ std::int64_t SqliteStore::count_assets(const std::string& project_id) {
       +[](SQLite::Statement& s) { return integer(s, 0); });
 }
 
+std::vector<AssetRow> SqliteStore::list_assets(const std::string& project_id,
+                                               const AssetFilter& filter, std::int64_t offset,
+                                               std::int64_t limit, std::int64_t* total) {
+  return guarded("assets of project " + project_id, [&] {
+    auto reader = impl_->pool.reader();  // one snapshot for the count and the page
+    if (total) {
+      StatementUse count(
+          reader->prepare(std::string("SELECT count(*) FROM assets WHERE ") + kAssetWhere));
+      bind_filter(*count, project_id, filter);
+      count->executeStep();
+      *total = integer(*count, 0);
+    }
+    StatementUse s(reader->prepare(std::string("SELECT ") + kAssetColumns + " FROM assets WHERE " +
+                                   kAssetWhere + " ORDER BY seq LIMIT ?7 OFFSET ?8"));
+    bind_filter(*s, project_id, filter);
+    s->bind(7, limit);
+    s->bind(8, offset);
+    std::vector<AssetRow> rows;
+    while (s->executeStep())
+      rows.push_back(read_asset(*s));
+    return rows;
+  });
+}
+
+std::optional<AssetRow> SqliteStore::find_task(const std::string& task_id) {
+  return impl_->one<AssetRow>(
+      std::string("SELECT ") + kAssetColumns + " FROM assets WHERE task_id = ? LIMIT 1",
+      [&](SQLite::Statement& s) { s.bind(1, task_id); }, read_asset);
+}
+
+std::int64_t SqliteStore::count_repeated_external_ids(const std::string& project_id) {
+  return *impl_->one<std::int64_t>(
+      "SELECT count(*) FROM (SELECT external_id FROM assets WHERE project_id = ? AND "
+      "external_id <> '' GROUP BY external_id HAVING count(*) > 1)",
+      [&](SQLite::Statement& s) { s.bind(1, project_id); },
+      +[](SQLite::Statement& s) { return integer(s, 0); });
+}
+
+std::int64_t SqliteStore::add_issues(const std::string& project_id,
+                                     const std::vector<IssueRow>& issues) {
+  return guarded("issues of project " + project_id, [&] {
+    auto writer = impl_->pool.writer();
+    auto& connection = writer.connection;
+    SQLite::Transaction transaction(connection.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    std::int64_t seq = 0;
+    {
+      StatementUse last(
+          connection.prepare("SELECT coalesce(max(seq), 0) FROM issues WHERE project_id = ?"));
+      last->bind(1, project_id);
+      last->executeStep();
+      seq = integer(*last, 0);
+    }
+    StatementUse insert(connection.prepare(
+        "INSERT INTO issues (project_id, seq, id, asset_id, json_text, created_at) "
+        "VALUES (?,?,?,?,?,?) ON CONFLICT (project_id, id) DO UPDATE SET "
+        "asset_id = excluded.asset_id, json_text = excluded.json_text"));
+    for (const IssueRow& issue : issues) {
+      insert->bind(1, project_id);
+      insert->bind(2, ++seq);
+      insert->bind(3, issue.id);
+      insert->bind(4, issue.asset_id);
+      insert->bind(5, issue.json_text);
+      insert->bind(6, issue.created_at);
+      insert->exec();
+      insert->reset();
+    }
+    transaction.commit();
+    return static_cast<std::int64_t>(issues.size());
+  });
+}
+
+std::vector<IssueRow> SqliteStore::list_issues(const std::string& project_id, std::int64_t offset,
+                                               std::int64_t limit, std::int64_t* total) {
+  return guarded("issues of project " + project_id, [&] {
+    auto reader = impl_->pool.reader();
+    if (total) {
+      StatementUse count(reader->prepare("SELECT count(*) FROM issues WHERE project_id = ?"));
+      count->bind(1, project_id);
+      count->executeStep();
+      *total = integer(*count, 0);
+    }
+    StatementUse s(
+        reader->prepare("SELECT project_id, id, asset_id, json_text, created_at FROM issues "
+                        "WHERE project_id = ? ORDER BY seq LIMIT ? OFFSET ?"));
+    s->bind(1, project_id);
+    s->bind(2, limit);
+    s->bind(3, offset);
+    std::vector<IssueRow> rows;
+    while (s->executeStep())
+      rows.push_back(IssueRow{text(*s, 0), text(*s, 1), text(*s, 2), text(*s, 3), integer(*s, 4)});
+    return rows;
+  });
+}
+
 // Plugins ---------------------------------------------------------------------------------
 
 void SqliteStore::create_plugin(const Plugin& p) {
   impl_->write(
       "plugin " + p.name,
-      std::string("INSERT INTO plugins (") + kPluginColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?)",
+      std::string("INSERT INTO plugins (") + kPluginColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
       [&](SQLite::Statement& s) {
         s.bind(1, p.id);
         s.bind(2, p.org_id);
@@ -372,6 +538,7 @@ void SqliteStore::create_plugin(const Plugin& p) {
         s.bind(8, p.secret);
         s.bind(9, p.rest_url);
         s.bind(10, p.created_at);
+        s.bind(11, p.timeout_seconds);
       });
 }
 
@@ -396,6 +563,16 @@ void SqliteStore::set_plugin_secret(const std::string& id, const std::string& se
                      s.bind(1, secret_hash);
                      s.bind(2, sealed_secret);
                      s.bind(3, id);
+                   });
+  if (changed == 0) throw NotFound("no plugin " + id);
+}
+
+void SqliteStore::set_plugin_timeout(const std::string& id, std::int64_t seconds) {
+  const int changed =
+      impl_->write("plugin " + id, "UPDATE plugins SET timeout_seconds = ? WHERE id = ?",
+                   [&](SQLite::Statement& s) {
+                     s.bind(1, seconds);
+                     s.bind(2, id);
                    });
   if (changed == 0) throw NotFound("no plugin " + id);
 }

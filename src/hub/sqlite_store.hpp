@@ -45,6 +45,7 @@ class SqliteStore final : public Store {
   void create_project(const Project& project) override;
   std::optional<Project> get_project(const std::string& id) override;
   std::vector<Project> list_projects(const std::string& org_id) override;
+  void update_project(const std::string& id, const std::function<void(Project&)>& change) override;
 
   using Store::import_assets;
   std::int64_t import_assets(const std::string& project_id, bool replace,
@@ -53,6 +54,15 @@ class SqliteStore final : public Store {
   std::int64_t for_each_asset(const std::string& project_id, const AssetFilter& filter,
                               const std::function<void(const AssetRow&)>& each) override;
   std::int64_t count_assets(const std::string& project_id) override;
+  std::vector<AssetRow> list_assets(const std::string& project_id, const AssetFilter& filter,
+                                    std::int64_t offset, std::int64_t limit,
+                                    std::int64_t* total) override;
+  std::optional<AssetRow> find_task(const std::string& task_id) override;
+  std::int64_t count_repeated_external_ids(const std::string& project_id) override;
+  std::int64_t add_issues(const std::string& project_id,
+                          const std::vector<IssueRow>& issues) override;
+  std::vector<IssueRow> list_issues(const std::string& project_id, std::int64_t offset,
+                                    std::int64_t limit, std::int64_t* total) override;
 
   void create_plugin(const Plugin& plugin) override;
   std::optional<Plugin> get_plugin(const std::string& id) override;
@@ -60,6 +70,7 @@ class SqliteStore final : public Store {
   void set_plugin_secret(const std::string& id, const std::string& secret_hash,
                          const std::string& sealed_secret) override;
   bool delete_plugin(const std::string& id) override;
+  void set_plugin_timeout(const std::string& id, std::int64_t seconds) override;
 
   void create_run(const Run& run) override;
   std::optional<Run> get_run(const std::string& session) override;

@@ -42,12 +42,33 @@ struct User {
   std::int64_t created_at = 0;
 };
 
+// A stage of a project's workflow, as the platform describes it (GET /v2/project/{id}).
+struct Stage {
+  std::string id;    // stable; the platform's own stages are "Start" and "Complete"
+  std::string name;  // what exports write in task.stage
+  std::string type;  // "Start" | "Label" | "Review" | "Complete" | ...
+  double x = 0;      // position in the workflow editor: plugins order stages by x
+  double y = 0;
+  // Other ids the same stage goes by: a stage declared by name gets an id of the hub's, and
+  // the platform's own id for it once an imported export shows it.
+  std::vector<std::string> aliases = {};
+};
+
+// A batch: exports name batches, the platform's events and queries use their ids.
+struct Batch {
+  std::string id;
+  std::string name;
+};
+
 struct Project {
   std::string id;
   std::string org_id;
   std::string name;
-  std::vector<std::string> stages;
+  std::vector<Stage> stages;  // Start first, Complete last (project_meta.hpp)
   std::int64_t created_at = 0;
+  std::string type = "image";  // the platform's project type, as plugins read it
+  std::vector<Batch> batches;
+  std::string category_schema = "{}";  // the ontology: {tools, classifications, relations}
 };
 
 // One imported asset: its AAF JSON line exactly as imported, plus the columns exports
@@ -55,18 +76,36 @@ struct Project {
 struct AssetRow {
   std::string project_id;
   std::int64_t seq = 0;  // import order within the project (assigned by the store)
+  // The asset's identity within its project: assetId, else dataId, else one the hub made.
+  // External ids may repeat (the same file name in two folders).
+  std::string asset_id;
   std::string external_id;
-  std::string stage;
+  std::string stage;                // task.stage (name)
+  std::string stage_id;             // task.stageId
+  std::string task_id;              // task.taskId / tasks[0].taskId
   std::string batches_json = "[]";  // JSON array of batch names
   std::string json_text;
 };
 
-// Which assets an export contains. `key_frames_only` is not a row filter: the store hands
-// it through so that the export writer can thin video assets.
+// Which assets an export or a listing contains. A stage matches by id or by name (assets of
+// older exports carry only the name); `key_frames_only` is not a row filter: the store
+// hands it through so that the export writer can thin video assets.
 struct AssetFilter {
-  std::optional<std::string> stage;
-  std::vector<std::string> batches;  // empty = all; else assets in any of these batches
+  std::vector<std::string> stage_ids;    // with stage_names: empty = any stage
+  std::vector<std::string> stage_names;  // an asset in any of these stages passes
+  std::vector<std::string> batches;      // empty = all; else assets in any of these batches
+  std::optional<std::string> asset_id;
+  std::optional<std::string> external_id;
   bool key_frames_only = false;
+};
+
+// One issue (a reviewer's remark on an asset), kept as the platform's issue export has it.
+struct IssueRow {
+  std::string project_id;
+  std::string id;        // the issue's _id
+  std::string asset_id;  // the asset it is about ("" when the export did not say)
+  std::string json_text;
+  std::int64_t created_at = 0;
 };
 
 struct Plugin {
@@ -81,6 +120,9 @@ struct Plugin {
                                       // credentials.hpp): shown again to org admins
   std::string rest_url;               // empty: the plugin connects over Socket.IO
   std::int64_t created_at = 0;
+  // A dispatched run with no answer after this long ends timed out ("the plugin did not
+  // answer within N s"): old SDKs never answer a failed run.
+  std::int64_t timeout_seconds = 1800;
 };
 
 enum class RunState { queued, dispatched, succeeded, failed, timed_out, cancelled };
@@ -162,13 +204,19 @@ class Store {
   virtual void create_project(const Project& project) = 0;
   virtual std::optional<Project> get_project(const std::string& id) = 0;
   virtual std::vector<Project> list_projects(const std::string& org_id) = 0;
+  // Reads the project, lets `change` edit its stages, batches, schema, type and name, and
+  // writes it back, in one write transaction (concurrent imports each add what they saw).
+  // NotFound for an unknown project.
+  virtual void update_project(const std::string& id,
+                              const std::function<void(Project&)>& change) = 0;
 
   // Imports assets in one transaction: `next` fills the row and returns true, or returns
   // false at the end. If `next` throws, nothing is imported and the exception propagates.
-  // A row that conflicts (its external id is already in the project, or came earlier in
-  // this import) goes to `on_conflict` (row, reason): true skips that row and goes on;
-  // false, or no `on_conflict`, throws Conflict and nothing is imported. `replace` first
-  // deletes the project's assets (in the same transaction). Returns the number imported.
+  // A row whose asset id is already in the project (or came earlier in this import) is
+  // replaced by the new row when `replace` (keeping its place in the project's order);
+  // otherwise it goes to `on_conflict` (row, reason): true skips that row and goes on;
+  // false, or no `on_conflict`, throws Conflict and nothing is imported. Returns the number
+  // of rows imported (replacements included).
   using ConflictHandler = std::function<bool(const AssetRow&, const std::string&)>;
   virtual std::int64_t import_assets(const std::string& project_id, bool replace,
                                      const std::function<bool(AssetRow&)>& next,
@@ -182,6 +230,21 @@ class Store {
   virtual std::int64_t for_each_asset(const std::string& project_id, const AssetFilter& filter,
                                       const std::function<void(const AssetRow&)>& each) = 0;
   virtual std::int64_t count_assets(const std::string& project_id) = 0;
+  // One page of the assets that pass `filter` (import order) and how many pass in all.
+  virtual std::vector<AssetRow> list_assets(const std::string& project_id,
+                                            const AssetFilter& filter, std::int64_t offset,
+                                            std::int64_t limit, std::int64_t* total) = 0;
+  // The asset whose task has this id, in any project (the caller checks access).
+  virtual std::optional<AssetRow> find_task(const std::string& task_id) = 0;
+  // How many external ids of the project are shared by more than one asset.
+  virtual std::int64_t count_repeated_external_ids(const std::string& project_id) = 0;
+
+  // Issues: added in one transaction (an id already in the project is replaced), listed
+  // in the order they were added.
+  virtual std::int64_t add_issues(const std::string& project_id,
+                                  const std::vector<IssueRow>& issues) = 0;
+  virtual std::vector<IssueRow> list_issues(const std::string& project_id, std::int64_t offset,
+                                            std::int64_t limit, std::int64_t* total) = 0;
 
   // Plugins.
   virtual void create_plugin(const Plugin& plugin) = 0;
@@ -190,6 +253,7 @@ class Store {
   virtual void set_plugin_secret(const std::string& id, const std::string& secret_hash,
                                  const std::string& sealed_secret) = 0;  // NotFound
   virtual bool delete_plugin(const std::string& id) = 0;                 // also deletes its runs
+  virtual void set_plugin_timeout(const std::string& id, std::int64_t seconds) = 0;  // NotFound
 
   // Runs. transition() is a compare-and-set: it changes the run only if its state is one
   // of `t.from`, atomically, and says whether it did. Of concurrent callers, one wins.

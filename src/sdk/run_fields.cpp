@@ -44,11 +44,22 @@ RunFields RunFields::from(const boost::json::object& data) {
     else
       note(r.problems, "configJSON", "must be a string holding JSON");
   }
+  // The platform sends a list of stage ids ([] = no filter); a single name is tolerated.
+  // Kept as the text /v2/export takes: the name, or the list as JSON.
   if (auto it = data.find("stage"); it != data.end() && !it->value().is_null()) {
-    if (it->value().is_string())
+    if (it->value().is_string()) {
       r.stage = std::string(it->value().get_string());
-    else
-      note(r.problems, "stage", "must be a string");
+    } else if (it->value().is_array()) {
+      bool strings = true;
+      for (const auto& s : it->value().get_array())
+        strings = strings && s.is_string();
+      if (!strings)
+        note(r.problems, "stage", "must be a list of stage ids");
+      else if (!it->value().get_array().empty())
+        r.stage = boost::json::serialize(it->value());
+    } else {
+      note(r.problems, "stage", "must be a stage id or a list of stage ids");
+    }
   }
   if (auto it = data.find("batches"); it != data.end() && !it->value().is_null()) {
     if (it->value().is_array()) {

@@ -175,6 +175,11 @@ async function main() {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();
   await page.getByRole('link', { name: 'Street scenes' }).click();
   await page.getByText('5 assets').waitFor();
+  // The workflow (declared stages between the platform's Start and Complete), the batches the
+  // import brought, and the ontology learned from the assets.
+  await page.getByTestId('stages').getByText('Start → Label → Review → Complete', { exact: true }).waitFor();
+  await page.getByTestId('batches').getByText('Batch A, Batch B', { exact: true }).waitFor();
+  await page.getByRole('region', { name: 'Ontology' }).getByText('tool · bounding-box').first().waitFor();
   // Project import in the UI: the same file again is refused (409, the API's message shown),
   // then accepted with "Replace the existing assets".
   const demo = path.join(repo, 'examples/data/demo-export.ndjson');

@@ -10,6 +10,8 @@
 #include <thread>
 
 #include "hub/hub_core.hpp"
+#include "hub/json_text.hpp"
+#include "hub/project_meta.hpp"
 #include "temp_dir.hpp"
 #include "xport/errors.hpp"
 
@@ -29,7 +31,11 @@ class DomainTest : public ::testing::Test {
     admin_key_ = core_->domain().bootstrap(core_->data_dir())->api_key;
     admin_ = *core_->domain().authenticate(admin_key_);
     member_ = domain().create_user({admin_.org_id, "Bob", "bob@example.com", "member"}).user;
-    project_ = domain().create_project(admin_, "Cats", {"Start", "Complete"});
+    NewProject cats;
+    cats.name = "Cats";
+    cats.stages = {declared_stage("Review", "Review")};
+    cats.batches = {"b1", "b\"2"};
+    project_ = domain().create_project(admin_, cats);
     plugin_ = domain().create_plugin(admin_,
                                      {"Formats", "Export", "built-in", R"({"format":"coco"})", ""});
   }
@@ -104,12 +110,14 @@ TEST_F(DomainTest, SecretsSurviveARestartOnTheSameDataDir) {
 }
 
 TEST_F(DomainTest, PluginCreationIsValidated) {
-  EXPECT_THROW(domain().create_plugin(member_, {"P", "Export", "", "{}", ""}), Forbidden);
-  EXPECT_THROW(domain().create_plugin(admin_, {"", "Export", "", "{}", ""}), ConfigError);
-  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Import", "", "{}", ""}), ConfigError);
-  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Export", "", "[1]", ""}), ConfigError);
-  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Export", "", "{}", "ftp://x"}), ConfigError);
-  EXPECT_NO_THROW(domain().create_plugin(admin_, {"P", "Export", "", "{}", "http://127.0.0.1:9/"}));
+  EXPECT_THROW(domain().create_plugin(member_, {"P", "Export", "", "{}", "", 1800}), Forbidden);
+  EXPECT_THROW(domain().create_plugin(admin_, {"", "Export", "", "{}", "", 1800}), ConfigError);
+  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Import", "", "{}", "", 1800}), ConfigError);
+  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Export", "", "[1]", "", 1800}), ConfigError);
+  EXPECT_THROW(domain().create_plugin(admin_, {"P", "Export", "", "{}", "ftp://x", 1800}),
+               ConfigError);
+  EXPECT_NO_THROW(
+      domain().create_plugin(admin_, {"P", "Export", "", "{}", "http://127.0.0.1:9/", 1800}));
 }
 
 TEST_F(DomainTest, StartRunValidatesConfigAndStage) {
@@ -128,8 +136,20 @@ TEST_F(DomainTest, StartRunValidatesConfigAndStage) {
                ConfigError);
   const hub::Run filtered = domain().start_run(
       member_, {project_.id, plugin_.plugin.id, "{}", "Complete", {"b1", "b\"2"}});
+  // Kept as ids (the plugin event carries ids); stages and batches by name or id.
   EXPECT_EQ(filtered.stage, "Complete");
-  EXPECT_EQ(core_->store().get_run(filtered.session)->batches_json, R"(["b1","b\"2"])");
+  ASSERT_EQ(project_.batches.size(), 2u);
+  EXPECT_EQ(core_->store().get_run(filtered.session)->batches_json,
+            json_string_list({project_.batches[0].id, project_.batches[1].id}));
+  const hub::Run by_id = domain().start_run(
+      member_,
+      {project_.id, plugin_.plugin.id, "{}", project_.stages[1].id, {project_.batches[1].id}});
+  EXPECT_EQ(by_id.stage, project_.stages[1].id);
+  const hub::Run by_name =
+      domain().start_run(member_, {project_.id, plugin_.plugin.id, "{}", "Review", {}});
+  EXPECT_EQ(by_name.stage, project_.stages[1].id);
+  EXPECT_THROW(domain().start_run(member_, {project_.id, plugin_.plugin.id, "{}", {}, {"b9"}}),
+               ConfigError);
   EXPECT_THROW(domain().start_run(member_, {"nope", plugin_.plugin.id, "{}", {}, {}}), NotFound);
 }
 
@@ -216,11 +236,13 @@ TEST_F(DomainTest, LogsAndOtherOrganizationsAreKeptApart) {
   EXPECT_EQ(core_->store().list_logs(run.session, 0, 10).size(), 2u);
   const auto org = domain().create_organization("Other");
   const auto stranger = domain().create_user({org.id, "S", "s@other", "admin"}).user;
-  EXPECT_THROW(domain().run(stranger, run.session), Forbidden);
-  EXPECT_THROW(domain().plugin(stranger, plugin_.plugin.id), Forbidden);
-  EXPECT_THROW(domain().reveal_secret(stranger, plugin_.plugin.id), Forbidden);
+  // Another organisation's records answer like unknown ones: their existence is not told.
+  EXPECT_THROW(domain().run(stranger, run.session), NotFound);
+  EXPECT_THROW(domain().plugin(stranger, plugin_.plugin.id), NotFound);
+  EXPECT_THROW(domain().reveal_secret(stranger, plugin_.plugin.id), NotFound);
   EXPECT_THROW(domain().start_run(stranger, {project_.id, plugin_.plugin.id, {}, {}, {}}),
-               Forbidden);
+               NotFound);
+  EXPECT_THROW(domain().project(stranger, project_.id), NotFound);
 }
 
 }  // namespace

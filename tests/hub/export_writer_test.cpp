@@ -37,7 +37,12 @@ class ExportWriter : public ::testing::Test {
   void SetUp() override {
     store_ = std::make_unique<SqliteStore>(dir_.path() / "hub.db");
     store_->create_organization({"org1", "Org", 1});
-    store_->create_project({"p1", "org1", "Clips", {"Start", "Complete"}, 1});
+    Project clips;
+    clips.id = "p1";
+    clips.org_id = "org1";
+    clips.name = "Clips";
+    clips.created_at = 1;
+    store_->create_project(clips);
   }
 
   void import(const std::vector<std::pair<std::string, std::string>>& assets) {
@@ -45,6 +50,7 @@ class ExportWriter : public ::testing::Test {
     store_->import_assets("p1", false, [&](AssetRow& row) {
       if (i == assets.size()) return false;
       row.external_id = "a" + std::to_string(i);
+      row.asset_id = row.external_id;
       row.stage = assets[i].first;
       row.batches_json = "[]";
       row.json_text = assets[i].second;
@@ -92,7 +98,7 @@ TEST_F(ExportWriter, NdjsonAndJsonArrayCarryTheStoredTextUnchanged) {
   EXPECT_EQ(boost::json::parse(array["p1.json"]).as_array().size(), 2u);
 
   ExportSpec stage;
-  stage.filter.stage = "Complete";
+  stage.filter.stage_names = {"Complete"};
   EXPECT_EQ(write(stage)["p1.ndjson"], b + "\n");
 }
 

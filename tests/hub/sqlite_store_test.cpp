@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "hub/project_meta.hpp"
 #include "hub/sqlite_store.hpp"
 #include "temp_dir.hpp"
 #include "xport/errors.hpp"
@@ -40,6 +41,14 @@ void exec(const std::filesystem::path& file, const char* sql) {
   sqlite3_close(db);
 }
 
+// Assets in stage `stage` (by name; "" any) and in any of `batches`.
+AssetFilter stage_filter(const std::string& stage, std::vector<std::string> batches = {}) {
+  AssetFilter f;
+  if (!stage.empty()) f.stage_names.push_back(stage);
+  f.batches = std::move(batches);
+  return f;
+}
+
 class StoreTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -47,8 +56,14 @@ class StoreTest : public ::testing::Test {
     store_->create_organization({"org1", "Org", 1});
     store_->create_user({"u1", "org1", "Ann", "ann@example.com", "admin", "hash-u1", 1});
     store_->create_user({"u2", "org1", "Bob", "bob@example.com", "member", "hash-u2", 2});
-    store_->create_project({"p1", "org1", "Cats", {"Start", "Review", "Complete"}, 1});
-    store_->create_plugin({"pl1", "org1", "Formats", "Export", "", "{}", "h", "s", "", 1});
+    Project cats;
+    cats.id = "p1";
+    cats.org_id = "org1";
+    cats.name = "Cats";
+    cats.stages = workflow({Stage{"review-1", "Review", "Review", 0, 0}});
+    cats.created_at = 1;
+    store_->create_project(cats);
+    store_->create_plugin({"pl1", "org1", "Formats", "Export", "", "{}", "h", "s", "", 1, 1800});
   }
 
   // Imports assets given as (external id, stage, batches json).
@@ -58,6 +73,7 @@ class StoreTest : public ::testing::Test {
     return store_->import_assets("p1", replace, [&](AssetRow& row) {
       if (i == rows.size()) return false;
       auto& [id, stage, batches] = rows[i++];
+      row.asset_id = id;
       row.external_id = id;
       row.stage = stage;
       row.batches_json = batches;
@@ -119,8 +135,12 @@ TEST_F(StoreTest, RecordsRoundTrip) {
   EXPECT_FALSE(store_->find_user_by_api_key_hash("nope"));
   EXPECT_EQ(store_->count_users(), 2);
   EXPECT_EQ(store_->list_users("org1").size(), 2u);
-  EXPECT_EQ(store_->get_project("p1")->stages,
-            (std::vector<std::string>{"Start", "Review", "Complete"}));
+  std::vector<std::string> stage_names;
+  const auto cats = store_->get_project("p1");
+  for (const Stage& st : cats->stages)
+    stage_names.push_back(st.name + "/" + st.id + "/" + st.type);
+  EXPECT_EQ(stage_names, (std::vector<std::string>{"Start/Start/Start", "Review/review-1/Review",
+                                                   "Complete/Complete/Complete"}));
   EXPECT_EQ(store_->list_projects("org1").size(), 1u);
   EXPECT_EQ(store_->get_plugin("pl1")->name, "Formats");
   store_->set_plugin_secret("pl1", "h2", "s2");
@@ -128,7 +148,11 @@ TEST_F(StoreTest, RecordsRoundTrip) {
   EXPECT_THROW(store_->set_plugin_secret("nope", "h", "s"), NotFound);
   EXPECT_THROW(store_->create_user({"u3", "org1", "C", "ann@example.com", "member", "h3", 3}),
                Conflict);
-  EXPECT_THROW(store_->create_project({"p2", "no-org", "X", {}, 1}), NotFound);
+  Project orphan;
+  orphan.id = "p2";
+  orphan.org_id = "no-org";
+  orphan.name = "X";
+  EXPECT_THROW(store_->create_project(orphan), NotFound);
 }
 
 TEST_F(StoreTest, ImportIsAllOrNothing) {
@@ -140,18 +164,74 @@ TEST_F(StoreTest, ImportIsAllOrNothing) {
                                        if (++calls == 3)
                                          throw std::runtime_error("line 3: bad JSON");
                                        row.external_id = "new" + std::to_string(calls);
+                                       row.asset_id = row.external_id;
                                        row.json_text = "{}";
                                        return true;
                                      }),
                std::runtime_error);
   EXPECT_EQ(store_->count_assets("p1"), 2);
-  // A duplicate external id (here: of an earlier import) rolls back the whole import.
+  // A duplicate asset id (here: of an earlier import) rolls back the whole import.
   EXPECT_THROW(import({{"c", "Start", "[]"}, {"a", "Start", "[]"}}), Conflict);
   EXPECT_EQ(store_->count_assets("p1"), 2);
-  // Replace swaps the project's assets in one transaction.
-  EXPECT_EQ(import({{"a", "Start", "[]"}, {"z", "Start", "[]"}}, true), 2);
-  EXPECT_EQ(exported({}), (std::vector<std::string>{"a", "z"}));
+  // Replace works per asset id: "a" takes the new row in its old place, "z" is added.
+  EXPECT_EQ(import({{"a", "Review", "[]"}, {"z", "Start", "[]"}}, true), 2);
+  EXPECT_EQ(exported({}), (std::vector<std::string>{"a", "b", "z"}));
+  EXPECT_EQ(exported(stage_filter("Review")), (std::vector<std::string>{"a", "b"}));
   EXPECT_THROW(store_->import_assets("nope", false, [](AssetRow&) { return false; }), NotFound);
+}
+
+TEST_F(StoreTest, AssetsAreIdentifiedByAssetIdSoExternalIdsMayRepeat) {
+  // The same file name in two folders: two assets.
+  const std::vector<std::pair<std::string, std::string>> rows{
+      {"id-1", "x.png"}, {"id-2", "x.png"}, {"id-3", "y.png"}};
+  std::size_t i = 0;
+  EXPECT_EQ(store_->import_assets("p1", false,
+                                  [&](AssetRow& row) {
+                                    if (i == rows.size()) return false;
+                                    row.asset_id = rows[i].first;
+                                    row.external_id = rows[i].second;
+                                    row.task_id = "task-" + rows[i].first;
+                                    row.json_text = "{}";
+                                    ++i;
+                                    return true;
+                                  }),
+            3);
+  EXPECT_EQ(exported({}), (std::vector<std::string>{"x.png", "x.png", "y.png"}));
+  EXPECT_EQ(store_->count_repeated_external_ids("p1"), 1);
+  AssetFilter by_name;
+  by_name.external_id = "x.png";
+  std::int64_t total = 0;
+  auto page = store_->list_assets("p1", by_name, 1, 10, &total);
+  EXPECT_EQ(total, 2);
+  ASSERT_EQ(page.size(), 1u);
+  EXPECT_EQ(page[0].asset_id, "id-2");
+  ASSERT_TRUE(store_->find_task("task-id-3"));
+  EXPECT_EQ(store_->find_task("task-id-3")->asset_id, "id-3");
+  EXPECT_FALSE(store_->find_task("task-none"));
+}
+
+TEST_F(StoreTest, ProjectUpdatesAndIssuesRoundTrip) {
+  store_->update_project("p1", [](Project& p) {
+    p.batches.push_back(Batch{"b-1", "Night"});
+    p.category_schema = R"({"tools":[]})";
+  });
+  auto p = store_->get_project("p1");
+  ASSERT_EQ(p->batches.size(), 1u);
+  EXPECT_EQ(p->batches[0].name, "Night");
+  EXPECT_EQ(p->category_schema, R"({"tools":[]})");
+  EXPECT_THROW(store_->update_project("nope", [](Project&) {}), NotFound);
+  EXPECT_EQ(store_->add_issues("p1", {IssueRow{"p1", "i1", "a", R"({"_id":"i1"})", 5},
+                                      IssueRow{"p1", "i2", "", R"({"_id":"i2"})", 6}}),
+            2);
+  // The same id again replaces it, in its place.
+  store_->add_issues("p1", {IssueRow{"p1", "i1", "a", R"({"_id":"i1","v":2})", 7}});
+  std::int64_t total = 0;
+  auto issues = store_->list_issues("p1", 0, 10, &total);
+  EXPECT_EQ(total, 2);
+  ASSERT_EQ(issues.size(), 2u);
+  EXPECT_EQ(issues[0].json_text, R"({"_id":"i1","v":2})");
+  store_->set_plugin_timeout("pl1", 42);
+  EXPECT_EQ(store_->get_plugin("pl1")->timeout_seconds, 42);
 }
 
 TEST_F(StoreTest, ImportConflictHandlerSkipsDuplicatesAndGoesOn) {
@@ -164,6 +244,7 @@ TEST_F(StoreTest, ImportConflictHandlerSkipsDuplicatesAndGoesOn) {
       [&](AssetRow& row) {
         if (i == ids.size()) return false;
         row.external_id = ids[i++];
+        row.asset_id = row.external_id;
         row.json_text = "{}";
         return true;
       },
@@ -186,6 +267,7 @@ TEST_F(StoreTest, ImportConflictHandlerSkipsDuplicatesAndGoesOn) {
                    [&](AssetRow& row) {
                      if (i == 2) return false;
                      row.external_id = i++ == 0 ? "e" : "a";
+                     row.asset_id = row.external_id;
                      row.json_text = "{}";
                      return true;
                    },
@@ -203,12 +285,11 @@ TEST_F(StoreTest, ExportStreamsInImportOrderWithFilters) {
             "Review",
             R"(["b3"])" }});
   EXPECT_EQ(exported({}), (std::vector<std::string>{"a", "b", "c", "d", "e"}));
-  EXPECT_EQ(exported({"Review", {}, false}), (std::vector<std::string>{"b", "c", "e"}));
-  EXPECT_EQ(exported({std::nullopt, {"b2"}, false}), (std::vector<std::string>{"b", "d"}));
-  EXPECT_EQ(exported({std::nullopt, {"b1", "b3"}, false}),
-            (std::vector<std::string>{"a", "b", "e"}));
-  EXPECT_EQ(exported({"Review", {"b2"}, true}), (std::vector<std::string>{"b"}));
-  EXPECT_TRUE(exported({"Nowhere", {}, false}).empty());
+  EXPECT_EQ(exported(stage_filter("Review")), (std::vector<std::string>{"b", "c", "e"}));
+  EXPECT_EQ(exported(stage_filter("", {"b2"})), (std::vector<std::string>{"b", "d"}));
+  EXPECT_EQ(exported(stage_filter("", {"b1", "b3"})), (std::vector<std::string>{"a", "b", "e"}));
+  EXPECT_EQ(exported(stage_filter("Review", {"b2"})), (std::vector<std::string>{"b"}));
+  EXPECT_TRUE(exported(stage_filter("Nowhere")).empty());
   // Rows carry what was imported, seq in import order.
   std::vector<std::int64_t> seqs;
   std::string first;

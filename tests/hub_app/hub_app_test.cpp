@@ -405,7 +405,8 @@ TEST_F(HubApp, RunTimeoutMarksTheRunTimedOut) {
     std::this_thread::sleep_for(50ms);
   }
   EXPECT_EQ(str(done["state"]), "timed_out") << json::serialize(done);
-  EXPECT_NE(str(done["message"]).find("plugin slow did not answer within 1 s"), std::string::npos)
+  EXPECT_NE(str(done["message"]).find("the plugin did not answer within 1 s (plugin slow)"),
+            std::string::npos)
       << str(done["message"]);
 }
 

@@ -81,13 +81,14 @@ TEST_F(HubImport, GoodV2V3AndZipFiles) {
   EXPECT_NE(human.out.find("imported 5 assets into new project \"Zipped\" ("), std::string::npos)
       << human.out;
 
-  // By name, again: every external id is already there — nothing imported, each conflict
-  // named with its file and line; --replace first removes the project's assets.
+  // By name, again: every asset is already there (by assetId, or by the id the hub derives
+  // from external id and URL) — nothing imported, each conflict named with its file and
+  // line; --replace puts each asset's new row in its old place.
   auto again = imp_json("--project Zipped " + quote((dir_ / "export.ndjson").string()), 1);
   EXPECT_FALSE(again.at("committed").as_bool());
   EXPECT_EQ(again.at("errorCount").to_number<std::uint64_t>(), 5u);
   auto& first = again.at("errors").as_array()[0].as_object();
-  EXPECT_EQ(s(first, "path"), "externalId");
+  EXPECT_EQ(s(first, "path"), "assetId");
   EXPECT_EQ(first.at("line").to_number<std::uint64_t>(), 1u);
   EXPECT_NE(s(first, "text").find("export.ndjson:1: asset 1"), std::string::npos)
       << s(first, "text");
@@ -115,9 +116,9 @@ TEST_F(HubImport, BadFileAllOrNothingAndPartial) {
       << r.err;
   EXPECT_NE(r.err.find("): batches: expected an array, got a number"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find(bad.string() + ":4: asset 4 (byte "), std::string::npos) << r.err;
-  EXPECT_NE(r.err.find("externalId: asset with external id 'a' is already in project"),
-            std::string::npos)
-      << r.err;
+  // The same asset twice (same external id and URL, no assetId): one identity.
+  EXPECT_NE(r.err.find("assetId: asset with id 'hub-"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(external id 'a') is already in project"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("2 problems in 1 file; nothing was imported"), std::string::npos) << r.err;
 
   auto none = imp_json("--project P " + quote(bad.string()), 1);
@@ -165,7 +166,7 @@ TEST_F(HubImport, UsageErrors) {
   r = run(quote(XPORT_BINARY) + " hub --data-dir " + quote(data_.string()) +
           " import --project P " + quote(good.string()));
   EXPECT_EQ(r.exit_code, 1) << r.err;  // found the project; 'a' is already in it
-  EXPECT_NE(r.err.find("external id 'a' is already"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("(external id 'a') is already"), std::string::npos) << r.err;
   r = run(quote(XPORT_BINARY) + " hub import --project P " + quote(good.string()));
   EXPECT_EQ(r.exit_code, 2) << r.err;
   EXPECT_NE(r.err.find("--data-dir DIR is required"), std::string::npos) << r.err;
@@ -281,7 +282,8 @@ TEST_F(HubImportLive, RestImportErrorsNameTheBodyOrTheFileName) {
   // A duplicate only: 409, naming the line.
   auto dup = call("POST", path, good_line("a"));
   EXPECT_EQ(dup.status, 409) << dup.body;
-  EXPECT_NE(dup.body.find("line 1: asset with external id 'a'"), std::string::npos) << dup.body;
+  EXPECT_NE(dup.body.find("line 1: asset with id 'hub-"), std::string::npos) << dup.body;
+  EXPECT_NE(dup.body.find("(external id 'a') is already"), std::string::npos) << dup.body;
 }
 
 TEST_F(HubImportLive, ClientStreamsALargeFileAndPrintsTheWholeErrorReport) {

@@ -36,6 +36,11 @@ TEST(RunFields, ReadsThePlatformsKeys) {
 }
 
 TEST(RunFields, AbsentAndNullKeysTakeTheirDefaults) {
+  // The platform's form: a list of stage ids; [] is no filter.
+  EXPECT_EQ(fields(R"({"projectId":"p","stage":["s-1","s-2"]})").stage, R"(["s-1","s-2"])");
+  EXPECT_FALSE(fields(R"({"projectId":"p","stage":[]})").stage.has_value());
+  EXPECT_NE(fields(R"({"projectId":"p","stage":[1]})").problems.find("list of stage ids"),
+            std::string::npos);
   auto r = fields(R"({"projectId":"p","configJSON":null,"batches":null,"stage":null})");
   EXPECT_EQ(r.problems, "");
   EXPECT_EQ(r.config_json, "{}");
@@ -59,7 +64,8 @@ TEST(RunFields, WrongTypesAreNamed) {
   EXPECT_NE(r.problems.find("\"projectId\" is missing"), std::string::npos) << r.problems;
   EXPECT_NE(r.problems.find("\"configJSON\" must be a string"), std::string::npos);
   EXPECT_NE(r.problems.find("\"batches\" must be a list"), std::string::npos);
-  EXPECT_NE(r.problems.find("\"stage\" must be a string"), std::string::npos);
+  EXPECT_NE(r.problems.find("\"stage\" must be a stage id or a list of stage ids"),
+            std::string::npos);
   EXPECT_EQ(r.session, "s");  // still known, so the error response can name the run
 }
 

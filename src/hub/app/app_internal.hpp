@@ -81,11 +81,38 @@ inline json::array to_json_list(const std::vector<std::string>& items) {
   return a;
 }
 
+inline json::array to_json(const std::vector<Stage>& stages) {
+  json::array out;
+  for (const Stage& s : stages)
+    out.push_back(json::object{{"id", s.id},
+                               {"name", s.name},
+                               {"type", s.type},
+                               {"position", json::object{{"x", s.x}, {"y", s.y}}}});
+  return out;
+}
+
+// Batches as the REST API shows them ({id, name}); the /v2 API says _id (platform_read).
+inline json::array to_json(const std::vector<Batch>& batches, const char* id_key = "id") {
+  json::array out;
+  for (const Batch& b : batches)
+    out.push_back(json::object{{id_key, b.id}, {"name", b.name}});
+  return out;
+}
+
+inline json::value parse_or_empty(const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return ec ? json::value(json::object_kind) : v;
+}
+
 inline json::object to_json(const Project& p) {
   return {{"id", p.id},
           {"orgId", p.org_id},
           {"name", p.name},
-          {"stages", to_json_list(p.stages)},
+          {"type", p.type},
+          {"stages", to_json(p.stages)},
+          {"batches", to_json(p.batches)},
+          {"categorySchema", parse_or_empty(p.category_schema)},
           {"createdAt", p.created_at}};
 }
 
@@ -97,6 +124,7 @@ inline json::object to_json(const Plugin& p) {
           {"description", p.description},
           {"defaultConfig", p.default_config},
           {"restUrl", p.rest_url},
+          {"timeoutSeconds", p.timeout_seconds},
           {"createdAt", p.created_at}};
 }
 

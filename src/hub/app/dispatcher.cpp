@@ -42,10 +42,14 @@ Dispatcher::~Dispatcher() {
   stop();
 }
 
-std::chrono::seconds Dispatcher::token_lifetime() const {
-  return std::chrono::duration_cast<std::chrono::seconds>(options_.offline_wait +
-                                                          options_.run_timeout) +
+std::chrono::seconds Dispatcher::token_lifetime(std::chrono::milliseconds run_timeout) const {
+  return std::chrono::duration_cast<std::chrono::seconds>(options_.offline_wait + run_timeout) +
          std::chrono::minutes(10);
+}
+
+std::chrono::milliseconds Dispatcher::answer_timeout(const Plugin& plugin) const {
+  return std::min<std::chrono::milliseconds>(std::chrono::seconds(plugin.timeout_seconds),
+                                             options_.run_timeout);
 }
 
 void Dispatcher::install() {
@@ -274,9 +278,10 @@ bool Dispatcher::dispatch_locked(const std::string& session, Tracked& t) {
       return false;
     }
     t.dispatched = true;
-    t.deadline = Clock::now() + options_.run_timeout;
+    t.timeout = answer_timeout(*plugin);
+    t.deadline = Clock::now() + t.timeout;
     Plugin p = *plugin;
-    json::object data = run_data(*run);
+    json::object data = run_data(*run, t.timeout);
     jobs_.push_back([this, p, data, session] {
       std::string error;
       try {
@@ -317,9 +322,10 @@ bool Dispatcher::dispatch_locked(const std::string& session, Tracked& t) {
   }
   t.dispatched = true;
   t.socket_id = best->socket_id;
-  t.deadline = Clock::now() + options_.run_timeout;
+  t.timeout = answer_timeout(*plugin);
+  t.deadline = Clock::now() + t.timeout;
   best->runs.insert(session);
-  if (!sio_.emit(best->socket_id, "/plugin", "plugin", json::array{run_data(*run)})) {
+  if (!sio_.emit(best->socket_id, "/plugin", "plugin", json::array{run_data(*run, t.timeout)})) {
     best->runs.erase(session);
     domain_.mark_failed(session, "the instance of plugin " + plugin->name +
                                      " disconnected before the run could be sent to it");
@@ -334,21 +340,26 @@ bool Dispatcher::dispatch_locked(const std::string& session, Tracked& t) {
   return true;
 }
 
-json::object Dispatcher::run_data(const Run& run) {
+// The `plugin` event's data, as the platform sends it: `stage` a list of stage ids (empty:
+// no stage filter; the newest SDK asks for stage=["Complete"] when the key is missing) and
+// `batches` a list of batch ids.
+json::object Dispatcher::run_data(const Run& run, std::chrono::milliseconds timeout) {
   std::string org_id;
   if (auto user = domain_.store().get_user(run.user_id)) org_id = user->org_id;
-  const std::int64_t expires = domain_.now_ms() / 1000 + token_lifetime().count();
+  const std::int64_t expires = domain_.now_ms() / 1000 + token_lifetime(timeout).count();
   json::array batches;
   for (const auto& b : parse_json_string_list(run.batches_json))
     batches.emplace_back(b);
+  json::array stage;
+  if (run.stage) stage.emplace_back(*run.stage);
   json::object data{{"projectId", run.project_id},
                     {"apiKey", make_run_token(domain_.signer(), run.session, expires)},
                     {"orgId", org_id},
                     {"runBy", run.user_id},
                     {"session", run.session},
                     {"configJSON", run.config_json},
-                    {"batches", std::move(batches)}};
-  if (run.stage) data["stage"] = *run.stage;
+                    {"batches", std::move(batches)},
+                    {"stage", std::move(stage)}};
   return data;
 }
 
@@ -374,7 +385,10 @@ std::optional<std::string> Dispatcher::handle_response(const std::string& plugin
     std::lock_guard lock(mutex_);
     untrack_locked(session);
   }
-  if (true_field(body, "error") || !true_field(body, "export")) {
+  // The oldest SDK answered {"response": <upload URL>, "session"} without "export".
+  const bool answered_result = body.contains("export") ? true_field(body, "export")
+                                                       : !string_field(body, "response").empty();
+  if (true_field(body, "error") || !answered_result) {
     std::string message = string_field(body, "message");
     if (message.empty()) message = string_field(body, "error_message");
     if (message.empty())
@@ -462,8 +476,11 @@ void Dispatcher::loop() {
                                           "within {}",
                                           name, seconds_text(options_.offline_wait)));
         else
-          domain_.mark_timed_out(session, fmt::format("plugin {} did not answer within {}", name,
-                                                      seconds_text(options_.run_timeout)));
+          domain_.mark_timed_out(
+              session,
+              fmt::format("the plugin did not answer within {} s (plugin {})",
+                          std::chrono::duration_cast<std::chrono::seconds>(t.timeout).count(),
+                          name));
       } catch (const std::exception& e) {
         spdlog::error("run {}: {}", session, e.what());
       }

@@ -6,8 +6,9 @@
 //     `plugin`); runs of a plugin with no instance wait (offline_wait) and then fail saying
 //     the plugin is offline. REST-connector plugins (Plugin::rest_url) get
 //     `POST {rest_url}/plugin` with header `Secret`.
-//   - An instance that disconnects fails its runs; a run without an answer within
-//     run_timeout is marked timed out.
+//   - An instance that disconnects fails its runs; a dispatched run without an answer
+//     within its plugin's timeout (Plugin::timeout_seconds, capped by run_timeout) is marked
+//     timed out, saying the plugin did not answer: old SDKs never answer a failed run.
 // One background thread keeps the timers and sends REST-connector calls; the Socket.IO
 // handlers run on the server's network threads. All state is under one mutex.
 #pragma once
@@ -35,7 +36,8 @@ namespace xport::hub {
 
 struct DispatchOptions {
   std::chrono::milliseconds offline_wait{std::chrono::minutes(10)};
-  std::chrono::milliseconds run_timeout{std::chrono::hours(1)};
+  // The longest any run may wait for its answer, whatever its plugin's setting says.
+  std::chrono::milliseconds run_timeout{std::chrono::hours(24 * 7)};
   std::chrono::milliseconds tick{std::chrono::milliseconds(250)};
 };
 
@@ -80,7 +82,9 @@ class Dispatcher {
                                         const boost::json::object& body);
 
   // How long a run token must live: the longest a run can wait and run, plus a margin.
-  std::chrono::seconds token_lifetime() const;
+  std::chrono::seconds token_lifetime(std::chrono::milliseconds run_timeout) const;
+  // How long a run of `plugin` may wait for its answer.
+  std::chrono::milliseconds answer_timeout(const Plugin& plugin) const;
 
  private:
   struct Instance {
@@ -102,6 +106,7 @@ class Dispatcher {
     std::string socket_id;  // empty: queued, or sent to a REST connector
     bool dispatched = false;
     std::chrono::steady_clock::time_point deadline;  // offline wait, then run timeout
+    std::chrono::milliseconds timeout{0};            // the answer's wait, once dispatched
   };
 
   void on_heartbeat(const server::SocketInfo& socket, const boost::json::array& args);
@@ -111,7 +116,7 @@ class Dispatcher {
   bool dispatch_locked(const std::string& session, Tracked& t);
   void untrack_locked(const std::string& session);
   void loop();
-  boost::json::object run_data(const Run& run);
+  boost::json::object run_data(const Run& run, std::chrono::milliseconds timeout);
   std::string secret_of(const Plugin& plugin);
   static net::HttpClient rest_client(std::chrono::seconds connect, std::chrono::seconds idle);
 

@@ -68,6 +68,30 @@ ExportOutcome write_key_frames(Store& store, const ExportSpec& spec, ByteSink& s
 
 }  // namespace
 
+ExportOutcome write_issue_export(Store& store, const ExportSpec& spec, ByteSink& sink) {
+  ExportOutcome out;
+  zip::Writer w(sink);
+  w.begin_entry(spec.entry_name);
+  if (spec.json_array) w.write("[");
+  constexpr std::int64_t kPage = 1000;
+  for (std::int64_t offset = 0;; offset += kPage) {
+    std::int64_t total = 0;
+    auto rows = store.list_issues(spec.project_id, offset, kPage, &total);
+    for (const IssueRow& row : rows) {
+      if (spec.json_array && out.assets > 0) w.write(",\n");
+      w.write(row.json_text);
+      if (!spec.json_array) w.write("\n");
+      ++out.assets;
+    }
+    if (static_cast<std::int64_t>(rows.size()) < kPage) break;
+  }
+  if (spec.json_array) w.write("]\n");
+  w.end_entry();
+  w.close();
+  sink.close();
+  return out;
+}
+
 ExportOutcome write_export(Store& store, const ExportSpec& spec, ByteSink& sink) {
   return spec.filter.key_frames_only ? write_key_frames(store, spec, sink)
                                      : write_rows(store, spec, sink);

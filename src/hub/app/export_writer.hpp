@@ -28,4 +28,8 @@ struct ExportOutcome {
 // Writes the zip to `sink` and closes it (only on success). Throws on store or I/O errors.
 ExportOutcome write_export(Store& store, const ExportSpec& spec, ByteSink& sink);
 
+// The project's issues (exportV3 / export with type=issue): the same zip, its first entry
+// the issues as the platform exports them (a JSON list, or NDJSON). `filter` is not used.
+ExportOutcome write_issue_export(Store& store, const ExportSpec& spec, ByteSink& sink);
+
 }  // namespace xport::hub

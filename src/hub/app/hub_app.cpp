@@ -19,6 +19,8 @@ HubApp::HubApp(HubCore& core, server::Server& server, AppOptions options)
   dispatcher_->install();
   add_rest_routes();
   add_platform_routes();
+  add_project_routes();
+  add_platform_read_routes();
 
   server::SocketIoServer& sio = server_.sio();
   sio.on_connect("/ui", [this](const server::SocketInfo& s) -> std::optional<std::string> {

@@ -63,6 +63,8 @@ class HubApp {
  private:
   void add_rest_routes();
   void add_platform_routes();
+  void add_project_routes();        // project_routes.cpp: ontology and issues
+  void add_platform_read_routes();  // platform_read_routes.cpp: protocol.md §6
 
   HubCore& core_;
   server::Server& server_;

@@ -9,6 +9,7 @@
 #include "hub/app/export_writer.hpp"
 #include "hub/app/hub_app.hpp"
 #include "hub/app/links.hpp"
+#include "hub/app/platform_query.hpp"
 #include "hub/credentials.hpp"
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
@@ -33,30 +34,6 @@ std::string required_param(const Request& req, std::string_view name) {
   if (!v || v->empty())
     throw HttpError(400, fmt::format("query parameter \"{}\" is required", name));
   return *v;
-}
-
-bool true_param(const Request& req, std::string_view name) {
-  auto v = req.query_param(name);
-  return v && (*v == "true" || *v == "1" || *v == "True");
-}
-
-// `batches` as the SDKs send it: a JSON list; a bare name is taken as one batch.
-std::vector<std::string> batches_param(const Request& req) {
-  std::vector<std::string> out;
-  auto v = req.query_param("batches");
-  if (!v || v->empty()) return out;
-  boost::system::error_code ec;
-  json::value parsed = json::parse(*v, ec);
-  if (ec) {
-    out.push_back(*v);
-    return out;
-  }
-  if (!parsed.is_array()) throw HttpError(400, "query parameter \"batches\" must be a JSON list");
-  for (const auto& b : parsed.get_array()) {
-    if (!b.is_string()) throw HttpError(400, "\"batches\" must be a list of batch names");
-    out.emplace_back(b.get_string());
-  }
-  return out;
 }
 
 // protocol.md: a non-empty storageId sends the result to the customer's own bucket. This hub
@@ -92,10 +69,10 @@ void HubApp::add_platform_routes() {
   LocalObjectStore& objects = core_.objects();
 
   // The project a /v2 call names, checked against the caller (a run token: its run's only).
+  // Another project than the run's is answered like an unknown one.
   auto project_for = [&d](const Caller& c, const std::string& project_id) {
     Project p = d.project(c.user, project_id);
-    if (c.run && c.run->project_id != p.id)
-      throw Forbidden("this run token is for project " + c.run->project_id + ", not " + p.id);
+    if (c.run && c.run->project_id != p.id) throw NotFound("no project " + project_id);
     return p;
   };
 
@@ -108,10 +85,21 @@ void HubApp::add_platform_routes() {
     if (format.empty()) format = "ndjson";
     if (format != "ndjson" && format != "json")
       throw HttpError(400, "format must be ndjson or json, not \"" + format + "\"");
+    // type: task (the default; exportV3 sends the text None when unset) or issue.
+    std::string type = req.query_param("type").value_or("task");
+    if (type.empty() || type == "None" || type == "null") type = "task";
+    if (type != "task" && type != "issue")
+      throw HttpError(400, "type must be task or issue, not \"" + type + "\"");
+    // taskTypes (the newest SDK: ["default"]): this hub keeps the default tasks only.
+    for (const std::string& t : list_param(req, "taskTypes"))
+      if (t != "default")
+        throw HttpError(400, "taskTypes: this hub exports default tasks only, not \"" + t + "\"");
     AssetFilter filter;
-    if (auto s = req.query_param("stage"); s && !s->empty()) filter.stage = *s;
-    filter.batches = batches_param(req);
-    filter.key_frames_only = true_param(req, "includeKeyFramesOnly");
+    add_stage_filter(p, list_param(req, "stage"), filter);
+    filter.batches = batch_names(p, list_param(req, "batches"));
+    // The newest SDK says includeOnlyKeyFrames, the protocol's first text includeKeyFramesOnly.
+    filter.key_frames_only = bool_param(req, "includeOnlyKeyFrames").value_or(false) ||
+                             bool_param(req, "includeKeyFramesOnly").value_or(false);
 
     const std::string key = "exports/" + p.id + "/" + new_id() + ".zip";
     const fs::path path = objects.path_of(key);
@@ -119,16 +107,19 @@ void HubApp::add_platform_routes() {
     std::unique_ptr<ByteSink> sink = open_file_sink(path.string());
     ExportSpec spec;
     spec.project_id = p.id;
-    spec.entry_name = p.id + (format == "json" ? ".json" : ".ndjson");
+    spec.entry_name =
+        p.id + (type == "issue" ? "-issues" : "") + (format == "json" ? ".json" : ".ndjson");
     spec.json_array = format == "json";
     spec.filter = filter;
-    const ExportOutcome outcome = write_export(store, spec, *sink);
+    const ExportOutcome outcome =
+        type == "issue" ? write_issue_export(store, spec, *sink) : write_export(store, spec, *sink);
     const std::int64_t expires = d.now_ms() / 1000 + kExportLinkSeconds;
     const std::string url = base_url(req) + "/objects/" + key + "?" + d.signer().make(key, expires);
     if (c.run)
       d.append_log(
           c.run->session, "INFO",
-          fmt::format("hub: export of {} generated ({} assets{})", p.name, outcome.assets,
+          fmt::format("hub: {} export of {} generated ({} {}{})", type, p.name, outcome.assets,
+                      type == "issue" ? "issues" : "assets",
                       filter.key_frames_only
                           ? fmt::format(", key frames only: {} interpolated entries left out",
                                         outcome.dropped_entries)
@@ -143,9 +134,21 @@ void HubApp::add_platform_routes() {
   // GET /v2/getUploadUrl: a signed PUT link on this hub for one result file.
   r.get("/v2/getUploadUrl", guarded([this, &d, project_for](Request& req) {
           Caller c = authenticate(req);
-          Project p = project_for(c, required_param(req, "project"));
           refuse_storage_integration(req);
-          const std::string name = safe_segment(req.query_param("name").value_or(""), "export.zip");
+          std::string name = req.query_param("name").value_or("");
+          std::string project_id = req.query_param("project").value_or("");
+          // SDK <= 1.3: name=<projectId>/exports/<file>, and no project.
+          if (const auto slash = name.find("/exports/");
+              project_id.empty() && slash != std::string::npos) {
+            project_id = name.substr(0, slash);
+            name = name.substr(slash + 9);
+          }
+          if (project_id.empty())
+            throw HttpError(400,
+                            "query parameter \"project\" is required (or a name of the form "
+                            "<projectId>/exports/<file>, as SDK 1.3 and older send)");
+          Project p = project_for(c, project_id);
+          name = safe_segment(name, "export.zip");
           const std::string key = "uploads/" + p.id + "/" + new_id() + "/" + name;
           const std::int64_t expires = d.now_ms() / 1000 + kUploadLinkSeconds;
           return Response::json(
@@ -158,7 +161,11 @@ void HubApp::add_platform_routes() {
   r.get("/v2/getSignedUrl", guarded([this, &d, project_for](Request& req) {
           Caller c = authenticate(req);
           refuse_storage_integration(req);
-          const std::string name = required_param(req, "name");
+          // The SDKs send the upload URL unencoded: its own ?expires=..&sig=.. spill into our
+          // query, so the value runs on to the next parameter of ours.
+          const std::string name =
+              spilled_param(req, "name", {"project", "type", "storageId"}).value_or("");
+          if (name.empty()) throw HttpError(400, "query parameter \"name\" is required");
           auto key = object_key_from_url(name);
           if (!key || key->rfind("uploads/", 0) != 0)
             throw HttpError(400, "name must be an upload URL given by /v2/getUploadUrl");

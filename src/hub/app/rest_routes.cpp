@@ -7,6 +7,7 @@
 #include "hub/app/hub_app.hpp"
 #include "hub/importer.hpp"
 #include "hub/json_text.hpp"
+#include "hub/project_meta.hpp"
 
 namespace xport::hub {
 
@@ -65,6 +66,32 @@ std::string upload_name(const Request& req) {
   return out;
 }
 
+// POST /api/projects: stages as names or {name, type}; batches as names; categorySchema as
+// an object (or its JSON text).
+NewProject new_project(const json::object& body) {
+  NewProject np;
+  np.name = str_field(body, "name", true);
+  if (auto t = str_field(body, "type"); !t.empty()) np.type = t;
+  if (const json::value* stages = body.if_contains("stages"); stages && !stages->is_null()) {
+    if (!stages->is_array()) throw HttpError(400, "\"stages\" must be a list");
+    for (const json::value& s : stages->get_array()) {
+      if (s.is_string()) {
+        np.stages.push_back(declared_stage(std::string(s.get_string()), ""));
+      } else if (s.is_object()) {
+        np.stages.push_back(declared_stage(str_field(s.get_object(), "name", true),
+                                           str_field(s.get_object(), "type")));
+      } else {
+        throw HttpError(400, "a stage is a name or {\"name\", \"type\"}");
+      }
+    }
+  }
+  np.batches = str_list(body, "batches");
+  if (const json::value* schema = body.if_contains("categorySchema"); schema && !schema->is_null())
+    np.category_schema =
+        schema->is_string() ? std::string(schema->get_string()) : json::serialize(*schema);
+  return np;
+}
+
 }  // namespace
 
 void HubApp::add_rest_routes() {
@@ -90,7 +117,7 @@ void HubApp::add_rest_routes() {
   r.post("/api/projects", guarded([api_user, &d, &store](Request& req) {
            User u = api_user(req);
            json::object body = body_object(req);
-           Project p = d.create_project(u, str_field(body, "name", true), str_list(body, "stages"));
+           Project p = d.create_project(u, new_project(body));
            json::object o = to_json(p);
            o["assets"] = store.count_assets(p.id);
            return Response::json(201, o);
@@ -154,13 +181,19 @@ void HubApp::add_rest_routes() {
                                                 {"errorCount", result.problem_count},
                                                 {"errors", std::move(errors)}});
            }
-           return Response::json(200, json::object{{"projectId", p.id},
-                                                   {"imported", result.imported},
-                                                   {"assets", store.count_assets(p.id)},
-                                                   {"replaced", io.replace},
-                                                   {"partial", io.partial},
-                                                   {"errorCount", result.problem_count},
-                                                   {"errors", std::move(errors)}});
+           json::array warnings;
+           for (const std::string& w : result.warnings)
+             warnings.emplace_back(w);
+           return Response::json(200,
+                                 json::object{{"projectId", p.id},
+                                              {"imported", result.imported},
+                                              {"assets", store.count_assets(p.id)},
+                                              {"repeatedExternalIds", result.repeated_external_ids},
+                                              {"warnings", std::move(warnings)},
+                                              {"replaced", io.replace},
+                                              {"partial", io.partial},
+                                              {"errorCount", result.problem_count},
+                                              {"errors", std::move(errors)}});
          }),
          import_options);
 
@@ -180,6 +213,10 @@ void HubApp::add_rest_routes() {
            np.description = str_field(body, "description");
            np.default_config = config_text(body, "defaultConfig").value_or("{}");
            np.rest_url = str_field(body, "restUrl");
+           if (const json::value* t = body.if_contains("timeoutSeconds"); t && !t->is_null()) {
+             if (!t->is_int64()) throw HttpError(400, "\"timeoutSeconds\" must be an integer");
+             np.timeout_seconds = t->get_int64();
+           }
            CreatedPlugin created = d.create_plugin(u, np);
            json::object o = plugin_json(created.plugin);
            o["secret"] = created.secret;
@@ -198,6 +235,16 @@ void HubApp::add_rest_routes() {
           json::object o = plugin_json(p);
           if (u.role == "admin" && u.org_id == p.org_id) o["secret"] = d.reveal_secret(u, p.id);
           return Response::json(200, o);
+        }));
+  // PATCH /api/plugins/{id} {"timeoutSeconds": N}: how long a dispatched run may go unanswered.
+  r.add("PATCH", "/api/plugins/{id}", guarded([api_user, &d, plugin_json](Request& req) {
+          User u = api_user(req);
+          json::object body = body_object(req);
+          const json::value* t = body.if_contains("timeoutSeconds");
+          if (!t || !t->is_int64())
+            throw HttpError(400, "send {\"timeoutSeconds\": N}, N a whole number of seconds");
+          return Response::json(
+              200, plugin_json(d.set_plugin_timeout(u, req.params.at("id"), t->get_int64())));
         }));
   r.post("/api/plugins/{id}/secret", guarded([this, api_user, &d](Request& req) {
            User u = api_user(req);
