@@ -312,12 +312,14 @@ void wait_online(Plugin& p) {
 
 // `xport client run start ... --wait` (bounded), the finished run as JSON.
 json::object run_and_wait(const Plugin& p, const std::string& config,
-                          const std::vector<std::string>& batches = {}) {
+                          const std::vector<std::string>& batches = {},
+                          const std::string& stage = {}) {
   std::string cmd = "XPORT_HUB=" + quote(g->base) + " XPORT_API_KEY=" + quote(g->key) + " " +
                     quote(XPORT_BINARY) + " client --json run start " + g->project + " " + p.id +
                     " --config " + quote(config) + " --wait --timeout 120";
   for (const auto& b : batches)
     cmd += " --batch " + quote(b);
+  if (!stage.empty()) cmd += " --stage " + quote(stage);
   RunResult r = run(cmd);
   boost::system::error_code ec;
   json::value v = json::parse(r.out, ec);
@@ -461,9 +463,9 @@ class SdkGenerations : public ::testing::TestWithParam<Gen> {};
 
 TEST_P(SdkGenerations, EveryPluginKindCompletesRuns) {
   const Gen gen = GetParam();
-  // protocol.md §6.1: a run without a stage makes the newest SDK ask for stage=["Complete"];
-  // the older ones send no stage and get every asset.
-  const bool complete_only = gen.sdk == "newest";
+  // A run that names no stage reaches the plugin with `stage: []` (docs/api.md, as the
+  // platform sends it): no SDK sends a stage then (§6.1 "[] sends none"), all get every
+  // asset. Runs with --stage Complete reach every generation as stage=["Complete"].
   const std::string what = "SDK " + gen.sdk + " over " + gen.connector;
 
   // Started together: the Python start-up (pandas) overlaps.
@@ -484,41 +486,41 @@ TEST_P(SdkGenerations, EveryPluginKindCompletesRuns) {
     ASSERT_EQ(entries.size(), 1u);
     ASSERT_TRUE(entries.count(g->project + ".json"));
     auto list = json::parse(entries.at(g->project + ".json")).as_array();
-    EXPECT_EQ(list.size(), complete_only ? 3u : 6u) << entries.at(g->project + ".json");
+    EXPECT_EQ(list.size(), 6u) << entries.at(g->project + ".json");
     std::size_t img_001 = 0;
     for (auto& a : list)
       if (str(a.at("externalId")) == "img_001.jpg") {
         ++img_001;
         EXPECT_EQ(str(a.at("Annotations")), "Car 412 388 236 142");
       }
-    EXPECT_EQ(img_001, complete_only ? 1u : 2u);
+    EXPECT_EQ(img_001, 2u);
     auto logs = log_lines(str(done["session"]));
     EXPECT_TRUE(has_line(logs, "INFO Plugin session is started!")) << joined(logs);
     EXPECT_TRUE(has_line(logs, "INFO Plugin session is finished!")) << joined(logs);
   }
 
-  {  // The per-stage report: all of the project, then batch "Lot ü" only.
+  {  // The per-stage report: all of the project, stage Complete only, batch "Lot ü" only.
     Plugin& p = plugins.at("stage_report");
     auto done = run_and_wait(p, "{}");
     ASSERT_EQ(str(done["state"]), "succeeded") << what << " stage report: " << describe(done, p);
-    expect_stage_report(result_of(done, "stages-" + gen.sdk + gen.connector),
-                        complete_only ? StageCounts{{"Start", {0, 0}},
-                                                    {"Label", {2, 0}},
-                                                    {"Review", {2, 0}},
-                                                    {"Complete", {3, 3}}}
-                                      : StageCounts{{"Start", {0, 0}},
-                                                    {"Label", {4, 1}},
-                                                    {"Review", {5, 2}},
-                                                    {"Complete", {3, 3}}},
-                        what + " stage report");
+    expect_stage_report(
+        result_of(done, "stages-" + gen.sdk + gen.connector),
+        StageCounts{{"Start", {0, 0}}, {"Label", {4, 1}}, {"Review", {5, 2}}, {"Complete", {3, 3}}},
+        what + " stage report");
+
+    auto complete = run_and_wait(p, "{}", {}, "Complete");
+    ASSERT_EQ(str(complete["state"]), "succeeded")
+        << what << " stage report, stage Complete: " << describe(complete, p);
+    expect_stage_report(result_of(complete, "stages-complete-" + gen.sdk + gen.connector),
+                        StageCounts{{"Label", {2, 0}}, {"Review", {2, 0}}, {"Complete", {3, 3}}},
+                        what + " stage report of stage Complete");
 
     auto lot = run_and_wait(p, "{}", {"Lot ü"});
     ASSERT_EQ(str(lot["state"]), "succeeded")
         << what << " stage report, batch: " << describe(lot, p);
-    expect_stage_report(
-        result_of(lot, "stages-lot-" + gen.sdk + gen.connector),
-        complete_only ? StageCounts{} : StageCounts{{"Label", {2, 1}}, {"Review", {3, 2}}},
-        what + " stage report of batch Lot ü");
+    expect_stage_report(result_of(lot, "stages-lot-" + gen.sdk + gen.connector),
+                        StageCounts{{"Label", {2, 1}}, {"Review", {3, 2}}},
+                        what + " stage report of batch Lot ü");
   }
 
   {  // Time per annotator and per stage.
@@ -527,16 +529,11 @@ TEST_P(SdkGenerations, EveryPluginKindCompletesRuns) {
     ASSERT_EQ(str(done["state"]), "succeeded") << what << " time per task: " << describe(done, p);
     expect_time_report(
         result_of(done, "time-" + gen.sdk + gen.connector),
-        complete_only
-            ? std::vector<TimeRow>{{"annotator", "ana@example.com", "2", "90000", "45000.0"},
-                                   {"annotator", "rev@example.com", "2", "45000", "22500.0"},
-                                   {"stage", "Label", "2", "90000", "45000.0"},
-                                   {"stage", "Review", "2", "45000", "22500.0"}}
-            : std::vector<TimeRow>{{"annotator", "ana@example.com", "3", "110000", "36666.7"},
-                                   {"annotator", "rev@example.com", "3", "55000", "18333.3"},
-                                   {"annotator", "zoë@example.com", "1", "45000", "45000.0"},
-                                   {"stage", "Label", "4", "155000", "38750.0"},
-                                   {"stage", "Review", "3", "55000", "18333.3"}},
+        std::vector<TimeRow>{{"annotator", "ana@example.com", "3", "110000", "36666.7"},
+                             {"annotator", "rev@example.com", "3", "55000", "18333.3"},
+                             {"annotator", "zoë@example.com", "1", "45000", "45000.0"},
+                             {"stage", "Label", "4", "155000", "38750.0"},
+                             {"stage", "Review", "3", "55000", "18333.3"}},
         what + " time per task");
   }
 
@@ -548,9 +545,9 @@ TEST_P(SdkGenerations, EveryPluginKindCompletesRuns) {
                         what + " issue export");
   }
 
-  {  // The dispatcher runs the script the Config JSON names.
+  {  // The dispatcher runs the script the Config JSON names (here on stage Complete).
     Plugin& p = plugins.at("script_dispatcher");
-    auto done = run_and_wait(p, R"({"script": "batch_counts"})");
+    auto done = run_and_wait(p, R"({"script": "batch_counts"})", {}, "Complete");
     ASSERT_EQ(str(done["state"]), "succeeded") << what << " dispatcher: " << describe(done, p);
     auto entries = result_of(done, "dispatch-" + gen.sdk + gen.connector);
     ASSERT_TRUE(entries.count("batch_counts.csv")) << what;
@@ -558,15 +555,9 @@ TEST_P(SdkGenerations, EveryPluginKindCompletesRuns) {
     std::map<std::string, std::string> counts;
     for (auto& r : csv.rows)
       counts[r.at("batch")] = r.at("assets");
-    EXPECT_EQ(
-        counts,
-        (complete_only
-             ? std::map<std::string, std::string>{{"Batch A", "2"}, {"Lot ü", "0"}, {"(none)", "1"}}
-             : std::map<std::string, std::string>{{"Batch A", "3"},
-                                                  {"Lot ü", "3"},
-                                                  {"(none)", "1"}}))
-        << what << "\n"
-        << entries.at("batch_counts.csv");
+    const std::map<std::string, std::string> expected{
+        {"Batch A", "2"}, {"Lot ü", "0"}, {"(none)", "1"}};
+    EXPECT_EQ(counts, expected) << what << "\n" << entries.at("batch_counts.csv");
     EXPECT_TRUE(has_line(log_lines(str(done["session"])), "INFO running script batch_counts"));
   }
 

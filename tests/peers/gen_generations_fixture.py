@@ -8,7 +8,8 @@ imports into a hub and checks the plugins' reports against (numbers there by han
 The export mixes v3 rows (task, stageHistory, assetId) and v2 rows (tasks[0].status as the
 stage); two assets share the externalId "img_001.jpg" with distinct assetIds and batches;
 batches, names and texts carry non-ASCII characters. Stage ids are the project's (GET
-/api/projects/{id}), so that stageId references resolve.
+/api/projects/{id}), so that stageId references resolve. Each issue names its asset by
+asset._id (the assetId) as well as by asset.externalId and asset.batches.
 
   asset  row  externalId        batches              stage     stageHistory (who, ms)
   A1     v3   img_001.jpg       Batch A              Complete  Label ana 60000, Review rev 30000
@@ -73,21 +74,22 @@ def build(stage_ids):
         v2(6, "légende_006.png", ["Lot ü"], "Review", []),
     ]
     issues = [
-        {"_id": "issue-1", "asset": {"externalId": "img_001.jpg", "batches": ["Batch A"]},
+        {"_id": "issue-1", "asset": {"_id": "asset-0001", "externalId": "img_001.jpg", "batches": ["Batch A"]},
          "labelTask": "task-0001", "stage": "Review", "stageId": s["Review"],
          "createdBy": REV, "createdAt": "2024-05-10T09:00:00.000Z", "page": None,
          "pageEnd": None, "status": "Open", "errorType": "Wrong class", "errorCode": "E01",
          "content": "Falsche Klasse — bitte prüfen",
          "comments": [{"createdBy": ANA, "content": "ok, fixing"}],
          "position": "[412.5, 388]", "objectId": "obj-1"},
-        {"_id": "issue-2", "asset": {"externalId": "img_001.jpg", "batches": ["Lot ü"]},
+        {"_id": "issue-2", "asset": {"_id": "asset-0002", "externalId": "img_001.jpg", "batches": ["Lot ü"]},
          "labelTask": "task-0002", "stage": "Label", "stageId": s["Label"],
          "createdBy": REV, "createdAt": "2024-05-10T09:05:00.000Z", "page": None,
          "pageEnd": None, "status": "Resolved", "errorType": "Geometry", "errorCode": "E02",
          "content": "Box too loose", "comments": [], "position": "[10, 20]",
          "objectId": "obj-2"},
         {"_id": "issue-3",
-         "asset": {"externalId": "straße_002.jpg", "batches": ["Batch A", "Lot ü"]},
+         "asset": {"_id": "asset-0003", "externalId": "straße_002.jpg",
+                   "batches": ["Batch A", "Lot ü"]},
          "labelTask": "task-0003", "stage": "Label", "stageId": s["Label"],
          "createdBy": ZOE, "createdAt": "2024-05-10T09:10:00.000Z", "page": 1, "pageEnd": 1,
          "status": "Open", "errorType": "Missing", "errorCode": "E01",

@@ -3,9 +3,10 @@
 from exportV3(type="issue") (a zip whose first entry is the JSON list of issues), joined with
 the project's assets read page by page with get_assets, to say which asset each issue is on.
 
-An issue names its asset by asset.externalId and asset.batches; two assets may share an
-externalId (§6), so among the assets of that externalId the one with the same batches (as
-names: get_project maps batch ids to names) is taken. issue_export.zip holds
+An issue names its asset by asset._id when the issue export has it; else by
+asset.externalId and asset.batches: two assets may share an externalId (§6), so among the
+assets of that externalId the one with the same batches (as names: get_project maps batch
+ids to names) is taken. issue_export.zip holds
   issues.csv           issueId,assetId,externalId,stage,status,errorCode,content,comments,x,y
   issues_per_asset.csv assetId,externalId,batches,issues,open   (every asset of the project)
 """
@@ -48,6 +49,9 @@ def export(data):
 
     def asset_of(issue):
         ref = issue.get("asset") or {}
+        by_id = [a for a in assets if a["_id"] == (ref.get("_id") or issue.get("assetId"))]
+        if by_id:
+            return by_id[0]
         same = [a for a in assets if a.get("externalId") == ref.get("externalId")]
         if len(same) > 1:
             same = [a for a in same if names(a.get("batches")) == names(ref.get("batches"))]
