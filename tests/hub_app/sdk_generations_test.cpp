@@ -287,12 +287,14 @@ Plugin start_plugin(const std::string& script, const Gen& gen, int timeout_secon
                          "POST /api/plugins " + json::serialize(body));
   p.id = str(created.at("id"));
   p.secret = str(created.at("secret"));
-  std::vector<std::string> argv{kPython,       kPeers + "/plugins/" + script + ".py",
-                                "--host",      g->base,
-                                "--id",        p.id,
-                                "--secret",    p.secret,
-                                "--sdk",       gen.sdk,
-                                "--connector", gen.connector};
+  // `--secret=...` in one word: a secret may begin with "-" (argparse would take it for an option).
+  std::vector<std::string> argv{kPython,
+                                kPeers + "/plugins/" + script + ".py",
+                                "--host=" + g->base,
+                                "--id=" + p.id,
+                                "--secret=" + p.secret,
+                                "--sdk=" + gen.sdk,
+                                "--connector=" + gen.connector};
   if (port) {
     argv.push_back("--port");
     argv.push_back(std::to_string(port));

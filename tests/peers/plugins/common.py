@@ -3,6 +3,7 @@ SDK client for a run, reading v2 and v3 rows alike, and writing a zip.
 
 Usage of each plugin: PLUGIN.py --host URL --id ID --secret SECRET --sdk 1.2|1.3|newest
                                 [--connector ws|rest --port N]
+(Write --secret=SECRET when the secret may begin with "-".)
 It prints "CONNECTED" once online and "RUN <session> ok|error" per run (ango_sdk.plugins).
 """
 import argparse
