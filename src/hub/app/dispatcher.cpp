@@ -36,7 +36,13 @@ std::string seconds_text(std::chrono::milliseconds d) {
 
 Dispatcher::Dispatcher(Domain& domain, ObjectStore& objects, server::SocketIoServer& sio,
                        DispatchOptions options)
-    : domain_(domain), objects_(objects), sio_(sio), options_(options) {}
+    : domain_(domain),
+      objects_(objects),
+      sio_(sio),
+      options_(options),
+      rest_calls_(std::make_shared<RestCalls>()) {
+  rest_calls_->owner = this;
+}
 
 Dispatcher::~Dispatcher() {
   stop();
@@ -103,6 +109,10 @@ void Dispatcher::start() {
 }
 
 void Dispatcher::stop() {
+  {
+    std::lock_guard calls(rest_calls_->mutex);
+    rest_calls_->owner = nullptr;  // REST calls still under way find nobody to report to
+  }
   {
     std::lock_guard lock(mutex_);
     stopping_ = true;
@@ -282,28 +292,8 @@ bool Dispatcher::dispatch_locked(const std::string& session, Tracked& t) {
     t.deadline = Clock::now() + t.timeout;
     Plugin p = *plugin;
     json::object data = run_data(*run, t.timeout);
-    jobs_.push_back([this, p, data, session] {
-      std::string error;
-      try {
-        net::HttpClient client = rest_client(std::chrono::seconds(10), std::chrono::seconds(30));
-        net::Request req;
-        req.method = "POST";
-        req.url = net::join_url(p.rest_url, "/plugin");
-        req.headers = {{"Content-Type", "application/json"}, {"Secret", secret_of(p)}};
-        req.body = json::serialize(data);
-        net::HttpResponse res = client.request(req);
-        if (!res.ok())
-          error = fmt::format("the REST endpoint of plugin {} answered {} {}: {}", p.name,
-                              res.status, res.reason, res.body.substr(0, 200));
-      } catch (const std::exception& e) {
-        error =
-            fmt::format("plugin {} could not be reached at {}: {}", p.name, p.rest_url, e.what());
-      }
-      if (!error.empty()) {
-        domain_.mark_failed(session, error);
-        forget(session);
-      }
-    });
+    rest_in_flight_.insert(session);
+    call_rest_plugin(p, std::move(data), session, t.timeout);
     wake_.notify_all();
     return true;
   }
@@ -338,6 +328,60 @@ bool Dispatcher::dispatch_locked(const std::string& session, Tracked& t) {
                      fmt::format("hub: sent to {} instance {} ({}; {} run(s) in flight there)",
                                  plugin->name, best->socket_id, best->remote, best->runs.size()));
   return true;
+}
+
+// POST {rest_url}/plugin on a thread of its own: the newest SDK's REST connector answers
+// only once the run is done (its callback runs inside the request), so the call may take as
+// long as the plugin's answer timeout and must not hold up other dispatches. The thread
+// reports through rest_calls_, which stop() closes, so a late answer never reaches a
+// destroyed dispatcher.
+void Dispatcher::call_rest_plugin(const Plugin& plugin, json::object data,
+                                  const std::string& session, std::chrono::milliseconds timeout) {
+  const auto idle =
+      std::chrono::duration_cast<std::chrono::seconds>(timeout) + std::chrono::seconds(5);
+  net::HttpClient client = rest_client(std::chrono::seconds(10), idle);
+  net::Request req;
+  req.method = "POST";
+  req.url = net::join_url(plugin.rest_url, "/plugin");
+  req.headers = {{"Content-Type", "application/json"}, {"Secret", secret_of(plugin)}};
+  req.body = json::serialize(data);
+  std::thread([calls = rest_calls_, client = std::move(client), req = std::move(req),
+               name = plugin.name, url = plugin.rest_url, session]() mutable {
+    std::string error;
+    try {
+      net::HttpResponse res = client.request(req);
+      if (!res.ok())
+        error = fmt::format("the REST endpoint of plugin {} answered {} {}: {}", name, res.status,
+                            res.reason, res.body.substr(0, 200));
+    } catch (const std::exception& e) {
+      error = fmt::format("plugin {} could not be reached at {}: {}", name, url, e.what());
+    }
+    std::lock_guard lock(calls->mutex);
+    if (calls->owner) calls->owner->finish_rest_call(session, error);
+  }).detach();
+}
+
+void Dispatcher::finish_rest_call(const std::string& session, const std::string& error) {
+  std::optional<std::string> answered;
+  {
+    std::lock_guard lock(mutex_);
+    rest_in_flight_.erase(session);
+    if (auto it = pending_errors_.find(session); it != pending_errors_.end()) {
+      answered = it->second;
+      pending_errors_.erase(it);
+    }
+  }
+  try {
+    if (!error.empty()) {
+      domain_.mark_failed(session,
+                          answered ? error + " (it had answered: " + *answered + ")" : error);
+      forget(session);
+    } else if (answered) {
+      domain_.mark_failed(session, *answered);
+    }
+  } catch (const std::exception& e) {
+    spdlog::error("run {}: {}", session, e.what());
+  }
 }
 
 // The `plugin` event's data, as the platform sends it: `stage` a list of stage ids (empty:
@@ -394,6 +438,15 @@ std::optional<std::string> Dispatcher::handle_response(const std::string& plugin
     if (message.empty())
       message = true_field(body, "error") ? "the plugin reported an error (it gave no message)"
                                           : "the plugin answered without a result";
+    {
+      // The newest SDK's REST connector answers {"error": true} first and then its
+      // POST /plugin fails with HTTP 500: the run ends when that call does, with both.
+      std::lock_guard lock(mutex_);
+      if (rest_in_flight_.count(session)) {
+        pending_errors_[session] = message;
+        return std::nullopt;
+      }
+    }
     domain_.mark_failed(session, message);
     return std::nullopt;
   }

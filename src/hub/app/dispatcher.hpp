@@ -20,6 +20,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -117,6 +118,9 @@ class Dispatcher {
   void untrack_locked(const std::string& session);
   void loop();
   boost::json::object run_data(const Run& run, std::chrono::milliseconds timeout);
+  void call_rest_plugin(const Plugin& plugin, boost::json::object data, const std::string& session,
+                        std::chrono::milliseconds timeout);
+  void finish_rest_call(const std::string& session, const std::string& error);
   std::string secret_of(const Plugin& plugin);
   static net::HttpClient rest_client(std::chrono::seconds connect, std::chrono::seconds idle);
 
@@ -129,10 +133,18 @@ class Dispatcher {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::uint64_t next_order_ = 0;
-  std::map<std::string, Instance> instances_;     // socket id → instance
-  std::map<std::string, Tracked> runs_;           // session → tracked run
-  std::map<std::string, RestProbe> rest_probes_;  // plugin id → last /heartbeat probe
-  std::deque<std::function<void()>> jobs_;        // REST-connector calls, run on the thread
+  std::map<std::string, Instance> instances_;          // socket id → instance
+  std::map<std::string, Tracked> runs_;                // session → tracked run
+  std::map<std::string, RestProbe> rest_probes_;       // plugin id → last /heartbeat probe
+  std::deque<std::function<void()>> jobs_;             // REST probes, run on the thread
+  std::set<std::string> rest_in_flight_;               // runs whose POST {url}/plugin is under way
+  std::map<std::string, std::string> pending_errors_;  // their error answers, until it ends
+  // The REST-call threads' way back: owner is cleared by stop() (under the mutex).
+  struct RestCalls {
+    std::mutex mutex;
+    Dispatcher* owner = nullptr;
+  };
+  std::shared_ptr<RestCalls> rest_calls_;
   std::thread thread_;
 };
 
