@@ -9,7 +9,8 @@
 //   - An instance that disconnects fails its runs; a dispatched run without an answer
 //     within its plugin's timeout (Plugin::timeout_seconds, capped by run_timeout) is marked
 //     timed out, saying the plugin did not answer: old SDKs never answer a failed run.
-// One background thread keeps the timers and sends REST-connector calls; the Socket.IO
+// One background thread keeps the timers and probes REST connectors; each POST {url}/plugin
+// runs on a thread of its own (it may last the whole run); the Socket.IO
 // handlers run on the server's network threads. All state is under one mutex.
 #pragma once
 
