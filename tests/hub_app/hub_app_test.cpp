@@ -18,6 +18,7 @@
 #include <thread>
 
 #include "background_process.hpp"
+#include "free_port.hpp"
 #include "hub/app/links.hpp"
 #include "hub/signed_url.hpp"
 #include "net/http_client.hpp"
@@ -144,19 +145,6 @@ std::vector<std::string> python_plugin(const std::string& base, const json::obje
                                 str(p.at("secret"))};
   if (!mode.empty()) argv.push_back(mode);
   return argv;
-}
-
-// A port nobody listens on right now (bound, read, released).
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 class HubApp : public ::testing::Test {

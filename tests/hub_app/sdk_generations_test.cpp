@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "background_process.hpp"
+#include "free_port.hpp"
 #include "net/http_client.hpp"
 #include "process.hpp"
 #include "zip_entries.hpp"
@@ -147,19 +148,6 @@ json::object ok_json(const net::HttpResponse& res, int status, const std::string
   boost::system::error_code ec;
   json::value v = json::parse(res.body, ec);
   return !ec && v.is_object() ? v.get_object() : json::object{};
-}
-
-// A port nobody listens on right now (bound, read, released).
-std::uint16_t free_port() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
 }
 
 class HubEnvironment : public ::testing::Environment {
