@@ -171,6 +171,10 @@ void finish(Store& store, const std::string& project_id, const ProjectLearner& l
             ImportResult& result) {
   store.update_project(project_id, [&](Project& p) { learner.apply(p); });
   result.repeated_external_ids = store.count_repeated_external_ids(project_id);
+  if (learner.ontology_truncated())
+    result.warnings.push_back(
+        "the assets show more distinct schemaIds than an ontology keeps; the first 2000 were "
+        "added (set the ontology with PUT /api/projects/{id}/schema)");
   if (result.repeated_external_ids > 0)
     result.warnings.push_back(std::to_string(result.repeated_external_ids) +
                               " external id(s) are shared by several assets of the project "

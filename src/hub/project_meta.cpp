@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <stdexcept>
+#include <unordered_map>
 
 #include "hub/credentials.hpp"
 #include "xport/aaf/model.hpp"
@@ -147,12 +148,21 @@ const Batch* find_batch(const Project& project, const std::string& value) {
 // ---- learning from assets
 
 // The ontology the assets show: each schemaId (or, without one, each title) once, with the
-// answers seen for classifications as their options.
+// answers seen for classifications as their options. Lookups are hashed and the entries
+// capped (kMaxEntries): an export whose objects each carry a schemaId of their own (generated
+// data) must not make an import quadratic, nor an ontology of a million entries.
 struct ProjectLearner::Schema {
+  static constexpr std::size_t kMaxEntries = 2000;
+
+  template <class Node>
+  struct Nodes {
+    std::vector<Node> items;
+    std::unordered_map<std::string, std::size_t> index;
+  };
   struct Classification {
     std::string key, schema_id, title, tool;
     std::vector<std::string> options;
-    std::vector<Classification> children;
+    Nodes<Classification> children;
 
     void add_option(std::string_view value) {
       if (value.empty() || options.size() >= 200) return;  // free text is not an option
@@ -162,27 +172,33 @@ struct ProjectLearner::Schema {
   };
   struct Entry {  // a tool or a relation
     std::string key, schema_id, title, tool;
-    std::vector<Classification> classifications;
+    Nodes<Classification> classifications;
   };
-  std::vector<Entry> tools, relations;
-  std::vector<Classification> classifications;
+  Nodes<Entry> tools, relations;
+  Nodes<Classification> classifications;
+  std::size_t entries = 0;
+  bool truncated = false;
 
   template <class Node>
-  static Node* find_or_add(std::vector<Node>& nodes, std::string_view schema_id,
-                           std::string_view title) {
+  Node* find_or_add(Nodes<Node>& nodes, std::string_view schema_id, std::string_view title) {
     std::string key(schema_id.empty() ? title : schema_id);
     if (key.empty()) return nullptr;
-    for (Node& n : nodes)
-      if (n.key == key) return &n;
+    if (auto it = nodes.index.find(key); it != nodes.index.end()) return &nodes.items[it->second];
+    if (entries >= kMaxEntries) {
+      truncated = true;
+      return nullptr;
+    }
+    ++entries;
     Node n;
     n.key = key;
     n.schema_id = std::string(schema_id);
     n.title = std::string(title);
-    nodes.push_back(std::move(n));
-    return &nodes.back();
+    nodes.index.emplace(key, nodes.items.size());
+    nodes.items.push_back(std::move(n));
+    return &nodes.items.back();
   }
 
-  static void learn(std::vector<Classification>& into, const aaf::ClassificationList& list) {
+  void learn(Nodes<Classification>& into, const aaf::ClassificationList& list) {
     for (const aaf::Classification& c : list) {
       Classification* node = find_or_add(into, c.schema_id(), c.title());
       if (!node) continue;
@@ -197,9 +213,9 @@ struct ProjectLearner::Schema {
     }
   }
 
-  static json::array to_json(const std::vector<Classification>& list) {
+  static json::array to_json(const Nodes<Classification>& list) {
     json::array out;
-    for (const Classification& c : list) {
+    for (const Classification& c : list.items) {
       json::array options;
       for (const auto& o : c.options)
         options.push_back(json::object{{"value", o}});
@@ -240,14 +256,14 @@ void ProjectLearner::see(const aaf::Asset& asset) {
   }
 
   for (const aaf::Object& o : asset.objects()) {
-    Schema::Entry* tool = Schema::find_or_add(schema_->tools, o.schema_id(), o.title());
+    Schema::Entry* tool = schema_->find_or_add(schema_->tools, o.schema_id(), o.title());
     if (!tool) continue;
     if (tool->tool.empty()) tool->tool = std::string(to_string(o.kind()));
-    Schema::learn(tool->classifications, o.classifications());
+    schema_->learn(tool->classifications, o.classifications());
   }
-  Schema::learn(schema_->classifications, asset.classifications());
+  schema_->learn(schema_->classifications, asset.classifications());
   for (const aaf::Relation& r : asset.relations()) {
-    Schema::Entry* rel = Schema::find_or_add(schema_->relations, r.schema_id(), r.title());
+    Schema::Entry* rel = schema_->find_or_add(schema_->relations, r.schema_id(), r.title());
     if (rel && rel->tool.empty()) rel->tool = r.from().empty() ? "group" : "one-to-one";
   }
 }
@@ -269,6 +285,10 @@ void collect_keys(const json::value& v, std::set<std::string>& keys) {
 }
 
 }  // namespace
+
+bool ProjectLearner::ontology_truncated() const {
+  return schema_->truncated;
+}
 
 bool ProjectLearner::apply(Project& project) const {
   bool changed = false;
@@ -323,7 +343,7 @@ bool ProjectLearner::apply(Project& project) const {
   list("tools");
   list("classifications");
   list("relations");
-  for (const Schema::Entry& t : schema_->tools) {
+  for (const Schema::Entry& t : schema_->tools.items) {
     if (keys.count(t.key)) continue;
     list("tools").push_back(json::object{{"schemaId", t.schema_id},
                                          {"title", t.title},
@@ -331,13 +351,13 @@ bool ProjectLearner::apply(Project& project) const {
                                          {"classifications", Schema::to_json(t.classifications)}});
     schema_changed = true;
   }
-  for (const Schema::Classification& c : schema_->classifications) {
-    if (keys.count(c.key)) continue;
-    for (auto& v : Schema::to_json({c}))
-      list("classifications").push_back(std::move(v));
+  json::array top = Schema::to_json(schema_->classifications);
+  for (std::size_t i = 0; i < schema_->classifications.items.size(); ++i) {
+    if (keys.count(schema_->classifications.items[i].key)) continue;
+    list("classifications").push_back(std::move(top[i]));
     schema_changed = true;
   }
-  for (const Schema::Entry& r : schema_->relations) {
+  for (const Schema::Entry& r : schema_->relations.items) {
     if (keys.count(r.key)) continue;
     list("relations")
         .push_back(json::object{{"schemaId", r.schema_id}, {"title", r.title}, {"tool", r.tool}});

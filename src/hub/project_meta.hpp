@@ -55,6 +55,8 @@ class ProjectLearner {
   void see(const aaf::Asset& asset);
   // Adds the stages, batches and schema entries not yet in `project`. True if it changed.
   bool apply(Project& project) const;
+  // More distinct schema entries were seen than an ontology keeps (the first are kept).
+  bool ontology_truncated() const;
 
  private:
   struct StageSeen {

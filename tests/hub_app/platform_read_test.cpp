@@ -419,5 +419,26 @@ TEST_F(PlatformRead, GeneratedExportRoundTripsAndPagesCoverEveryAsset) {
   EXPECT_EQ(array.as_array()[2], json::parse(lines[2]));
 }
 
+TEST_F(PlatformRead, OntologyLearnedFromDataWithAnIdPerObjectIsCapped) {
+  // Generated data often gives every object a schemaId of its own: the ontology keeps the
+  // first 2000 and the import says so (and stays linear: lookups are hashed).
+  const std::string id =
+      ok(call("POST", "/api/projects", R"({"name":"Ids"})"), 201).at("id").as_string().c_str();
+  std::string body;
+  for (int i = 0; i < 2100; ++i)
+    body += R"g({"asset":"https://x.test/)g" + std::to_string(i) + R"g(.png","externalId":")g" +
+            std::to_string(i) +
+            R"g(.png","task":{"tools":[{"point":[1,2],"objectId":"o","schemaId":"s-)g" +
+            std::to_string(i) + R"g(","title":"P","classifications":[]}]}})g" + "\n";
+  auto imported = ok(call("POST", "/api/projects/" + id + "/import", body));
+  ASSERT_EQ(imported.at("imported").as_int64(), 2100) << json::serialize(imported);
+  ASSERT_EQ(imported.at("warnings").as_array().size(), 1u) << json::serialize(imported);
+  EXPECT_NE(std::string(imported.at("warnings").as_array()[0].as_string()).find("first 2000"),
+            std::string::npos);
+  json::object schema = ok(call("GET", "/api/projects/" + id + "/schema"));
+  EXPECT_EQ(schema.at("tools").as_array().size(), 2000u);
+  EXPECT_EQ(field(schema.at("tools").as_array()[0], "tool"), "point");
+}
+
 }  // namespace
 }  // namespace xport::test
