@@ -91,11 +91,25 @@ std::string from_base64url(std::string_view text) {
 std::string new_id() {
   return to_hex(random_bytes(12));
 }
+namespace {
+
+// Keys and secrets are typed after options on command lines (`--secret S`, `--api-key K`):
+// one that began with '-' would be taken for an option by CLI11 and argparse alike, so the
+// first character is drawn again until it is not ('-' is one of base64url's 64).
+std::string command_line_safe_token() {
+  std::string token = base64url(random_bytes(32));
+  while (token.front() == '-')
+    token.front() = base64url(random_bytes(3)).front();
+  return token;
+}
+
+}  // namespace
+
 std::string new_api_key() {
-  return base64url(random_bytes(32));
+  return command_line_safe_token();
 }
 std::string new_plugin_secret() {
-  return base64url(random_bytes(32));
+  return command_line_safe_token();
 }
 
 std::string sha256(std::string_view data) {

@@ -22,14 +22,19 @@ unsigned mode_of(const std::filesystem::path& path) {
 
 TEST(Credentials, TokensAreLongRandomAndUrlSafe) {
   std::set<std::string> seen;
-  for (int i = 0; i < 100; ++i) {
+  // 2000 rounds: about 30 would begin with '-' (1 in 64) if the first character were not
+  // drawn again; none may, since command lines would take them for options.
+  for (int i = 0; i < 2000; ++i) {
     const auto key = new_api_key();
+    const auto secret = new_plugin_secret();
+    EXPECT_NE(key.front(), '-');
+    EXPECT_NE(secret.front(), '-');
     EXPECT_EQ(key.size(), 43u);  // 256 bits in base64url
     EXPECT_EQ(
         key.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"),
         std::string::npos);
     EXPECT_TRUE(seen.insert(key).second);
-    EXPECT_TRUE(seen.insert(new_plugin_secret()).second);
+    EXPECT_TRUE(seen.insert(secret).second);
     EXPECT_EQ(new_id().size(), 24u);
   }
 }
