@@ -452,8 +452,14 @@ std::vector<AssetRow> SqliteStore::list_assets(const std::string& project_id,
 }
 
 std::optional<AssetRow> SqliteStore::find_task(const std::string& task_id) {
+  if (auto found = impl_->one<AssetRow>(
+          std::string("SELECT ") + kAssetColumns + " FROM assets WHERE task_id = ? LIMIT 1",
+          [&](SQLite::Statement& s) { s.bind(1, task_id); }, read_asset))
+    return found;
+  // A task the export gave no id is listed under its asset's id (platform_read_routes).
   return impl_->one<AssetRow>(
-      std::string("SELECT ") + kAssetColumns + " FROM assets WHERE task_id = ? LIMIT 1",
+      std::string("SELECT ") + kAssetColumns +
+          " FROM assets WHERE task_id = '' AND asset_id = ? LIMIT 1",
       [&](SQLite::Statement& s) { s.bind(1, task_id); }, read_asset);
 }
 

@@ -234,7 +234,8 @@ class Store {
   virtual std::vector<AssetRow> list_assets(const std::string& project_id,
                                             const AssetFilter& filter, std::int64_t offset,
                                             std::int64_t limit, std::int64_t* total) = 0;
-  // The asset whose task has this id, in any project (the caller checks access).
+  // The asset whose task has this id, in any project (the caller checks access); a task
+  // without an id goes by its asset's id.
   virtual std::optional<AssetRow> find_task(const std::string& task_id) = 0;
   // How many external ids of the project are shared by more than one asset.
   virtual std::int64_t count_repeated_external_ids(const std::string& project_id) = 0;

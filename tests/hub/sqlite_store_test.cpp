@@ -208,6 +208,17 @@ TEST_F(StoreTest, AssetsAreIdentifiedByAssetIdSoExternalIdsMayRepeat) {
   ASSERT_TRUE(store_->find_task("task-id-3"));
   EXPECT_EQ(store_->find_task("task-id-3")->asset_id, "id-3");
   EXPECT_FALSE(store_->find_task("task-none"));
+  // A task the export gave no id answers to its asset's id.
+  std::size_t k = 0;
+  store_->import_assets("p1", false, [&](AssetRow& row) {
+    if (k++ > 0) return false;
+    row.asset_id = "no-task-id";
+    row.json_text = "{}";
+    return true;
+  });
+  ASSERT_TRUE(store_->find_task("no-task-id"));
+  EXPECT_EQ(store_->find_task("no-task-id")->asset_id, "no-task-id");
+  EXPECT_FALSE(store_->find_task("id-1"));  // its task has an id of its own
 }
 
 TEST_F(StoreTest, ProjectUpdatesAndIssuesRoundTrip) {
