@@ -440,5 +440,35 @@ TEST_F(PlatformRead, OntologyLearnedFromDataWithAnIdPerObjectIsCapped) {
   EXPECT_EQ(field(schema.at("tools").as_array()[0], "tool"), "point");
 }
 
+TEST_F(PlatformRead, BadInputIsRefusedNamingWhatIsWrong) {
+  auto not_list = call("POST", "/api/projects/" + project_ + "/issues/import", R"({"_id":"x"})");
+  EXPECT_EQ(not_list.status, 400);
+  EXPECT_NE(not_list.body.find("must be a JSON list of issues"), std::string::npos)
+      << not_list.body;
+  auto bad_entry = call("POST", "/api/projects/" + project_ + "/issues/import", R"([{"_id":1}])");
+  EXPECT_EQ(bad_entry.status, 400);
+  EXPECT_NE(bad_entry.body.find("issue 0: _id must be a string"), std::string::npos)
+      << bad_entry.body;
+  auto no_content = call("POST", "/api/projects/" + project_ + "/issues", R"({"assetId":"as-1"})");
+  EXPECT_EQ(no_content.status, 400);
+  EXPECT_NE(no_content.body.find("content"), std::string::npos) << no_content.body;
+  auto bad_range = call("GET", "/v2/project/" + project_ + "/tasks?filter=" +
+                                   net::percent_encode(R"({"updatedAt":{"$near":"x"}})"));
+  EXPECT_EQ(bad_range.status, 400);
+  EXPECT_NE(bad_range.body.find("unknown comparison"), std::string::npos) << bad_range.body;
+  auto not_object = call("GET", "/v2/project/" + project_ + "/tasks?filter=%5B1%5D");
+  EXPECT_EQ(not_object.status, 400);
+  EXPECT_NE(not_object.body.find("must be a JSON object"), std::string::npos) << not_object.body;
+  auto bad_stage = call("GET", "/v2/export?project=" + project_ + "&stage=%7B%7D");
+  EXPECT_EQ(bad_stage.status, 400);
+  EXPECT_NE(bad_stage.body.find("query parameter \\\"stage\\\""), std::string::npos)
+      << bad_stage.body;
+  auto bad_switch = call("GET", "/v2/export?project=" + project_ + "&includeOnlyKeyFrames=maybe");
+  EXPECT_EQ(bad_switch.status, 400);
+  EXPECT_NE(bad_switch.body.find("true or false"), std::string::npos) << bad_switch.body;
+  EXPECT_EQ(call("POST", "/api/projects", R"({"name":"S","stages":[5]})").status, 400);
+  EXPECT_EQ(call("POST", "/api/projects", R"({"name":"S","categorySchema":[]})").status, 400);
+}
+
 }  // namespace
 }  // namespace xport::test
