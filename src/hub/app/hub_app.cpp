@@ -120,6 +120,12 @@ HubApp::Caller HubApp::authenticate(const server::Request& request, bool allow_f
   return Caller{*user, std::nullopt};
 }
 
+Project HubApp::platform_project(const Caller& caller, const std::string& project_id) {
+  Project p = core_.domain().project(caller.user, project_id);
+  if (caller.run && caller.run->project_id != p.id) throw NotFound("no project " + project_id);
+  return p;
+}
+
 User HubApp::api_user(const server::Request& request) {
   Caller c = authenticate(request);
   if (c.run) throw server::HttpError(403, "a run token only opens the /v2 endpoints of its run");

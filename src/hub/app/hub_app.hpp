@@ -58,6 +58,9 @@ class HubApp {
   // 401 without a valid API key or run token. A run token of a finished run is refused
   // unless allow_finished (late log lines).
   Caller authenticate(const server::Request& request, bool allow_finished = false);
+  // The project a /v2 call names, as the caller may see it: a user key sees its
+  // organisation's projects, a run token only its run's; anything else is NotFound.
+  Project platform_project(const Caller& caller, const std::string& project_id);
   // The caller of an /api route: a user's key (a run token opens the /v2 endpoints only: 403).
   User api_user(const server::Request& request);
   std::string base_url(const server::Request& request) const;

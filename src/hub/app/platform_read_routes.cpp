@@ -326,13 +326,10 @@ json::object only_fields(json::object task, const std::string& fields) {
 
 void HubApp::add_platform_read_routes() {
   server::Router& r = server_.router();
-  Domain& d = core_.domain();
   Store& store = core_.store();
 
-  auto project_for = [&d](const Caller& c, const std::string& project_id) {
-    Project p = d.project(c.user, project_id);
-    if (c.run && c.run->project_id != p.id) throw NotFound("no project " + project_id);
-    return p;
+  auto project_for = [this](const Caller& c, const std::string& project_id) {
+    return platform_project(c, project_id);
   };
 
   r.get("/v2/project/{id}", guarded([this, project_for](Request& req) {

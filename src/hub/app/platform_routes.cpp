@@ -69,11 +69,8 @@ void HubApp::add_platform_routes() {
   LocalObjectStore& objects = core_.objects();
 
   // The project a /v2 call names, checked against the caller (a run token: its run's only).
-  // Another project than the run's is answered like an unknown one.
-  auto project_for = [&d](const Caller& c, const std::string& project_id) {
-    Project p = d.project(c.user, project_id);
-    if (c.run && c.run->project_id != p.id) throw NotFound("no project " + project_id);
-    return p;
+  auto project_for = [this](const Caller& c, const std::string& project_id) {
+    return platform_project(c, project_id);
   };
 
   // GET /v2/export: the project's AAF export as a zip whose first entry is the NDJSON (or
