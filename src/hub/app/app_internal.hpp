@@ -14,29 +14,6 @@ namespace xport::hub::detail {
 
 namespace json = boost::json;
 
-// Wraps a handler: domain exceptions become their HTTP status with {"message": ...}.
-inline server::Handler guarded(server::Handler h) {
-  return [h = std::move(h)](server::Request& req) -> server::Response {
-    try {
-      return h(req);
-    } catch (const server::HttpError& e) {
-      return server::Response::error(e.status(), e.what());
-    } catch (const NotFound& e) {
-      return server::Response::error(404, e.what());
-    } catch (const Conflict& e) {
-      return server::Response::error(409, e.what());
-    } catch (const Forbidden& e) {
-      return server::Response::error(403, e.what());
-    } catch (const ObjectTooLarge& e) {
-      return server::Response::error(413, e.what());
-    } catch (const ConfigError& e) {
-      return server::Response::error(400, e.what());
-    } catch (const InputError& e) {
-      return server::Response::error(400, e.what());
-    }
-  };
-}
-
 inline json::object body_object(const server::Request& req) {
   if (req.body.empty()) return {};
   boost::system::error_code ec;

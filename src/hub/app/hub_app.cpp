@@ -6,6 +6,7 @@
 
 #include "hub/app/app_internal.hpp"
 #include "hub/app/links.hpp"
+#include "hub/app/route_table.hpp"
 #include "hub/server/router.hpp"
 
 namespace xport::hub {
@@ -17,10 +18,7 @@ HubApp::HubApp(HubCore& core, server::Server& server, AppOptions options)
   dispatcher_ = std::make_unique<Dispatcher>(core_.domain(), core_.objects(), server_.sio(),
                                              options_.dispatch);
   dispatcher_->install();
-  add_rest_routes();
-  add_platform_routes();
-  add_project_routes();
-  add_platform_read_routes();
+  add_routes();
 
   server::SocketIoServer& sio = server_.sio();
   sio.on_connect("/ui", [this](const server::SocketInfo& s) -> std::optional<std::string> {
@@ -37,6 +35,15 @@ HubApp::HubApp(HubCore& core, server::Server& server, AppOptions options)
     std::lock_guard lock(ui_mutex_);
     ui_sockets_.erase(s.id);
   });
+}
+
+void HubApp::add_routes() {
+  const RouteContext context{*this, core_.domain(), core_.store(), core_.objects(), options_};
+  server::Router& router = server_.router();
+  for (RouteTable (*table)(const RouteContext&) :
+       {account_routes, project_routes, import_routes, plugin_routes, run_routes, platform_routes,
+        transfer_routes, platform_read_routes})
+    hub::add_routes(router, context, table(context));
 }
 
 void HubApp::push_notification(const Notification& n) {

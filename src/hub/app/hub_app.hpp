@@ -66,10 +66,7 @@ class HubApp {
   std::string base_url(const server::Request& request) const;
 
  private:
-  void add_rest_routes();
-  void add_platform_routes();
-  void add_project_routes();        // project_routes.cpp: ontology and issues
-  void add_platform_read_routes();  // platform_read_routes.cpp: protocol.md §6
+  void add_routes();  // the route tables of route_table.hpp
 
   HubCore& core_;
   server::Server& server_;

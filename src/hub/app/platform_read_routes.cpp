@@ -12,6 +12,7 @@
 #include "hub/app/app_internal.hpp"
 #include "hub/app/hub_app.hpp"
 #include "hub/app/platform_query.hpp"
+#include "hub/app/route_table.hpp"
 #include "hub/json_text.hpp"
 #include "hub/project_meta.hpp"
 
@@ -322,116 +323,124 @@ json::object only_fields(json::object task, const std::string& fields) {
   return out;
 }
 
+Response get_project(const RouteContext& c, Request& req) {
+  Project p = c.app.platform_project(c.app.authenticate(req), req.params.at("id"));
+  return Response::json(200, data_of(json::object{{"project", project_json(p)}}));
+}
+
+Response list_assets(const RouteContext& c, Request& req) {
+  Project p = c.app.platform_project(c.app.authenticate(req), req.params.at("id"));
+  const Page page = page_params(req, 10, 1000);
+  std::int64_t total = 0;
+  auto rows = c.store.list_assets(p.id, asset_filter(p, req), page.offset(), page.limit, &total);
+  json::array assets;
+  for (const AssetRow& row : rows)
+    assets.push_back(asset_json(p, parse_asset(row)));
+  return Response::json(200, data_of(json::object{{"assets", std::move(assets)},
+                                                  {"total", total},
+                                                  {"page", page.page},
+                                                  {"limit", page.limit}}));
+}
+
+// The page of the tasks passing `q`: sorted first when asked (all matching tasks are then
+// kept), else only the page's tasks are kept while counting.
+std::vector<json::object> matching_tasks(const RouteContext& c, const Project& p,
+                                         const TaskQuery& q, const Page& page, bool answer,
+                                         const std::string& sort, std::int64_t& total) {
+  std::vector<json::object> matching;
+  c.store.for_each_asset(p.id, q.rows, [&](const AssetRow& row) {
+    json::object task = task_json(p, parse_asset(row), answer);
+    if (!task_passes(q, task)) return;
+    ++total;
+    if (!sort.empty() || (total > page.offset() && total <= page.offset() + page.limit))
+      matching.push_back(std::move(task));
+  });
+  if (sort.empty()) return matching;
+  sort_tasks(matching, sort);
+  const auto from = std::min<std::int64_t>(page.offset(), matching.size());
+  const auto to = std::min<std::int64_t>(from + page.limit, matching.size());
+  return std::vector<json::object>(matching.begin() + from, matching.begin() + to);
+}
+
+// Tasks are the assets' tasks: the store narrows by stage and batches, the rest (status,
+// assignee, dates, sort) is applied here while paging.
+Response list_tasks(const RouteContext& c, Request& req) {
+  Project p = c.app.platform_project(c.app.authenticate(req), req.params.at("id"));
+  const Page page = page_params(req, 10, 1000);
+  const TaskQuery q = task_query(p, req);
+  const std::string fields = req.query_param("fields").value_or("");
+  const bool answer = !fields.empty() || bool_param(req, "includeAnswer").value_or(false);
+  std::int64_t total = 0;
+  json::array tasks;
+  for (auto& t : matching_tasks(c, p, q, page, answer, req.query_param("sort").value_or(""), total))
+    tasks.push_back(only_fields(std::move(t), fields));
+  return Response::json(200, data_of(json::object{{"tasks", std::move(tasks)},
+                                                  {"total", total},
+                                                  {"page", page.page},
+                                                  {"limit", page.limit}}));
+}
+
+std::pair<Project, AssetRow> task_for(const RouteContext& c, const Request& req) {
+  HubApp::Caller caller = c.app.authenticate(req);
+  auto row = c.store.find_task(req.params.at("id"));
+  if (!row) throw NotFound("no task " + req.params.at("id"));
+  Project p = c.app.platform_project(caller, row->project_id);
+  return std::pair{std::move(p), std::move(*row)};
+}
+
+Response get_task(const RouteContext& c, Request& req) {
+  auto [p, row] = task_for(c, req);
+  const bool answer = bool_param(req, "includeAnswer").value_or(true);
+  return Response::json(200,
+                        data_of(json::object{{"task", task_json(p, parse_asset(row), answer)}}));
+}
+
+Response task_history(const RouteContext& c, Request& req) {
+  auto [p, row] = task_for(c, req);
+  ParsedAsset a = parse_asset(row);
+  return Response::json(
+      200, data_of(json::object{{"taskHistory", field_or(a.task, "stageHistory", json::array{})}}));
+}
+
+Response list_projects(const RouteContext& c, Request& req) {
+  HubApp::Caller caller = c.app.authenticate(req);
+  const Page page = page_params(req, 10, 1000);
+  std::vector<Project> projects = c.store.list_projects(caller.user.org_id);
+  if (caller.run)
+    std::erase_if(projects, [&](const Project& p) { return p.id != caller.run->project_id; });
+  json::array list;
+  for (std::size_t i = page.offset();
+       i < projects.size() && list.size() < static_cast<std::size_t>(page.limit); ++i)
+    list.push_back(project_json(projects[i]));
+  return Response::json(200, data_of(json::object{{"projects", std::move(list)},
+                                                  {"total", projects.size()},
+                                                  {"page", page.page},
+                                                  {"limit", page.limit}}));
+}
+
+// The organisation's registered storages (customer buckets): none can be registered on this
+// hub yet, so the list is empty and any id is unknown.
+Response list_storages(const RouteContext& c, Request& req) {
+  c.app.authenticate(req);
+  if (auto id = req.query_param("_id"); id && !id->empty())
+    throw NotFound("no storage " + *id + " is registered for this organization");
+  return Response::json(200, data_of(json::object{{"storages", json::array{}}}));
+}
+
 }  // namespace
 
-void HubApp::add_platform_read_routes() {
-  server::Router& r = server_.router();
-  Store& store = core_.store();
-
-  auto project_for = [this](const Caller& c, const std::string& project_id) {
-    return platform_project(c, project_id);
+RouteTable platform_read_routes(const RouteContext&) {
+  server::RouteOptions tasks_options;
+  tasks_options.blocking = true;  // reads every asset of the project
+  return {
+      {"GET", "/v2/project/{id}", get_project},
+      {"GET", "/v2/project/{id}/assets", list_assets},
+      {"GET", "/v2/project/{id}/tasks", list_tasks, tasks_options},
+      {"GET", "/v2/task/{id}", get_task},
+      {"GET", "/v2/task/{id}/history", task_history},
+      {"GET", "/v2/listProjects", list_projects},
+      {"GET", "/v2/storages", list_storages},
   };
-
-  r.get("/v2/project/{id}", guarded([this, project_for](Request& req) {
-          Project p = project_for(authenticate(req), req.params.at("id"));
-          return Response::json(200, data_of(json::object{{"project", project_json(p)}}));
-        }));
-
-  r.get("/v2/project/{id}/assets", guarded([this, project_for, &store](Request& req) {
-          Project p = project_for(authenticate(req), req.params.at("id"));
-          const Page page = page_params(req, 10, 1000);
-          std::int64_t total = 0;
-          auto rows =
-              store.list_assets(p.id, asset_filter(p, req), page.offset(), page.limit, &total);
-          json::array assets;
-          for (const AssetRow& row : rows)
-            assets.push_back(asset_json(p, parse_asset(row)));
-          return Response::json(200, data_of(json::object{{"assets", std::move(assets)},
-                                                          {"total", total},
-                                                          {"page", page.page},
-                                                          {"limit", page.limit}}));
-        }));
-
-  // Tasks are the assets' tasks: the store narrows by stage and batches, the rest (status,
-  // assignee, dates, sort) is applied here while paging.
-  r.get("/v2/project/{id}/tasks", guarded([this, project_for, &store](Request& req) {
-          Project p = project_for(authenticate(req), req.params.at("id"));
-          const Page page = page_params(req, 10, 1000);
-          const TaskQuery q = task_query(p, req);
-          const std::string fields = req.query_param("fields").value_or("");
-          const bool answer = !fields.empty() || bool_param(req, "includeAnswer").value_or(false);
-          const std::string sort = req.query_param("sort").value_or("");
-          std::vector<json::object> matching;
-          std::int64_t total = 0;
-          store.for_each_asset(p.id, q.rows, [&](const AssetRow& row) {
-            json::object task = task_json(p, parse_asset(row), answer);
-            if (!task_passes(q, task)) return;
-            ++total;
-            // Without a sort, only the requested page is kept.
-            if (!sort.empty() || (total > page.offset() && total <= page.offset() + page.limit))
-              matching.push_back(std::move(task));
-          });
-          if (!sort.empty()) {
-            sort_tasks(matching, sort);
-            const auto from = std::min<std::int64_t>(page.offset(), matching.size());
-            const auto to = std::min<std::int64_t>(from + page.limit, matching.size());
-            matching = std::vector<json::object>(matching.begin() + from, matching.begin() + to);
-          }
-          json::array tasks;
-          for (auto& t : matching)
-            tasks.push_back(only_fields(std::move(t), fields));
-          return Response::json(200, data_of(json::object{{"tasks", std::move(tasks)},
-                                                          {"total", total},
-                                                          {"page", page.page},
-                                                          {"limit", page.limit}}));
-        }),
-        server::RouteOptions{std::uint64_t{1} << 20, false, true});
-
-  auto task_for = [this, project_for, &store](const Request& req) {
-    Caller c = authenticate(req);
-    auto row = store.find_task(req.params.at("id"));
-    if (!row) throw NotFound("no task " + req.params.at("id"));
-    Project p = project_for(c, row->project_id);
-    return std::pair{std::move(p), std::move(*row)};
-  };
-  r.get("/v2/task/{id}", guarded([task_for](Request& req) {
-          auto [p, row] = task_for(req);
-          const bool answer = bool_param(req, "includeAnswer").value_or(true);
-          return Response::json(
-              200, data_of(json::object{{"task", task_json(p, parse_asset(row), answer)}}));
-        }));
-  r.get("/v2/task/{id}/history", guarded([task_for](Request& req) {
-          auto [p, row] = task_for(req);
-          ParsedAsset a = parse_asset(row);
-          return Response::json(
-              200, data_of(json::object{
-                       {"taskHistory", field_or(a.task, "stageHistory", json::array{})}}));
-        }));
-
-  r.get("/v2/listProjects", guarded([this, &store](Request& req) {
-          Caller c = authenticate(req);
-          const Page page = page_params(req, 10, 1000);
-          std::vector<Project> projects = store.list_projects(c.user.org_id);
-          if (c.run)
-            std::erase_if(projects, [&](const Project& p) { return p.id != c.run->project_id; });
-          json::array list;
-          for (std::size_t i = page.offset();
-               i < projects.size() && list.size() < static_cast<std::size_t>(page.limit); ++i)
-            list.push_back(project_json(projects[i]));
-          return Response::json(200, data_of(json::object{{"projects", std::move(list)},
-                                                          {"total", projects.size()},
-                                                          {"page", page.page},
-                                                          {"limit", page.limit}}));
-        }));
-
-  // The organisation's registered storages (customer buckets): none can be registered on this
-  // hub yet, so the list is empty and any id is unknown.
-  r.get("/v2/storages", guarded([this](Request& req) {
-          authenticate(req);
-          if (auto id = req.query_param("_id"); id && !id->empty())
-            throw NotFound("no storage " + *id + " is registered for this organization");
-          return Response::json(200, data_of(json::object{{"storages", json::array{}}}));
-        }));
 }
 
 }  // namespace xport::hub

@@ -1,7 +1,10 @@
-// The REST API's project extras (docs/api.md): the ontology (categorySchema) and issues.
+// Projects (docs/api.md): created with their workflow, batches and ontology, listed, shown;
+// the ontology (categorySchema) replaced; issues listed, filed and imported.
 #include "hub/app/app_internal.hpp"
 #include "hub/app/hub_app.hpp"
 #include "hub/app/platform_query.hpp"
+#include "hub/app/route_table.hpp"
+#include "hub/project_meta.hpp"
 
 namespace xport::hub {
 
@@ -12,6 +15,32 @@ using server::Response;
 using server::RouteOptions;
 
 namespace {
+
+// POST /api/projects: stages as names or {name, type}; batches as names; categorySchema as
+// an object (or its JSON text).
+NewProject new_project(const json::object& body) {
+  NewProject np;
+  np.name = str_field(body, "name", true);
+  if (auto t = str_field(body, "type"); !t.empty()) np.type = t;
+  if (const json::value* stages = body.if_contains("stages"); stages && !stages->is_null()) {
+    if (!stages->is_array()) throw HttpError(400, "\"stages\" must be a list");
+    for (const json::value& s : stages->get_array()) {
+      if (s.is_string()) {
+        np.stages.push_back(declared_stage(std::string(s.get_string()), ""));
+      } else if (s.is_object()) {
+        np.stages.push_back(declared_stage(str_field(s.get_object(), "name", true),
+                                           str_field(s.get_object(), "type")));
+      } else {
+        throw HttpError(400, "a stage is a name or {\"name\", \"type\"}");
+      }
+    }
+  }
+  np.batches = str_list(body, "batches");
+  if (const json::value* schema = body.if_contains("categorySchema"); schema && !schema->is_null())
+    np.category_schema =
+        schema->is_string() ? std::string(schema->get_string()) : json::serialize(*schema);
+  return np;
+}
 
 NewIssue new_issue(const json::object& body) {
   NewIssue issue;
@@ -34,49 +63,82 @@ NewIssue new_issue(const json::object& body) {
   return issue;
 }
 
+json::object project_json(const RouteContext& c, const Project& p) {
+  json::object o = to_json(p);
+  o["assets"] = c.store.count_assets(p.id);
+  return o;
+}
+
+Response create_project(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  Project p = c.domain.create_project(u, new_project(body_object(req)));
+  return Response::json(201, project_json(c, p));
+}
+
+Response list_projects(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  json::array list;
+  for (const Project& p : c.store.list_projects(u.org_id))
+    list.push_back(project_json(c, p));
+  return Response::json(200, json::object{{"projects", std::move(list)}});
+}
+
+Response get_project(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  return Response::json(200, project_json(c, c.domain.project(u, req.params.at("id"))));
+}
+
+// The ontology: GET answers the categorySchema, PUT replaces it (org admins).
+Response get_schema(const RouteContext& c, Request& req) {
+  Project p = c.domain.project(c.app.api_user(req), req.params.at("id"));
+  return Response::json(200, parse_or_empty(p.category_schema));
+}
+
+Response put_schema(const RouteContext& c, Request& req) {
+  Project p = c.domain.set_category_schema(c.app.api_user(req), req.params.at("id"), req.body);
+  return Response::json(200, parse_or_empty(p.category_schema));
+}
+
+// Issues: listed in the platform's shape, filed one at a time, or imported from the
+// platform's issue export (a JSON list, up to 64 MiB).
+Response list_issues(const RouteContext& c, Request& req) {
+  Project p = c.domain.project(c.app.api_user(req), req.params.at("id"));
+  const Page page = page_params(req, 100, 1000);
+  std::int64_t total = 0;
+  json::array list;
+  for (const IssueRow& row : c.store.list_issues(p.id, page.offset(), page.limit, &total))
+    list.push_back(parse_or_empty(row.json_text));
+  return Response::json(200, json::object{{"issues", std::move(list)}, {"total", total}});
+}
+
+Response create_issue(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  std::string issue = c.domain.create_issue(u, req.params.at("id"), new_issue(body_object(req)));
+  return Response::json(201, parse_or_empty(issue));
+}
+
+Response import_issues(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  const std::int64_t n = c.domain.import_issues(u, req.params.at("id"), req.body);
+  return Response::json(200, json::object{{"imported", n}});
+}
+
 }  // namespace
 
-void HubApp::add_project_routes() {
-  server::Router& r = server_.router();
-  Domain& d = core_.domain();
-  Store& store = core_.store();
-  auto api_user = [this](const Request& req) { return HubApp::api_user(req); };
-
-  // The ontology: GET answers the categorySchema, PUT replaces it (org admins).
-  r.get("/api/projects/{id}/schema", guarded([api_user, &d](Request& req) {
-          Project p = d.project(api_user(req), req.params.at("id"));
-          return Response::json(200, parse_or_empty(p.category_schema));
-        }));
-  r.put("/api/projects/{id}/schema", guarded([api_user, &d](Request& req) {
-          Project p = d.set_category_schema(api_user(req), req.params.at("id"), req.body);
-          return Response::json(200, parse_or_empty(p.category_schema));
-        }));
-
-  // Issues: listed in the platform's shape, filed one at a time, or imported from the
-  // platform's issue export (a JSON list, up to 64 MiB).
-  r.get("/api/projects/{id}/issues", guarded([api_user, &d, &store](Request& req) {
-          Project p = d.project(api_user(req), req.params.at("id"));
-          const Page page = page_params(req, 100, 1000);
-          std::int64_t total = 0;
-          json::array list;
-          for (const IssueRow& row : store.list_issues(p.id, page.offset(), page.limit, &total))
-            list.push_back(parse_or_empty(row.json_text));
-          return Response::json(200, json::object{{"issues", std::move(list)}, {"total", total}});
-        }));
-  r.post("/api/projects/{id}/issues", guarded([api_user, &d](Request& req) {
-           User u = api_user(req);
-           std::string issue = d.create_issue(u, req.params.at("id"), new_issue(body_object(req)));
-           return Response::json(201, parse_or_empty(issue));
-         }));
-  RouteOptions import_options;
-  import_options.max_body = std::uint64_t{64} << 20;
-  import_options.blocking = true;
-  r.post("/api/projects/{id}/issues/import", guarded([api_user, &d](Request& req) {
-           User u = api_user(req);
-           const std::int64_t n = d.import_issues(u, req.params.at("id"), req.body);
-           return Response::json(200, json::object{{"imported", n}});
-         }),
-         import_options);
+RouteTable project_routes(const RouteContext&) {
+  RouteOptions issue_import;
+  issue_import.max_body = std::uint64_t{64} << 20;
+  issue_import.blocking = true;
+  return {
+      {"POST", "/api/projects", create_project},
+      {"GET", "/api/projects", list_projects},
+      {"GET", "/api/projects/{id}", get_project},
+      {"GET", "/api/projects/{id}/schema", get_schema},
+      {"PUT", "/api/projects/{id}/schema", put_schema},
+      {"GET", "/api/projects/{id}/issues", list_issues},
+      {"POST", "/api/projects/{id}/issues", create_issue},
+      {"POST", "/api/projects/{id}/issues/import", import_issues, issue_import},
+  };
 }
 
 }  // namespace xport::hub

@@ -1,0 +1,69 @@
+// The caller's own resources (docs/api.md): who they are, and their notifications.
+#include <algorithm>
+#include <charconv>
+
+#include "hub/app/api_params.hpp"
+#include "hub/app/app_internal.hpp"
+#include "hub/app/hub_app.hpp"
+#include "hub/app/route_table.hpp"
+
+namespace xport::hub {
+
+using namespace detail;
+using server::HttpError;
+using server::Request;
+using server::Response;
+
+namespace {
+
+Response me(const RouteContext& c, Request& req) {
+  return Response::json(200, to_json(c.app.api_user(req)));
+}
+
+Response list_notifications(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  const std::string base = c.app.base_url(req);
+  json::array list;
+  for (const Notification& n :
+       c.domain.notifications(u, flag_param(req, "unread"),
+                              std::clamp<std::int64_t>(int_param(req, "limit", 100), 1, 1000))) {
+    list.push_back(json::object{{"id", n.id},
+                                {"session", n.session},
+                                {"kind", n.kind},
+                                {"text", n.text},
+                                {"link", n.link},
+                                {"url", base + n.link},
+                                {"read", n.read},
+                                {"createdAt", n.created_at}});
+  }
+  return Response::json(200, json::object{{"notifications", std::move(list)}});
+}
+
+Response mark_all_read(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  return Response::json(200, json::object{{"marked", c.domain.mark_all_read(u)}});
+}
+
+Response mark_read(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  std::int64_t id = 0;
+  const std::string& text = req.params.at("id");
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size())
+    throw HttpError(404, "no notification " + text);
+  if (!c.domain.mark_read(u, id)) throw HttpError(404, "no notification " + text);
+  return Response::json(200, json::object{{"id", id}, {"read", true}});
+}
+
+}  // namespace
+
+RouteTable account_routes(const RouteContext&) {
+  return {
+      {"GET", "/api/me", me},
+      {"GET", "/api/notifications", list_notifications},
+      {"POST", "/api/notifications/read-all", mark_all_read},
+      {"POST", "/api/notifications/{id}/read", mark_read},
+  };
+}
+
+}  // namespace xport::hub

@@ -1,0 +1,103 @@
+// Plugins (docs/api.md): created with a secret, listed with their online instances, their
+// answer timeout changed, their secret regenerated, deleted.
+#include "hub/app/api_params.hpp"
+#include "hub/app/app_internal.hpp"
+#include "hub/app/hub_app.hpp"
+#include "hub/app/route_table.hpp"
+
+namespace xport::hub {
+
+using namespace detail;
+using server::HttpError;
+using server::Request;
+using server::Response;
+
+namespace {
+
+json::object plugin_json(const RouteContext& c, const Plugin& p) {
+  json::object o = to_json(p);
+  o["onlineInstances"] = c.app.dispatcher().online_instances(p);
+  o["connector"] = p.rest_url.empty() ? "ws" : "rest";
+  return o;
+}
+
+NewPlugin new_plugin(const json::object& body) {
+  NewPlugin np;
+  np.name = str_field(body, "name", true);
+  if (auto t = str_field(body, "type"); !t.empty()) np.type = t;
+  np.description = str_field(body, "description");
+  np.default_config = config_text(body, "defaultConfig").value_or("{}");
+  np.rest_url = str_field(body, "restUrl");
+  if (const json::value* t = body.if_contains("timeoutSeconds"); t && !t->is_null()) {
+    if (!t->is_int64()) throw HttpError(400, "\"timeoutSeconds\" must be an integer");
+    np.timeout_seconds = t->get_int64();
+  }
+  return np;
+}
+
+Response create_plugin(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  CreatedPlugin created = c.domain.create_plugin(u, new_plugin(body_object(req)));
+  json::object o = plugin_json(c, created.plugin);
+  o["secret"] = created.secret;
+  return Response::json(201, o);
+}
+
+Response list_plugins(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  json::array list;
+  for (const Plugin& p : c.store.list_plugins(u.org_id))
+    list.push_back(plugin_json(c, p));
+  return Response::json(200, json::object{{"plugins", std::move(list)}});
+}
+
+Response get_plugin(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  Plugin p = c.domain.plugin(u, req.params.at("id"));
+  json::object o = plugin_json(c, p);
+  if (u.role == "admin" && u.org_id == p.org_id) o["secret"] = c.domain.reveal_secret(u, p.id);
+  return Response::json(200, o);
+}
+
+// PATCH {"timeoutSeconds": N}: how long a dispatched run may go unanswered.
+Response patch_plugin(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  json::object body = body_object(req);
+  const json::value* t = body.if_contains("timeoutSeconds");
+  if (!t || !t->is_int64())
+    throw HttpError(400, "send {\"timeoutSeconds\": N}, N a whole number of seconds");
+  return Response::json(
+      200, plugin_json(c, c.domain.set_plugin_timeout(u, req.params.at("id"), t->get_int64())));
+}
+
+Response regenerate_secret(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  const std::string id = req.params.at("id");
+  std::string secret = c.domain.regenerate_secret(u, id);
+  // Instances that logged in with the old secret must log in again.
+  c.app.dispatcher().drop_plugin(id, false);
+  return Response::json(200, json::object{{"id", id}, {"secret", secret}});
+}
+
+Response delete_plugin(const RouteContext& c, Request& req) {
+  User u = c.app.api_user(req);
+  const std::string id = req.params.at("id");
+  c.domain.delete_plugin(u, id);
+  c.app.dispatcher().drop_plugin(id, true);
+  return Response::json(200, json::object{{"id", id}, {"deleted", true}});
+}
+
+}  // namespace
+
+RouteTable plugin_routes(const RouteContext&) {
+  return {
+      {"POST", "/api/plugins", create_plugin},
+      {"GET", "/api/plugins", list_plugins},
+      {"GET", "/api/plugins/{id}", get_plugin},
+      {"PATCH", "/api/plugins/{id}", patch_plugin},
+      {"POST", "/api/plugins/{id}/secret", regenerate_secret},
+      {"DELETE", "/api/plugins/{id}", delete_plugin},
+  };
+}
+
+}  // namespace xport::hub
