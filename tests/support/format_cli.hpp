@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/json.hpp>
 #include <filesystem>
 #include <string>
 
@@ -34,6 +35,20 @@ inline std::string convert_and_run_checker(const std::string& xport, const std::
       run(kSystemPython + " " + quote(checker) + " " + quote(out.string()) + " " + checker_args);
   EXPECT_EQ(c.exit_code, 0) << input << " " << config << "\n" << c.err;
   return c.out;
+}
+
+// A count of the checker's summary (its last line, a JSON object); -1 when absent, so that
+// a test compares whole numbers ("objects": 40 is not "objects": 4).
+inline std::int64_t summary_count(const std::string& summary, const char* field) {
+  const std::size_t end = summary.find_last_not_of("\n");
+  if (end == std::string::npos) return -1;
+  const std::size_t start = summary.rfind('\n', end);
+  boost::system::error_code ec;
+  boost::json::value v = boost::json::parse(
+      std::string_view(summary).substr(start == std::string::npos ? 0 : start + 1), ec);
+  const boost::json::object* o = ec ? nullptr : v.if_object();
+  const boost::json::value* n = o ? o->if_contains(field) : nullptr;
+  return n && n->is_int64() ? n->get_int64() : -1;
 }
 
 }  // namespace xport::test

@@ -88,6 +88,21 @@ TEST(SocketIoUrl, RejectsWhatIsNotAnHttpUrl) {
 
 TEST(WorkerPool, RunsJobsConcurrentlyAndSurvivesThrowingJobs) {
   WorkerPool pool(2);
+  // Two jobs that each wait (10 s at most) until both have started: only a pool running
+  // them at the same time lets both see the other.
+  std::atomic<int> started{0};
+  std::atomic<int> met{0};
+  for (int i = 0; i < 2; ++i)
+    pool.submit([&] {
+      ++started;
+      const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+      while (started.load() < 2 && std::chrono::steady_clock::now() < give_up)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (started.load() == 2) ++met;
+    });
+  EXPECT_TRUE(pool.wait_idle(std::chrono::steady_clock::now() + std::chrono::seconds(30)));
+  EXPECT_EQ(met.load(), 2);
+
   std::atomic<int> done{0};
   for (int i = 0; i < 20; ++i)
     pool.submit([&, i] {
