@@ -6,7 +6,7 @@
 
 #include "hub/credentials.hpp"
 #include "hub/key_file.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {

@@ -12,7 +12,7 @@
 #include "hub/hub_core.hpp"
 #include "hub/json_text.hpp"
 #include "hub/project_meta.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {

@@ -9,7 +9,7 @@
 #include "hub/app/janitor.hpp"
 #include "hub/local_object_store.hpp"
 #include "hub/sqlite_store.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
 #include "zip_entries.hpp"

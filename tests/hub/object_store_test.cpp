@@ -6,7 +6,7 @@
 #include "hub/credentials.hpp"
 #include "hub/local_object_store.hpp"
 #include "hub/store.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace xport::hub {
 namespace {

@@ -5,7 +5,7 @@
 #include <map>
 
 #include "hub/signed_url.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 namespace xport::hub {
 namespace {

@@ -9,7 +9,7 @@
 
 #include "hub/project_meta.hpp"
 #include "hub/sqlite_store.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {

@@ -5,7 +5,7 @@
 
 #include "hub/app/hub_app.hpp"
 #include "hub/hub_core.hpp"
-#include "temp_dir.hpp"
+#include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>
 

@@ -16,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "support/temp_dir.hpp"
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
 
@@ -112,26 +113,7 @@ bool executable(const char* path) {
   return ::access(path, X_OK) == 0;
 }
 
-// A unique directory under the GoogleTest temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::path(::testing::TempDir()) /
-            ("xport_zip_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
+using xport::test::TempDir;
 
 struct Entry {
   std::string name;
