@@ -8,8 +8,6 @@ import { addNotif, pollNotifs } from './notifications.js';
 import { POLL_MS, dispatchRunEvent, runPollersNow } from './page-timers.js';
 import { store } from './store.js';
 
-const CLIENT = './vendor/socket.io.esm.min.js';
-
 function setLive(on, why = '') {
   store.live.on = on;
   const el = document.getElementById('live-status');
@@ -24,7 +22,7 @@ export async function connectLive() {
   if (store.live.socket) return;
   let io;
   try {
-    ({ io } = await import(CLIENT));
+    ({ io } = await import('./vendor/socket.io.esm.min.js'));
   } catch {
     setLive(false, 'no Socket.IO client: run scripts/install-npm-peers.sh web-tools');
     return;
