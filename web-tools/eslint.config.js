@@ -7,16 +7,22 @@ import globals from 'globals';
 // Top-level `let`/`var`, and top-level collections or objects (`new Map()`, `[]`, `{}`) that
 // a module could change later. Object.freeze({...}) tables and DOM lookups stay allowed.
 const topLevel = ['Program >', 'Program > ExportNamedDeclaration >'];
-const mutableState = topLevel.flatMap((at) => [
-  {
-    selector: `${at} VariableDeclaration[kind!="const"]`,
-    message: 'Module-level mutable state belongs in web/store.js.',
-  },
-  {
-    selector: `${at} VariableDeclaration > VariableDeclarator > :matches(NewExpression, ArrayExpression, ObjectExpression)`,
+const mutableState = topLevel
+  .flatMap((at) => [
+    {
+      selector: `${at} VariableDeclaration[kind!="const"]`,
+      message: 'Module-level mutable state belongs in web/store.js.',
+    },
+    {
+      selector: `${at} VariableDeclaration > VariableDeclarator > :matches(NewExpression, ArrayExpression, ObjectExpression)`,
+      message: 'Module-level mutable state belongs in web/store.js (or Object.freeze it).',
+    },
+  ])
+  .concat({
+    selector:
+      'Program > ExportDefaultDeclaration > :matches(NewExpression, ArrayExpression, ObjectExpression)',
     message: 'Module-level mutable state belongs in web/store.js (or Object.freeze it).',
-  },
-]);
+  });
 
 export default [
   js.configs.recommended,

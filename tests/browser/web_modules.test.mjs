@@ -151,6 +151,7 @@ test(
     assert.deepEqual(await lint('export const seen = new Set();\n', 'web/x.js'), restricted);
     assert.deepEqual(await lint('const list = [];\nexport { list };\n', 'web/x.js'), restricted);
     assert.deepEqual(await lint('export const s = { a: 1 };\n', 'web/x.js'), restricted);
+    assert.deepEqual(await lint('export default new Map();\n', 'web/x.js'), restricted);
     // What stays allowed: frozen tables, constants, function-local state, and the store.
     assert.deepEqual(await lint('export const T = Object.freeze({ a: 1 });\n', 'web/x.js'), []);
     assert.deepEqual(await lint("export const K = 'k';\n", 'web/x.js'), []);
