@@ -12,8 +12,8 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$(nproc)" --target xport
-if ! scripts/install-npm-peers.sh web; then
-  echo "demo: warning: could not install web/node_modules (npm); the web UI will poll" \
+if ! scripts/install-npm-peers.sh web-tools; then
+  echo "demo: warning: could not install the Socket.IO client into web/vendor (npm); the web UI will poll" \
     "instead of updating live" >&2
 fi
 data="${XPORT_DEMO_DIR:-$PWD/out/demo-hub}"

@@ -30,12 +30,18 @@ export async function api(method, path, body, { raw = false } = {}) {
   }
   const text = await res.text();
   let data = null;
-  try { data = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    /* not JSON */
+  }
   if (!res.ok) {
     let msg = `${(data && data.message) || text || res.statusText} (HTTP ${res.status})`;
     // Import problems: one line each, unless the message already says it.
     if (data && Array.isArray(data.errors)) {
-      const extra = data.errors.map((e) => e.text || e.reason).filter((t) => t && !msg.includes(t.replace(/^.*?: /, '')));
+      const extra = data.errors
+        .map((e) => e.text || e.reason)
+        .filter((t) => t && !msg.includes(t.replace(/^.*?: /, '')));
       if (extra.length) msg += '\n' + extra.slice(0, 10).join('\n');
     }
     throw new ApiError(res.status, msg, data);

@@ -5,7 +5,7 @@
 // Development box; starts `xport plugin` with them, waits for the UI to show it online;
 // Projects → the project → Settings → Plugins → Open → Run; waits for the notification,
 // follows its Download link and checks the zip. The UI must be live (Socket.IO /ui, npm's
-// socket.io-client from web/node_modules) and the notification and the run's success must
+// socket.io-client, copied into web/vendor) and the notification and the run's success must
 // have been pushed, not polled. Screenshots go to $ARTIFACTS_DIR/screenshots.
 // Exit 77 (CTest: skipped) only when node's playwright-core or /usr/bin/chromium is missing.
 import { spawn } from 'node:child_process';
@@ -29,7 +29,7 @@ try {
   chromium = createRequire(path.join(here, 'package.json'))('playwright-core').chromium;
 } catch { skip(`playwright-core is not installed in ${here}/node_modules (run scripts/install-npm-peers.sh)`); }
 if (!fs.existsSync(CHROMIUM)) skip(`${CHROMIUM} is missing (apt-get install chromium)`);
-const SIO_CLIENT = path.join(repo, 'web/node_modules/socket.io-client/dist/socket.io.esm.min.js');
+const SIO_CLIENT = path.join(repo, 'web/vendor/socket.io.esm.min.js');
 if (!fs.existsSync(SIO_CLIENT)) { console.error(`FAIL: ${SIO_CLIENT} is missing (run scripts/install-npm-peers.sh)`); process.exit(1); }
 if (!fs.existsSync(XPORT)) { console.error(`FAIL: no xport binary at ${XPORT} (set XPORT_BINARY)`); process.exit(1); }
 
@@ -138,7 +138,7 @@ async function main() {
   await page.getByLabel('API key').fill(key);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Projects', exact: true }).first().waitFor();
-  // Live updates: the UI loaded npm's socket.io-client (web/node_modules) and joined /ui.
+  // Live updates: the UI loaded npm's socket.io-client (web/vendor) and joined /ui.
   const liveStatus = page.locator('#live-status');
   await page.locator('#live-status[data-mode="live"]').waitFor({ timeout: 10000 }).catch(async (e) => {
     throw new Error(`${e.message}\nindicator: ${await liveStatus.textContent()} (${await liveStatus.getAttribute('title')})`);
