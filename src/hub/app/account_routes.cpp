@@ -7,12 +7,7 @@
 #include "hub/app/hub_app.hpp"
 #include "hub/app/route_table.hpp"
 
-namespace xport::hub {
-
-using namespace detail;
-using server::HttpError;
-using server::Request;
-using server::Response;
+namespace xport::hub::routes {
 
 namespace {
 
@@ -66,4 +61,4 @@ RouteTable account_routes(const RouteContext&) {
   };
 }
 
-}  // namespace xport::hub
+}  // namespace xport::hub::routes

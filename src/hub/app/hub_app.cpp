@@ -41,8 +41,9 @@ void HubApp::add_routes() {
   const RouteContext context{*this, core_.domain(), core_.store(), core_.objects(), options_};
   server::Router& router = server_.router();
   for (RouteTable (*table)(const RouteContext&) :
-       {account_routes, project_routes, import_routes, plugin_routes, run_routes, platform_routes,
-        transfer_routes, platform_read_routes})
+       {routes::account_routes, routes::project_routes, routes::import_routes,
+        routes::plugin_routes, routes::run_routes, routes::platform_routes, routes::transfer_routes,
+        routes::platform_read_routes})
     hub::add_routes(router, context, table(context));
 }
 

@@ -12,13 +12,7 @@
 #include "hub/app/route_table.hpp"
 #include "hub/importer.hpp"
 
-namespace xport::hub {
-
-using namespace detail;
-using server::HttpError;
-using server::Request;
-using server::Response;
-using server::RouteOptions;
+namespace xport::hub::routes {
 
 namespace {
 
@@ -107,4 +101,4 @@ RouteTable import_routes(const RouteContext& c) {
   return {{"POST", "/api/projects/{id}/import", import_project, import_options}};
 }
 
-}  // namespace xport::hub
+}  // namespace xport::hub::routes

@@ -16,12 +16,7 @@
 #include "hub/json_text.hpp"
 #include "hub/project_meta.hpp"
 
-namespace xport::hub {
-
-using namespace detail;
-using server::HttpError;
-using server::Request;
-using server::Response;
+namespace xport::hub::routes {
 
 namespace {
 
@@ -443,4 +438,4 @@ RouteTable platform_read_routes(const RouteContext&) {
   };
 }
 
-}  // namespace xport::hub
+}  // namespace xport::hub::routes

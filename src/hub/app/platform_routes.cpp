@@ -16,14 +16,9 @@
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
 
-namespace xport::hub {
+namespace xport::hub::routes {
 
 namespace fs = std::filesystem;
-using namespace detail;
-using server::HttpError;
-using server::Request;
-using server::Response;
-using server::RouteOptions;
 
 namespace {
 
@@ -206,4 +201,4 @@ RouteTable platform_routes(const RouteContext&) {
   };
 }
 
-}  // namespace xport::hub
+}  // namespace xport::hub::routes

@@ -6,13 +6,7 @@
 #include "hub/app/route_table.hpp"
 #include "hub/project_meta.hpp"
 
-namespace xport::hub {
-
-using namespace detail;
-using server::HttpError;
-using server::Request;
-using server::Response;
-using server::RouteOptions;
+namespace xport::hub::routes {
 
 namespace {
 
@@ -141,4 +135,4 @@ RouteTable project_routes(const RouteContext&) {
   };
 }
 
-}  // namespace xport::hub
+}  // namespace xport::hub::routes

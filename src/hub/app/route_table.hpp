@@ -46,7 +46,15 @@ server::Response error_response(std::exception_ptr error);
 // Registers every route of `table` on `router`, each answering through error_response().
 void add_routes(server::Router& router, const RouteContext& context, const RouteTable& table);
 
-// The tables, one per resource (in the file named after it).
+// The tables, one per resource (in the file named after it), and what their handlers share.
+namespace detail {}
+namespace routes {
+using namespace detail;  // app_internal.hpp: JSON shapes and body fields
+using server::HttpError;
+using server::Request;
+using server::Response;
+using server::RouteOptions;
+
 RouteTable account_routes(const RouteContext& context);        // /api/me, notifications
 RouteTable project_routes(const RouteContext& context);        // projects, ontology, issues
 RouteTable import_routes(const RouteContext& context);         // project import
@@ -55,5 +63,6 @@ RouteTable run_routes(const RouteContext& context);            // runs, logs, do
 RouteTable platform_routes(const RouteContext& context);       // /v2 export, links, answers
 RouteTable transfer_routes(const RouteContext& context);       // /upload and /objects
 RouteTable platform_read_routes(const RouteContext& context);  // /v2 reads (protocol.md §6)
+}  // namespace routes
 
 }  // namespace xport::hub

@@ -12,14 +12,9 @@
 #include "hub/credentials.hpp"
 #include "hub/local_object_store.hpp"
 
-namespace xport::hub {
+namespace xport::hub::routes {
 
 namespace fs = std::filesystem;
-using namespace detail;
-using server::HttpError;
-using server::Request;
-using server::Response;
-using server::RouteOptions;
 
 namespace {
 
@@ -100,4 +95,4 @@ RouteTable transfer_routes(const RouteContext& c) {
   };
 }
 
-}  // namespace xport::hub
+}  // namespace xport::hub::routes
