@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "xport/aaf/reader.hpp"
+#include "xport/config.hpp"  // parse_config
 #include "xport/io.hpp"
 #include "xport/report.hpp"
 #include "xport/zip.hpp"
@@ -71,10 +72,6 @@ const Format* find_format(std::string_view name);
 std::vector<const Format*> all_formats();  // sorted by name
 
 // Config JSON ----------------------------------------------------------------------------
-
-// Parses Config JSON text into an object. Throws ConfigError naming the line and column
-// and quoting the text around the offending position. Empty text reads as {}.
-boost::json::object parse_config(std::string_view text);
 
 // Checks the config's keys and value types against the format's options. The key "format"
 // (which picks the converter in plugins) is always allowed. Throws ConfigError.
