@@ -2,8 +2,9 @@
 // starts Conversions; a Conversion is a ParallelConsumer of assets: it converts chunks of
 // assets on worker threads and commits their output in input order.
 //
-// Formats are found only through the registry (find_format / all_formats): the CLI, the
-// plugin and the hub never name one.
+// Formats are found only through the registry (find_format / all_formats): the CLI and the
+// plugin never name one. (The hub's export writer calls one facility of the aaf format as a
+// typed function, formats/aaf/key_frames.hpp, not through the registry.)
 #pragma once
 
 #include <boost/json/object.hpp>
