@@ -5,8 +5,8 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-set(_xport_libraries xport_util xport_aaf xport_zip xport_format_common xport_formats xport_sio
-                     xport_net xport_sdk)
+set(_xport_libraries xport_util xport_aaf xport_zip xport_config xport_report xport_format_common
+                     xport_formats xport_sio xport_net xport_sdk)
 foreach(_target IN LISTS _xport_libraries)
   string(REPLACE "xport_" "" _name ${_target})
   set_target_properties(${_target} PROPERTIES EXPORT_NAME ${_name})

@@ -2,8 +2,9 @@
 // starts Conversions; a Conversion is a ParallelConsumer of assets: it converts chunks of
 // assets on worker threads and commits their output in input order.
 //
-// Formats are found only through the registry (find_format / all_formats): the CLI, the
-// plugin and the hub never name one.
+// Formats are found only through the registry (find_format / all_formats): the CLI and the
+// plugin never name one. (The hub's export writer calls one facility of the aaf format as a
+// typed function, formats/aaf/key_frames.hpp, not through the registry.)
 #pragma once
 
 #include <boost/json/object.hpp>
@@ -17,6 +18,7 @@
 #include <vector>
 
 #include "xport/aaf/reader.hpp"
+#include "xport/config.hpp"  // parse_config
 #include "xport/io.hpp"
 #include "xport/report.hpp"
 #include "xport/zip.hpp"
@@ -71,10 +73,6 @@ const Format* find_format(std::string_view name);
 std::vector<const Format*> all_formats();  // sorted by name
 
 // Config JSON ----------------------------------------------------------------------------
-
-// Parses Config JSON text into an object. Throws ConfigError naming the line and column
-// and quoting the text around the offending position. Empty text reads as {}.
-boost::json::object parse_config(std::string_view text);
 
 // Checks the config's keys and value types against the format's options. The key "format"
 // (which picks the converter in plugins) is always allowed. Throws ConfigError.

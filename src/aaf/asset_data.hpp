@@ -2,6 +2,8 @@
 // an export allocates nothing per asset once the vectors have grown to the largest asset.
 #pragma once
 
+#include <simdjson.h>
+
 #include <cstdint>
 #include <string_view>
 #include <vector>

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "aaf/asset_data.hpp"
+#include "aaf/raw_json_dom.hpp"
 
 namespace xport::aaf {
 
@@ -194,14 +195,14 @@ std::optional<PdfRegion> Object::pdf() const {
 ClassificationList Object::classifications() const {
   return {d_, rec().classes.first, rec().classes.count};
 }
-simdjson::dom::element Object::raw() const {
+RawJson Object::raw() const {
   Asset asset(d_);
-  simdjson::dom::element root = asset.raw();
+  simdjson::dom::element root = dom_of(asset.raw());
   simdjson::dom::element e;
   auto err = d_->generation == Generation::v2 ? root["tasks"].at(0)["objects"].at(i_).get(e)
                                               : root["task"]["tools"].at(i_).get(e);
   if (err) throw std::logic_error("AAF object not found in its asset's DOM");
-  return e;
+  return RawJsonAccess::wrap(e);
 }
 
 // Relation ----------------------------------------------------------------------------
@@ -297,14 +298,14 @@ std::string_view Asset::json() const {
   return d_->json;
 }
 
-simdjson::dom::element Asset::raw() const {
+RawJson Asset::raw() const {
   if (!d_->dom_ready) {
     // The JSON text sits in the reader's padded chunk buffer: no copy needed.
     if (auto err = d_->dom_parser->parse(d_->json.data(), d_->json.size(), false).get(d_->dom))
       throw std::runtime_error(fmt::format("asset JSON: {}", simdjson::error_message(err)));
     d_->dom_ready = true;
   }
-  return d_->dom;
+  return RawJsonAccess::wrap(d_->dom);
 }
 
 }  // namespace xport::aaf

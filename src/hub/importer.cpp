@@ -135,9 +135,8 @@ class Cursor {
 // (two URLs) is two assets.
 std::string identity_of(const aaf::Asset& a) {
   if (!a.asset_id().empty()) return std::string(a.asset_id());
-  std::string_view data_id;
-  if (a.raw()["dataId"].get(data_id) == simdjson::SUCCESS && !data_id.empty())
-    return std::string(data_id);
+  if (auto data_id = a.raw()["dataId"].string(); data_id && !data_id->empty())
+    return std::string(*data_id);
   std::string key(a.external_id());
   key += '\n';
   key += a.url();

@@ -1,8 +1,8 @@
 // Plugins: creation with id and secret, the secret shown again to admins, regeneration,
 // and the heartbeat check.
 #include "hub/domain.hpp"
+#include "xport/config.hpp"
 #include "xport/errors.hpp"
-#include "xport/format.hpp"
 
 namespace xport::hub {
 

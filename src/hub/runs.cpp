@@ -6,8 +6,8 @@
 #include "hub/domain.hpp"
 #include "hub/json_text.hpp"
 #include "hub/project_meta.hpp"
+#include "xport/config.hpp"
 #include "xport/errors.hpp"
-#include "xport/format.hpp"
 
 namespace xport::hub {
 

@@ -82,13 +82,22 @@ struct Digest {
   void add(std::optional<int> v) { add(v ? std::to_string(*v) : std::string("-")); }
 };
 
-void touch_raw(Digest& d, const simdjson::dom::element& e) {
-  // Walk a little of the DOM: its type, and its size when it is a container.
+void touch_raw(Digest& d, const RawJson& e) {
+  // Walk a little of the DOM: its type, its size when it is a container, and its members'
+  // or elements' types (the iterators must visit exactly size() of them).
   d.add(static_cast<std::uint64_t>(e.type()));
-  simdjson::dom::object obj;
-  if (!e.get_object().get(obj)) d.add(static_cast<std::uint64_t>(obj.size()));
-  simdjson::dom::array arr;
-  if (!e.get_array().get(arr)) d.add(static_cast<std::uint64_t>(arr.size()));
+  if (e.is_object() || e.is_array()) d.add(static_cast<std::uint64_t>(e.size()));
+  std::size_t n = 0;
+  for (const RawJson::Member& m : e.members()) {
+    d.add(m.key);
+    d.add(static_cast<std::uint64_t>(m.value.type()));
+    ++n;
+  }
+  for (const RawJson& element : e.elements()) {
+    d.add(static_cast<std::uint64_t>(element.type()));
+    ++n;
+  }
+  FUZZ_CHECK(n == e.size());
 }
 
 void touch_classifications(Digest& d, ClassificationList list, int depth) {

@@ -361,17 +361,17 @@ TEST(AafAsset, UnknownFieldsAreSkippedAndReachableThroughRaw) {
       [](const Asset& a) {
         EXPECT_EQ(a.url(), "u");
         EXPECT_EQ(a.task_id(), "t");
-        std::string_view v;
-        ASSERT_EQ(a.raw()["contextData"]["k"].get_string().get(v), simdjson::SUCCESS);
-        EXPECT_EQ(v, "v");
-        std::string_view deep;
-        ASSERT_EQ(a.raw()["future"]["deep"].at(1)["x"].get_string().get(deep), simdjson::SUCCESS);
-        EXPECT_EQ(deep, "y");
+        std::optional<std::string_view> v = a.raw()["contextData"]["k"].string();
+        ASSERT_TRUE(v.has_value());
+        EXPECT_EQ(*v, "v");
+        std::optional<std::string_view> deep = a.raw()["future"]["deep"].at(1)["x"].string();
+        ASSERT_TRUE(deep.has_value());
+        EXPECT_EQ(*deep, "y");
         ASSERT_EQ(a.objects().size(), 1u);
         EXPECT_EQ(a.objects()[0].kind(), ObjectKind::unknown);
-        int64_t x = 0;
-        ASSERT_EQ(a.objects()[0].raw()["brush"]["x"].get_int64().get(x), simdjson::SUCCESS);
-        EXPECT_EQ(x, 1);
+        std::optional<int64_t> x = a.objects()[0].raw()["brush"]["x"].int64();
+        ASSERT_TRUE(x.has_value());
+        EXPECT_EQ(*x, 1);
       });
 }
 
@@ -463,9 +463,9 @@ TEST(AafAsset, ValidatedAssetRawIsAvailable) {
   validate.validate = true;
   read_one(R"({"asset":"u","extra":[10,20]})",
            [](const Asset& a) {
-             int64_t v = 0;
-             ASSERT_EQ(a.raw()["extra"].at(1).get_int64().get(v), simdjson::SUCCESS);
-             EXPECT_EQ(v, 20);
+             std::optional<int64_t> v = a.raw()["extra"].at(1).int64();
+             ASSERT_TRUE(v.has_value());
+             EXPECT_EQ(*v, 20);
            },
            validate);
 }
@@ -484,10 +484,10 @@ TEST(AafAsset, FieldsBasicSkipsObjectsClassificationsRelationsAndHistory) {
         EXPECT_TRUE(a.relations().empty());
         EXPECT_TRUE(a.stage_history().empty());
         // Still reachable through raw().
-        std::string_view title;
-        ASSERT_EQ(a.raw()["task"]["relations"].at(0)["title"].get_string().get(title),
-                  simdjson::SUCCESS);
-        EXPECT_EQ(title, "r");
+        std::optional<std::string_view> title =
+            a.raw()["task"]["relations"].at(0)["title"].string();
+        ASSERT_TRUE(title.has_value());
+        EXPECT_EQ(*title, "r");
       },
       basic);
   ReadOptions some;
@@ -827,9 +827,9 @@ TEST(AafObject, MalformedGeometryMakesTheObjectInvalidAndKeepsTheAsset) {
         EXPECT_FALSE(bad.bounding_box().has_value());
         EXPECT_TRUE(bad.points().empty());
         // The object's JSON is still reachable.
-        std::string_view x;
-        ASSERT_EQ(bad.raw()["bounding-box"]["x"].get_string().get(x), simdjson::SUCCESS);
-        EXPECT_EQ(x, "12");
+        std::optional<std::string_view> x = bad.raw()["bounding-box"]["x"].string();
+        ASSERT_TRUE(x.has_value());
+        EXPECT_EQ(*x, "12");
         EXPECT_EQ(a.objects()[0].kind(), ObjectKind::point);
         EXPECT_EQ(a.objects()[2].kind(), ObjectKind::polygon);
         EXPECT_EQ(a.objects()[2].title(), "after");
@@ -920,18 +920,19 @@ TEST(AafObject, LogicErrorNamesTheKindNotDecoded) {
 TEST(AafObject, RawGivesTheObjectJsonInBothGenerations) {
   read_one(v3_with_tools(R"([{"point":[1,2],"k":"first"},{"point":[3,4],"k":"second"}])"),
            [](const Asset& a) {
-             std::string_view k;
-             ASSERT_EQ(a.objects()[1].raw()["k"].get_string().get(k), simdjson::SUCCESS);
-             EXPECT_EQ(k, "second");
-             ASSERT_EQ(a.objects()[0].raw()["k"].get_string().get(k), simdjson::SUCCESS);
-             EXPECT_EQ(k, "first");
+             std::optional<std::string_view> k = a.objects()[1].raw()["k"].string();
+             ASSERT_TRUE(k.has_value());
+             EXPECT_EQ(*k, "second");
+             k = a.objects()[0].raw()["k"].string();
+             ASSERT_TRUE(k.has_value());
+             EXPECT_EQ(*k, "first");
            });
   read_one(
       R"({"asset":"u","tasks":[{"objects":[{"point":[1,2],"k":"v2-0"},{"point":[1,2],"k":"v2-1"}]},{"objects":[{"k":"other task"}]}]})",
       [](const Asset& a) {
-        std::string_view k;
-        ASSERT_EQ(a.objects()[1].raw()["k"].get_string().get(k), simdjson::SUCCESS);
-        EXPECT_EQ(k, "v2-1");
+        std::optional<std::string_view> k = a.objects()[1].raw()["k"].string();
+        ASSERT_TRUE(k.has_value());
+        EXPECT_EQ(*k, "v2-1");
         EXPECT_EQ(a.objects()[1].path(), "tasks[0].objects[1]");
       });
 }
@@ -1160,9 +1161,9 @@ TEST(AafAsset, ViewsOfTheNextAssetDoNotLeakFromThePreviousOne) {
   EXPECT_TRUE(a->stage_history().empty());
   EXPECT_TRUE(a->batches().empty());
   EXPECT_EQ(a->width(), 5u);
-  std::string_view url;
-  ASSERT_EQ(a->raw()["asset"].get_string().get(url), simdjson::SUCCESS);
-  EXPECT_EQ(url, "second");
+  std::optional<std::string_view> url = a->raw()["asset"].string();
+  ASSERT_TRUE(url.has_value());
+  EXPECT_EQ(*url, "second");
 }
 
 }  // namespace

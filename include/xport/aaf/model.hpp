@@ -8,10 +8,8 @@
 //
 // The reader extracts the documented fields in one forward pass (simdjson On-Demand);
 // anything else is reachable through raw(), which parses the asset's JSON text into a
-// simdjson DOM on first use.
+// DOM on first use and hands out read-only RawJson handles into it.
 #pragma once
-
-#include <simdjson.h>
 
 #include <array>
 #include <cstdint>
@@ -20,6 +18,8 @@
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "xport/aaf/raw_json.hpp"
 
 namespace xport::aaf {
 
@@ -192,8 +192,8 @@ class Object {
   std::string_view problem() const;
 
   ClassificationList classifications() const;
-  // The object's JSON as a simdjson DOM element (parsed on first use).
-  simdjson::dom::element raw() const;
+  // The object's JSON (the asset's DOM is parsed on first use; see Asset::raw()).
+  RawJson raw() const;
 
  private:
   const detail::ObjectRec& rec() const;
@@ -302,10 +302,10 @@ class Asset {
   RelationList relations() const;
   std::span<const StageSnapshot> stage_history() const;
 
-  // The asset's JSON text exactly as read, and as a simdjson DOM (parsed on first use,
-  // valid as long as the Asset).
+  // The asset's JSON text exactly as read, and parsed (on first use, valid as long as the
+  // Asset). raw() throws std::runtime_error when a part the reader skipped is invalid JSON.
   std::string_view json() const;
-  simdjson::dom::element raw() const;
+  RawJson raw() const;
 
  private:
   const detail::AssetData* d_;

@@ -9,6 +9,7 @@
 #include <utility>
 #include <vector>
 
+#include "aaf/raw_json_dom.hpp"
 #include "formats/aaf/json_text.hpp"
 #include "xport/errors.hpp"
 
@@ -525,7 +526,7 @@ class AafConversion final : public Conversion {
   // number's value, and the output is cut from the original text.
   static dom::element parse(const aaf::Asset& asset, AafChunk& chunk) {
     try {
-      return asset.raw();
+      return aaf::dom_of(asset.raw());
     } catch (const std::runtime_error&) {
       chunk.copy.assign(asset.json());
       if (!json_text::neutralize_numbers(chunk.copy)) throw;

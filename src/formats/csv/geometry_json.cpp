@@ -118,9 +118,9 @@ bool append_geometry_json(std::string& out, const aaf::Object& object) {
     case K::spline:
     case K::angle: {
       // Rare tools the reader does not decode: pass the exported value through.
-      simdjson::dom::element value;
-      if (object.raw()[aaf::to_string(object.kind())].get(value) != simdjson::SUCCESS) return false;
-      out += simdjson::minify(value);
+      aaf::RawJson value = object.raw()[aaf::to_string(object.kind())];
+      if (!value) return false;
+      out += value.json();
       return true;
     }
     case K::unknown:

@@ -183,22 +183,22 @@ std::optional<std::string_view> TextSource::from_map(const aaf::Asset& asset,
 
 std::optional<std::string_view> TextSource::from_field(const aaf::Asset& asset,
                                                        std::string& why) const {
-  simdjson::dom::element e = asset.raw();
+  aaf::RawJson e = asset.raw();
   for (const std::string& key : field_) {
-    simdjson::dom::object o;
-    if (e.get_object().get(o) != simdjson::SUCCESS || o.at_key(key).get(e) != simdjson::SUCCESS) {
+    e = e[key];  // absent when e is not an object or has no such member
+    if (!e) {
       if (!why.empty()) why += "; ";
       why += "no \"" + field_name_ + "\" in the asset";
       return std::nullopt;
     }
   }
-  std::string_view text;
-  if (e.get_string().get(text) != simdjson::SUCCESS) {
+  std::optional<std::string_view> text = e.string();
+  if (!text) {
     if (!why.empty()) why += "; ";
     why += "\"" + field_name_ + "\" is not a string";
     return std::nullopt;
   }
-  return text;
+  return *text;
 }
 
 }  // namespace xport::formats::ner

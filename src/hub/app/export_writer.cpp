@@ -1,11 +1,10 @@
 #include "hub/app/export_writer.hpp"
 
-#include <boost/json.hpp>
 #include <exception>
 #include <thread>
 #include <utility>
 
-#include "xport/format.hpp"
+#include "formats/aaf/key_frames.hpp"
 #include "xport/pipe.hpp"
 #include "xport/zip.hpp"
 
@@ -31,7 +30,7 @@ ExportOutcome write_rows(Store& store, const ExportSpec& spec, ByteSink& sink) {
   return out;
 }
 
-// Rows → pipe → the `aaf` format with key_frames_only (and the requested layout).
+// Rows → pipe → the `aaf` format's key-frame filter (in the requested layout).
 ExportOutcome write_key_frames(Store& store, const ExportSpec& spec, ByteSink& sink) {
   BytePipe pipe(std::size_t{4} << 20, "project " + spec.project_id);
   std::thread producer([&] {
@@ -45,17 +44,16 @@ ExportOutcome write_key_frames(Store& store, const ExportSpec& spec, ByteSink& s
       pipe.fail(e.what());  // the converter's read throws it
     }
   });
-  const boost::json::object config{{"key_frames_only", true},
-                                   {"layout", spec.json_array ? "json" : "ndjson"},
-                                   {"file_name", spec.entry_name}};
-  ConvertOptions options;
-  options.project_id = spec.project_id;
-  options.threads = 2;  // the hub serves others meanwhile
+  formats::KeyFrameExport thin;
+  thin.project_id = spec.project_id;
+  thin.entry_name = spec.entry_name;
+  thin.json_array = spec.json_array;
+  thin.threads = 2;  // the hub serves others meanwhile
   ExportOutcome out;
   try {
-    ConvertResult result = convert(pipe.source(), sink, *find_format("aaf"), config, options);
-    out.assets = static_cast<std::int64_t>(result.read.assets);
-    out.dropped_entries = result.report.count(Report::Action::dropped);
+    formats::KeyFrameOutcome result = formats::write_key_frames_only(pipe.source(), sink, thin);
+    out.assets = static_cast<std::int64_t>(result.assets);
+    out.dropped_entries = result.dropped_entries;
   } catch (...) {
     pipe.cancel();  // unblocks the producer
     producer.join();

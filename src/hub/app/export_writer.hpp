@@ -1,6 +1,7 @@
 // Writes a project's AAF export (protocol.md §2, GET /v2/export) as a zip whose first entry
 // is the NDJSON or JSON-array export, straight from the store's rows. With key frames only,
-// the rows go through the `aaf` format's key-frame filter on the way (producer thread →
+// the rows go through the `aaf` format's key-frame filter on the way
+// (formats/aaf/key_frames.hpp) (producer thread →
 // BytePipe → converter), so even a thinned export is streamed in constant memory; its zip
 // then also carries report.json saying what was dropped.
 #pragma once
