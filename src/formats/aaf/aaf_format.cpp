@@ -19,29 +19,29 @@ namespace dom = simdjson::dom;
 using Members = std::vector<std::pair<std::string_view, std::string_view>>;
 
 const std::vector<OptionSpec> kOptions = {
-    {"layout", "string", "\"ndjson\"",
+    {"layout", OptionType::string, "\"ndjson\"",
      "\"ndjson\" (one asset per line) or \"json\" (a JSON array: \"[\", the assets separated by "
      "\",\", \"]\", each on its own line(s))."},
-    {"normalize", "any", "false",
+    {"normalize", OptionType::any, "false",
      "false, or \"v3\": rewrite v2 assets (tasks[0] with \"objects\") as v3 (\"task\" with "
      "\"tools\"), keeping every other field; the task's \"status\" is also copied to "
      "\"stage\". Consensus tasks beyond tasks[0] are left out and reported. v3 assets are "
      "unchanged."},
-    {"stages", "array", "null",
+    {"stages", OptionType::array, "null",
      "Keep only assets whose task stage is listed (v3 task.stage; for v2, tasks[0].status, "
      "the reader's equivalent). Assets without a task are dropped. Omit to keep all."},
-    {"batches", "array", "null",
+    {"batches", OptionType::array, "null",
      "Keep only assets in at least one of the listed batches. Omit to keep all."},
-    {"key_frames_only", "boolean", "false",
+    {"key_frames_only", OptionType::boolean, "false",
      "On video assets (metadata.frameTotal or frameRate present), drop tool entries marked as "
      "interpolated (\"isKeyFrame\"/\"keyFrame\": false or \"interpolated\": true, on the entry "
      "or its metadata). AAF itself does not mark interpolated frames: unmarked entries are "
      "kept and reported. Entries with interpolationStopped are key frames."},
-    {"classes", "array", "null",
+    {"classes", OptionType::array, "null",
      "Class whitelist: keep only objects (tools) whose title is listed, in the task, in every "
      "consensus task and in stageHistory snapshots; relations to a dropped object are "
      "dropped too. Classifications are questions, not classes: they are kept."},
-    {"file_name", "string", "null",
+    {"file_name", OptionType::string, "null",
      "Name of the zip entry holding the export (default export.ndjson or export.json)."},
 };
 

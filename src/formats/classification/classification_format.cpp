@@ -14,7 +14,7 @@ namespace xport::formats {
 namespace {
 
 const std::vector<OptionSpec> kOptions = {
-    {"question", "string", "null",
+    {"question", OptionType::string, "null",
      "Title of the task-level radio question whose answer becomes each asset's label in "
      "labels.txt (\"<externalId> TAB <answer>\", TSV escapes). Without it no labels.txt is "
      "written. Assets without a single answer to it are left out of labels.txt and reported."},

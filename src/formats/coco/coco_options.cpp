@@ -15,34 +15,35 @@ namespace {
 namespace json = boost::json;
 
 const std::vector<OptionSpec> kOptions = {
-    {"categories", "array", "null",
+    {"categories", OptionType::array, "null",
      "The class table: category names in id order, e.g. [\"car\", \"person\"]. Objects of other "
      "classes are dropped (and reported). Without it, categories are every class that reaches "
      "the output, in order of first appearance in the export."},
-    {"category_id_start", "integer", "1", "Id of the first category (ids are consecutive)."},
-    {"image_id_start", "integer", "1",
+    {"category_id_start", OptionType::integer, "1",
+     "Id of the first category (ids are consecutive)."},
+    {"image_id_start", OptionType::integer, "1",
      "Id of the first image in each document (ids are consecutive, in input order)."},
-    {"skip_empty", "boolean", "false",
+    {"skip_empty", OptionType::boolean, "false",
      "Leave out images without annotations (by default every asset is listed, so negatives "
      "are kept)."},
-    {"clip_to_image", "boolean", "true",
+    {"clip_to_image", OptionType::boolean, "true",
      "Clip boxes, polygons and keypoints to the image when its size is known (reported as "
      "altered; what lies wholly outside is dropped and reported)."},
-    {"keypoint_classes", "object", "null",
+    {"keypoint_classes", OptionType::object, "null",
      "Keypoints: {\"person\": [\"nose\", \"left_eye\", ...]} or {\"person\": {\"keypoints\": "
      "[...], \"skeleton\": [[1, 2], ...]}}. Point objects titled with these names form one "
      "keypoint annotation of that category per asset (v=2 for present points, 0,0,0 for "
      "missing ones). An asset with a name twice has its whole group dropped and reported. "
      "Other point objects are ignored and reported."},
-    {"split", "object", "null",
+    {"split", OptionType::object, "null",
      "Split into one document per entry, e.g. {\"train\": 0.8, \"val\": 0.2}: relative weights; "
      "each asset goes to one split chosen by a hash of its externalId, line and `seed` "
      "(the same for any thread count). Files: annotations/instances_<name>.json."},
-    {"split_by", "string", "null",
+    {"split_by", OptionType::string, "null",
      "\"batch\": one document per batch (annotations/instances_<batch>.json, names made "
      "safe), assets in several batches go to their first one, assets without a batch to "
      "instances_no_batch.json."},
-    {"seed", "integer", "0", "Seed of the `split` hash."},
+    {"seed", OptionType::integer, "0", "Seed of the `split` hash."},
 };
 
 [[noreturn]] void fail(std::string_view message) {

@@ -9,15 +9,15 @@ namespace xport::formats {
 namespace {
 
 const std::vector<OptionSpec> kOptions = {
-    {"one_row_per_asset", "boolean", "false",
+    {"one_row_per_asset", OptionType::boolean, "false",
      "One row per asset instead of one per object: asset, externalId, assetId, taskId, line, "
      "objects (count), classes (distinct class names joined with \"|\"), classifications "
      "(the task-level ones, flattened)."},
-    {"include_classifications", "boolean", "true",
+    {"include_classifications", OptionType::boolean, "true",
      "Write the classifications column: answers flattened as \"title=answer\" joined with "
      "\"; \", nested ones as \"Parent=answer/Child=answer\", list answers joined with \"|\". "
      "Per object: the object's classifications; per asset: the task-level ones."},
-    {"empty_rows", "boolean", "false",
+    {"empty_rows", OptionType::boolean, "false",
      "One row per object only: also write a row (with empty object columns) for each asset "
      "without objects. When false such assets are listed in report.json instead."},
 };

@@ -8,10 +8,10 @@ namespace xport::formats {
 namespace {
 
 const std::vector<OptionSpec> kOptions = {
-    {"labels", "array", "[]",
+    {"labels", OptionType::array, "[]",
      "Label names in <meta> order; all are declared, even unused. Objects and tags of other "
      "labels are dropped and reported. Empty: every label met, in order of first appearance."},
-    {"include_tags", "boolean", "true",
+    {"include_tags", OptionType::boolean, "true",
      "Write task-level radio classifications as image <tag>s (label = the classification's "
      "title, answer in an attribute of the same name). false: they are left out and reported."},
 };

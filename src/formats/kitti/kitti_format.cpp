@@ -9,14 +9,14 @@ namespace xport::formats {
 namespace {
 
 const std::vector<OptionSpec> kOptions = {
-    {"class_map", "object", "{}",
+    {"class_map", OptionType::object, "{}",
      "Class name -> KITTI type, e.g. {\"car\": \"Car\", \"person\": \"Pedestrian\"}; wins over "
      "the automatic mapping (white space in class names becomes '_', reported once per "
      "class). Types must be one token (no white space)."},
-    {"boxes_from_polygons", "boolean", "false",
+    {"boxes_from_polygons", OptionType::boolean, "false",
      "Write rotated boxes, polygons and segmentations as their axis-aligned bounding box. Off: "
      "they are dropped and reported, never silently turned into boxes."},
-    {"skip_empty", "boolean", "false",
+    {"skip_empty", OptionType::boolean, "false",
      "Leave out images without objects. Default: keep them (an empty label file)."},
 };
 

@@ -20,25 +20,25 @@ using ner::Unit;
 using Action = Report::Action;
 
 const std::vector<OptionSpec> kOptions = {
-    {"output", "string", "\"both\"",
+    {"output", OptionType::string, "\"both\"",
      "Which files to write: \"conll\" (ner.conll), \"jsonl\" (ner.jsonl) or \"both\"."},
-    {"scheme", "string", "\"BIO\"",
+    {"scheme", OptionType::string, "\"BIO\"",
      "Tags in ner.conll: \"BIO\" (also spelled \"IOB2\": B- starts every entity, I- continues "
      "it) or \"BIOES\" (S- single-token entities, E- last token)."},
-    {"texts", "string", "null",
+    {"texts", OptionType::string, "null",
      "Where the assets' texts are: a directory holding one UTF-8 file per asset, named by its "
      "externalId or assetId (as is, or with \".txt\" added), or a .jsonl/.ndjson file of "
      "{\"externalId\" and/or \"assetId\", \"text\"} records, or a .json file that is such an "
      "array or an object {externalId: text}. Files are loaded into memory; directories are "
      "read one asset at a time."},
-    {"text_field", "string", "null",
+    {"text_field", OptionType::string, "null",
      "Dotted path of a string in each asset's JSON that holds its text, e.g. "
      "\"contextData.text\" (used when \"texts\" has no text for the asset)."},
-    {"offsets", "string", "\"utf16\"",
+    {"offsets", OptionType::string, "\"utf16\"",
      "Unit of the exported start/end offsets: \"utf16\" (UTF-16 code units, what the "
      "platform's JavaScript counts) or \"codepoints\" (Unicode code points). ner.jsonl is "
      "always written in code points (Python str indices)."},
-    {"sentences", "string", "\"document\"",
+    {"sentences", OptionType::string, "\"document\"",
      "Sentence breaks in ner.conll: \"document\" (one sentence per asset) or \"lines\" (a new "
      "sentence after each line break of the text, except inside an entity)."},
 };

@@ -10,7 +10,7 @@ namespace xport::formats {
 namespace {
 
 const std::vector<OptionSpec> kOptions = {
-    {"separator-character", "any", "\"-\"",
+    {"separator-character", OptionType::any, "\"-\"",
      "String placed between the annotations of one asset. Any string; a value that is not a "
      "string (or no value) means \"-\", as in the seed's script."},
 };

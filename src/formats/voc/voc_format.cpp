@@ -8,26 +8,27 @@ namespace xport::formats {
 namespace {
 
 const std::vector<OptionSpec> kOptions = {
-    {"one_based", "boolean", "true",
+    {"one_based", OptionType::boolean, "true",
      "true: the VOC devkit's 1-based pixel indices, both ends inclusive (xmin = floor(x) + 1, "
      "xmax = ceil(x + width): the pixels the box touches), as integers. false: the AAF's "
      "0-based continuous coordinates unchanged (xmin = x, xmax = x + width), as decimals."},
-    {"boxes_from_polygons", "boolean", "false",
+    {"boxes_from_polygons", OptionType::boolean, "false",
      "Write rotated boxes, polygons and segmentations as their axis-aligned bounding box. Off: "
      "they are dropped and reported, never silently turned into boxes."},
-    {"classes", "array", "[]",
+    {"classes", OptionType::array, "[]",
      "Class names to keep, in classes.txt order. Objects of other classes are dropped and "
      "reported. Empty: every class written, in order of first appearance."},
-    {"sort_classes", "boolean", "false", "Sort classes.txt (by UTF-8 bytes)."},
-    {"split", "object", "null",
+    {"sort_classes", OptionType::boolean, "false", "Sort classes.txt (by UTF-8 bytes)."},
+    {"split", OptionType::object, "null",
      "Split name -> fraction, e.g. {\"train\": 0.8, \"val\": 0.2}: each image goes to a split by a "
      "hash of its externalId, line number and \"seed\"; ImageSets/Main/<split>.txt per split, "
      "plus trainval.txt when both train and val are splits. Default: all in trainval.txt."},
-    {"split_by", "string", "null",
+    {"split_by", OptionType::string, "null",
      "\"batch\": each image goes to the split named after its first batch (\"trainval\" when "
      "it has none). Not together with \"split\"."},
-    {"seed", "integer", "0", "Seed of the \"split\" hash: change it for another random split."},
-    {"skip_empty", "boolean", "false",
+    {"seed", OptionType::integer, "0",
+     "Seed of the \"split\" hash: change it for another random split."},
+    {"skip_empty", OptionType::boolean, "false",
      "Leave out images without objects. Default: keep them (an XML without <object>)."},
 };
 

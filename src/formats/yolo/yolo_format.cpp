@@ -9,30 +9,32 @@ namespace xport::formats {
 namespace {
 
 const std::vector<OptionSpec> kOptions = {
-    {"task", "string", "\"detect\"",
+    {"task", OptionType::string, "\"detect\"",
      "\"detect\": `c cx cy w h` from bounding boxes; \"segment\": `c x1 y1 ... xn yn` from "
      "polygons (>= 3 points), segmentation zones (one line each, holes left out), boxes and "
      "rotated boxes as their corners; \"obb\": `c x1 y1 ... x4 y4` from rotated boxes (corners "
      "in pixels, then normalised) and boxes. Everything else is dropped and reported."},
-    {"boxes_from_polygons", "boolean", "false",
+    {"boxes_from_polygons", OptionType::boolean, "false",
      "Write polygons, segmentations (and, for detect, rotated boxes) as their axis-aligned "
      "bounding box. Off: they are dropped and reported, never silently turned into boxes."},
-    {"classes", "array", "[]",
+    {"classes", OptionType::array, "[]",
      "Class names in index order. Objects of other classes are dropped and reported. Empty: "
      "the classes written, in order of first appearance in the export."},
-    {"sort_classes", "boolean", "false", "Sort the class names (by UTF-8 bytes) before indexing."},
-    {"split", "object", "null",
+    {"sort_classes", OptionType::boolean, "false",
+     "Sort the class names (by UTF-8 bytes) before indexing."},
+    {"split", OptionType::object, "null",
      "Split name -> fraction, e.g. {\"train\": 0.8, \"val\": 0.2}: each image goes to a split "
      "by a hash of its externalId, line number and \"seed\" (deterministic). Default: every "
      "image in \"train\"."},
-    {"split_by", "string", "null",
+    {"split_by", OptionType::string, "null",
      "\"batch\": each image goes to the split named after its first batch (\"train\" when it "
      "has none). Not together with \"split\"."},
-    {"seed", "integer", "0", "Seed of the \"split\" hash: change it for another random split."},
-    {"layout", "string", "\"ultralytics\"",
+    {"seed", OptionType::integer, "0",
+     "Seed of the \"split\" hash: change it for another random split."},
+    {"layout", OptionType::string, "\"ultralytics\"",
      "\"ultralytics\": data.yaml, labels/<split>/<stem>.txt; \"darknet\" (detect only): "
      "obj.names, obj.data, <split>.txt, obj_<split>_data/<stem>.txt."},
-    {"skip_empty", "boolean", "false",
+    {"skip_empty", OptionType::boolean, "false",
      "Leave out images without labels. Default: keep them as negatives (empty label file)."},
 };
 
