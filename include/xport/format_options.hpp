@@ -240,7 +240,8 @@ std::string allowed_names(const Names<E>& names) {
 template <class O>
 class OptionList {
  public:
-  // `format` names the format in the key and type errors; `refusal` words enum refusals.
+  // `format` names the format in the key and type errors (when parse() is not told);
+  // `refusal` words enum refusals.
   explicit OptionList(std::string format = {}, Refusal refusal = {})
       : format_(std::move(format)), refusal_(std::move(refusal)) {}
 
@@ -349,10 +350,11 @@ class OptionList {
 
   std::span<const OptionSpec> specs() const { return specs_; }
 
-  // Checks the config's keys and types (validate_options), then reads every option, or
-  // its default when absent, and runs the finishers. Throws ConfigError.
-  O parse(const boost::json::object& config) const {
-    validate_options(format_, specs_, config);
+  // Checks the config's keys and types (validate_options; messages name `format`, by
+  // default the list's), then reads every option, or its default when absent, and runs the
+  // finishers. Throws ConfigError.
+  O parse(const boost::json::object& config, std::string_view format = {}) const {
+    validate_options(format.empty() ? std::string_view(format_) : format, specs_, config);
     O o{};
     for (const Entry& e : entries_) {
       if (const boost::json::value* v = config.if_contains(e.spec.name))

@@ -57,7 +57,7 @@ class TypedFormat : public Format {
  public:
   std::span<const OptionSpec> options() const final { return Options::declarations().specs(); }
   std::unique_ptr<Conversion> start(FormatContext& context) const final {
-    return start_with(context, Options::declarations().parse(context.config));
+    return start_with(context, Options::declarations().parse(context.config, name()));
   }
 
  protected:
