@@ -17,7 +17,7 @@ void print_format(const Format& f, bool detailed) {
   }
   fmt::print("    Config JSON options:\n");
   for (const auto& o : options) {
-    fmt::print("      \"{}\" ({}, default {})\n", o.name, o.type, o.default_json);
+    fmt::print("      \"{}\" ({}, default {})\n", o.name, to_string(o.type), o.default_json);
     if (detailed) fmt::print("          {}\n", o.description);
   }
 }

@@ -19,21 +19,12 @@
 
 #include "xport/aaf/reader.hpp"
 #include "xport/config.hpp"  // parse_config
+#include "xport/format_options.hpp"
 #include "xport/io.hpp"
 #include "xport/report.hpp"
 #include "xport/zip.hpp"
 
 namespace xport {
-
-// One Config JSON option of a format.
-struct OptionSpec {
-  std::string name;
-  // "string", "integer", "number", "boolean", "array", "object", or "any" (the format
-  // interprets the value itself, e.g. to fall back to a default).
-  std::string type;
-  std::string default_json;  // the default as JSON text, shown by `xport formats NAME`
-  std::string description;
-};
 
 struct FormatContext {
   std::string project_id;

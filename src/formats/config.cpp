@@ -11,21 +11,30 @@
 namespace xport {
 namespace {
 
-bool type_matches(std::string_view type, const boost::json::value& v) {
-  if (type == "any") return true;
-  if (type == "string") return v.is_string();
-  if (type == "integer") return v.is_int64() || v.is_uint64();
-  if (type == "number") return v.is_number();
-  if (type == "boolean") return v.is_bool();
-  if (type == "array") return v.is_array();
-  if (type == "object") return v.is_object();
+bool type_matches(OptionType type, const boost::json::value& v) {
+  switch (type) {
+    case OptionType::any:
+      return true;
+    case OptionType::string:
+      return v.is_string();
+    case OptionType::integer:
+      return v.is_int64() || v.is_uint64();
+    case OptionType::number:
+      return v.is_number();
+    case OptionType::boolean:
+      return v.is_bool();
+    case OptionType::array:
+      return v.is_array();
+    case OptionType::object:
+      return v.is_object();
+  }
   return false;
 }
 
 }  // namespace
 
-void validate_config(const Format& format, const boost::json::object& config) {
-  auto options = format.options();
+void validate_options(std::string_view format, std::span<const OptionSpec> options,
+                      const boost::json::object& config) {
   for (const auto& member : config) {
     // (Not a structured binding: clang 14 cannot capture those in lambdas.)
     const std::string_view key = member.key();
@@ -39,15 +48,19 @@ void validate_config(const Format& format, const boost::json::object& config) {
         known += (known.empty() ? "" : ", ") + o.name;
       throw ConfigError(fmt::format(
           "Config JSON: format '{}' has no option \"{}\" (its options: {}; see `xport formats {}`)",
-          format.name(), std::string_view(key), known.empty() ? "none" : known, format.name()));
+          format, key, known.empty() ? "none" : known, format));
     }
     if (!type_matches(spec->type, value)) {
+      const bool an = spec->type == OptionType::integer || spec->type == OptionType::array;
       throw ConfigError(
           fmt::format("Config JSON: option \"{}\" of format '{}' must be {} {}, got {}", spec->name,
-                      format.name(), spec->type == "integer" || spec->type == "array" ? "an" : "a",
-                      spec->type, json_kind(value)));
+                      format, an ? "an" : "a", to_string(spec->type), json_kind(value)));
     }
   }
+}
+
+void validate_config(const Format& format, const boost::json::object& config) {
+  validate_options(format.name(), format.options(), config);
 }
 
 }  // namespace xport

@@ -19,59 +19,17 @@ namespace {
 namespace dom = simdjson::dom;
 using Members = std::vector<std::pair<std::string_view, std::string_view>>;
 
-const std::vector<OptionSpec> kOptions = {
-    {"layout", "string", "\"ndjson\"",
-     "\"ndjson\" (one asset per line) or \"json\" (a JSON array: \"[\", the assets separated by "
-     "\",\", \"]\", each on its own line(s))."},
-    {"normalize", "any", "false",
-     "false, or \"v3\": rewrite v2 assets (tasks[0] with \"objects\") as v3 (\"task\" with "
-     "\"tools\"), keeping every other field; the task's \"status\" is also copied to "
-     "\"stage\". Consensus tasks beyond tasks[0] are left out and reported. v3 assets are "
-     "unchanged."},
-    {"stages", "array", "null",
-     "Keep only assets whose task stage is listed (v3 task.stage; for v2, tasks[0].status, "
-     "the reader's equivalent). Assets without a task are dropped. Omit to keep all."},
-    {"batches", "array", "null",
-     "Keep only assets in at least one of the listed batches. Omit to keep all."},
-    {"key_frames_only", "boolean", "false",
-     "On video assets (metadata.frameTotal or frameRate present), drop tool entries marked as "
-     "interpolated (\"isKeyFrame\"/\"keyFrame\": false or \"interpolated\": true, on the entry "
-     "or its metadata). AAF itself does not mark interpolated frames: unmarked entries are "
-     "kept and reported. Entries with interpolationStopped are key frames."},
-    {"classes", "array", "null",
-     "Class whitelist: keep only objects (tools) whose title is listed, in the task, in every "
-     "consensus task and in stageHistory snapshots; relations to a dropped object are "
-     "dropped too. Classifications are questions, not classes: they are kept."},
-    {"file_name", "string", "null",
-     "Name of the zip entry holding the export (default export.ndjson or export.json)."},
-};
-
-enum class Layout { ndjson, json };
-
-struct NameSet {
-  bool active = false;
-  std::set<std::string, std::less<>> names;
-  bool contains(std::string_view name) const { return names.find(name) != names.end(); }
-};
-
-struct Options {
-  Layout layout = Layout::ndjson;
-  bool normalize = false;
-  NameSet stages, batches, classes;
-  bool key_frames_only = false;
-  std::string file_name;
-  bool object_filters() const { return classes.active || key_frames_only; }
-};
+using Options = AafOptions;
+using Layout = AafOptions::Layout;
 
 [[noreturn]] void config_error(std::string_view message) {
   throw ConfigError(fmt::format("Config JSON: aaf: {}", message));
 }
 
-NameSet name_set(const boost::json::object& config, std::string_view key) {
-  NameSet set;
-  auto it = config.find(key);
-  if (it == config.end() || it->value().is_null()) return set;
-  const auto& list = it->value().as_array();  // the type was validated
+// A name filter as configured: a non-empty list of strings.
+AafOptions::NameSet name_set(const boost::json::value& value, std::string_view key) {
+  AafOptions::NameSet set;
+  const auto& list = value.as_array();  // the type was validated
   if (list.empty())
     config_error(
         fmt::format("\"{}\" is empty (it would drop everything); omit it to keep all", key));
@@ -81,36 +39,6 @@ NameSet name_set(const boost::json::object& config, std::string_view key) {
   }
   set.active = true;
   return set;
-}
-
-Options parse_options(const boost::json::object& config) {
-  Options o;
-  if (auto it = config.find("layout"); it != config.end()) {
-    std::string_view layout = it->value().as_string();
-    if (layout == "json")
-      o.layout = Layout::json;
-    else if (layout != "ndjson")
-      config_error(fmt::format("\"layout\" must be \"ndjson\" or \"json\", not \"{}\"", layout));
-  }
-  if (auto it = config.find("normalize"); it != config.end()) {
-    const auto& v = it->value();
-    if (v.is_string() && v.as_string() == "v3")
-      o.normalize = true;
-    else if (!(v.is_bool() && !v.as_bool()) && !v.is_null())
-      config_error("\"normalize\" must be false or \"v3\"");
-  }
-  o.stages = name_set(config, "stages");
-  o.batches = name_set(config, "batches");
-  o.classes = name_set(config, "classes");
-  if (auto it = config.find("key_frames_only"); it != config.end())
-    o.key_frames_only = it->value().as_bool();
-  o.file_name = o.layout == Layout::json ? "export.json" : "export.ndjson";
-  if (auto it = config.find("file_name"); it != config.end() && !it->value().is_null()) {
-    o.file_name = std::string(it->value().as_string());
-    zip::check_entry_name(o.file_name);  // throws NameError (a ConfigError)
-    if (o.file_name == "report.json") config_error("\"file_name\" cannot be report.json");
-  }
-  return o;
 }
 
 // DOM helpers -----------------------------------------------------------------------------
@@ -194,7 +122,7 @@ struct Counted {
   aaf::ObjectKind kind;
 };
 
-struct AafChunk final : aaf::ChunkState {
+struct AafChunk {
   std::string text;  // the chunk's assets, each with its separator
   Report report;
   // Scratch for one asset.
@@ -512,14 +440,12 @@ std::string joined(std::span<const std::string_view> names) {
   return s.empty() ? "(none)" : s;
 }
 
-class AafConversion final : public Conversion {
+class AafConversion final : public ChunkedConversion<AafChunk> {
  public:
   AafConversion(FormatContext& context, Options options)
       : context_(context), o_(std::move(options)) {
     context_.zip.begin_entry(o_.file_name, context_.entry);
   }
-
-  std::unique_ptr<aaf::ChunkState> make_state() override { return std::make_unique<AafChunk>(); }
 
   // The asset's DOM. simdjson rejects some valid numbers (integers past 64 bits, 1e400);
   // then a copy with its numbers blanked out is parsed instead: decisions never read a
@@ -536,8 +462,7 @@ class AafConversion final : public Conversion {
     }
   }
 
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override {
-    auto& chunk = static_cast<AafChunk&>(state);
+  void consume_asset(const aaf::Asset& asset, AafChunk& chunk) override {
     chunk.item.clear();
     chunk.notes.clear();
     chunk.counted.clear();
@@ -605,8 +530,7 @@ class AafConversion final : public Conversion {
     chunk.report.count_asset();
   }
 
-  void commit(aaf::ChunkState& state) override {
-    auto& chunk = static_cast<AafChunk&>(state);
+  void commit_chunk(AafChunk& chunk) override {
     if (!chunk.text.empty()) {
       if (o_.layout == Layout::json) context_.zip.write(any_items_ ? ",\n" : "[\n");
       context_.zip.write(chunk.text);
@@ -630,18 +554,69 @@ class AafConversion final : public Conversion {
 
 }  // namespace
 
+const OptionList<AafOptions>& AafOptions::declarations() {
+  static const auto list = [] {
+    OptionList<AafOptions> o({}, options::Refusal{"Config JSON: aaf: ", "not"});
+    o.choice(&AafOptions::layout, "layout", Layout::ndjson,
+             options::Names<Layout>{{"ndjson", Layout::ndjson}, {"json", Layout::json}},
+             "\"ndjson\" (one asset per line) or \"json\" (a JSON array: \"[\", the assets "
+             "separated by \",\", \"]\", each on its own line(s)).");
+    o.any_value(&AafOptions::normalize, "normalize", false,
+                "false, or \"v3\": rewrite v2 assets (tasks[0] with \"objects\") as v3 (\"task\" "
+                "with \"tools\"), keeping every other field; the task's \"status\" is also "
+                "copied to \"stage\". Consensus tasks beyond tasks[0] are left out and reported. "
+                "v3 assets are unchanged.",
+                [](const boost::json::value& v) {
+                  if (v.is_string() && v.as_string() == "v3") return true;
+                  if (!(v.is_bool() && !v.as_bool()) && !v.is_null())
+                    config_error("\"normalize\" must be false or \"v3\"");
+                  return false;
+                });
+    o.custom(&AafOptions::stages, "stages", OptionType::array, "null",
+             "Keep only assets whose task stage is listed (v3 task.stage; for v2, "
+             "tasks[0].status, the reader's equivalent). Assets without a task are dropped. Omit "
+             "to keep all.",
+             [](const boost::json::value& v) { return name_set(v, "stages"); });
+    o.custom(&AafOptions::batches, "batches", OptionType::array, "null",
+             "Keep only assets in at least one of the listed batches. Omit to keep all.",
+             [](const boost::json::value& v) { return name_set(v, "batches"); });
+    o.option(&AafOptions::key_frames_only, "key_frames_only", false,
+             "On video assets (metadata.frameTotal or frameRate present), drop tool entries "
+             "marked as interpolated (\"isKeyFrame\"/\"keyFrame\": false or \"interpolated\": "
+             "true, on the entry or its metadata). AAF itself does not mark interpolated frames: "
+             "unmarked entries are kept and reported. Entries with interpolationStopped are key "
+             "frames.");
+    o.custom(&AafOptions::classes, "classes", OptionType::array, "null",
+             "Class whitelist: keep only objects (tools) whose title is listed, in the task, in "
+             "every consensus task and in stageHistory snapshots; relations to a dropped object "
+             "are dropped too. Classifications are questions, not classes: they are kept.",
+             [](const boost::json::value& v) { return name_set(v, "classes"); });
+    o.custom(&AafOptions::file_name, "file_name", OptionType::string, "null",
+             "Name of the zip entry holding the export (default export.ndjson or export.json).",
+             [](const boost::json::value& v) {
+               std::string name(v.as_string());
+               zip::check_entry_name(name);  // throws NameError (a ConfigError)
+               if (name == "report.json") config_error("\"file_name\" cannot be report.json");
+               return name;
+             });
+    o.finish([](AafOptions& a) {
+      if (a.file_name.empty())  // not given (an empty name is refused above)
+        a.file_name = a.layout == Layout::json ? "export.json" : "export.ndjson";
+    });
+    return o;
+  }();
+  return list;
+}
+
 std::string_view AafFormat::description() const {
   return "AAF to AAF: the export itself as NDJSON or a JSON array, filtered by stage, batch, "
          "class and key frame, optionally normalised from v2 (tasks[0].objects) to v3 "
          "(task.tools); assets nothing changed inside are copied byte for byte.";
 }
 
-std::span<const OptionSpec> AafFormat::options() const {
-  return kOptions;
-}
-
-std::unique_ptr<Conversion> AafFormat::start(FormatContext& context) const {
-  return std::make_unique<AafConversion>(context, parse_options(context.config));
+std::unique_ptr<Conversion> AafFormat::start_with(FormatContext& context,
+                                                  AafOptions options) const {
+  return std::make_unique<AafConversion>(context, std::move(options));
 }
 
 }  // namespace xport::formats

@@ -6,19 +6,38 @@
 // "file_name"), plus report.json. See docs/formats/aaf.md for the exact rules.
 #pragma once
 
-#include "xport/format.hpp"
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "xport/typed_format.hpp"
 
 namespace xport::formats {
 
-class AafFormat final : public Format {
+struct AafOptions {
+  // A filter by name ("stages", "batches", "classes"); inactive when not configured.
+  struct NameSet {
+    bool active = false;
+    std::set<std::string, std::less<>> names;
+    bool contains(std::string_view name) const { return names.find(name) != names.end(); }
+  };
+  enum class Layout { ndjson, json } layout;
+  bool normalize;  // v2 -> v3
+  NameSet stages, batches, classes;
+  bool key_frames_only;
+  std::string file_name;  // the zip entry (its default follows the layout)
+  bool object_filters() const { return classes.active || key_frames_only; }
+  static const OptionList<AafOptions>& declarations();
+};
+
+class AafFormat final : public TypedFormat<AafOptions> {
  public:
   std::string_view name() const override { return "aaf"; }
   std::string_view description() const override;
-  std::span<const OptionSpec> options() const override;
   // Everything else comes from each asset's own JSON text and its DOM.
   aaf::Fields fields() const override { return aaf::Fields::basic; }
   aaf::KindSet geometry() const override { return {}; }
-  std::unique_ptr<Conversion> start(FormatContext& context) const override;
+  std::unique_ptr<Conversion> start_with(FormatContext& context, AafOptions options) const override;
 };
 
 }  // namespace xport::formats

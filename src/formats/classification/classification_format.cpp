@@ -13,13 +13,6 @@
 namespace xport::formats {
 namespace {
 
-const std::vector<OptionSpec> kOptions = {
-    {"question", "string", "null",
-     "Title of the task-level radio question whose answer becomes each asset's label in "
-     "labels.txt (\"<externalId> TAB <answer>\", TSV escapes). Without it no labels.txt is "
-     "written. Assets without a single answer to it are left out of labels.txt and reported."},
-};
-
 // One asset's row before its questions have column numbers (those are given in input
 // order, in commit()).
 struct PendingRow {
@@ -27,7 +20,7 @@ struct PendingRow {
   std::vector<std::pair<std::string, std::string>> cells;  // question path -> answer
 };
 
-struct ClassificationChunk final : aaf::ChunkState {
+struct ClassificationChunk {
   std::vector<PendingRow> rows;
   std::size_t used = 0;  // rows[0, used) are this chunk's; the rest is reusable storage
   std::string labels;
@@ -59,7 +52,7 @@ void collect(const aaf::ClassificationList& list, std::string& path, PendingRow&
   }
 }
 
-class ClassificationConversion final : public Conversion {
+class ClassificationConversion final : public ChunkedConversion<ClassificationChunk> {
  public:
   ClassificationConversion(FormatContext& context, std::optional<std::string> question)
       : context_(context), question_(std::move(question)) {
@@ -67,12 +60,7 @@ class ClassificationConversion final : public Conversion {
     if (question_) context_.zip.begin_entry("labels.txt", context_.entry);
   }
 
-  std::unique_ptr<aaf::ChunkState> make_state() override {
-    return std::make_unique<ClassificationChunk>();
-  }
-
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override {
-    auto& chunk = static_cast<ClassificationChunk&>(state);
+  void consume_asset(const aaf::Asset& asset, ClassificationChunk& chunk) override {
     if (chunk.used == chunk.rows.size()) chunk.rows.emplace_back();
     PendingRow& row = chunk.rows[chunk.used];
     row.prefix.clear();
@@ -103,8 +91,7 @@ class ClassificationConversion final : public Conversion {
     chunk.report.count_asset();
   }
 
-  void commit(aaf::ChunkState& state) override {
-    auto& chunk = static_cast<ClassificationChunk&>(state);
+  void commit_chunk(ClassificationChunk& chunk) override {
     std::string line;
     std::vector<const std::string*> by_column;
     for (std::size_t i = 0; i < chunk.used; ++i) {
@@ -184,22 +171,28 @@ class ClassificationConversion final : public Conversion {
 
 }  // namespace
 
+const OptionList<ClassificationOptions>& ClassificationOptions::declarations() {
+  static const auto list = [] {
+    OptionList<ClassificationOptions> o;
+    o.option(&ClassificationOptions::question, "question", std::optional<std::string>(),
+             "Title of the task-level radio question whose answer becomes each asset's label in "
+             "labels.txt (\"<externalId> TAB <answer>\", TSV escapes). Without it no labels.txt "
+             "is written. Assets without a single answer to it are left out of labels.txt and "
+             "reported.");
+    return o;
+  }();
+  return list;
+}
+
 std::string_view ClassificationFormat::description() const {
   return "Classification table (<projectId>.csv, RFC 4180): one row per asset with one column "
          "per classification question (nested ones as \"Parent/Child\"), list answers joined "
          "with \"|\"; with \"question\", also an ImageNet-style labels.txt.";
 }
 
-std::span<const OptionSpec> ClassificationFormat::options() const {
-  return kOptions;
-}
-
-std::unique_ptr<Conversion> ClassificationFormat::start(FormatContext& context) const {
-  std::optional<std::string> question;
-  if (auto it = context.config.find("question");
-      it != context.config.end() && it->value().is_string())
-    question = std::string(it->value().as_string());
-  return std::make_unique<ClassificationConversion>(context, std::move(question));
+std::unique_ptr<Conversion> ClassificationFormat::start_with(FormatContext& context,
+                                                             ClassificationOptions options) const {
+  return std::make_unique<ClassificationConversion>(context, std::move(options.question));
 }
 
 }  // namespace xport::formats

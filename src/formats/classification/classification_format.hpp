@@ -6,18 +6,27 @@
 // `<externalId> TAB <answer>` per asset).
 #pragma once
 
-#include "xport/format.hpp"
+#include <optional>
+#include <string>
+
+#include "xport/typed_format.hpp"
 
 namespace xport::formats {
 
-class ClassificationFormat final : public Format {
+struct ClassificationOptions {
+  // The task-level radio question whose answers become labels.txt; none: no labels.txt.
+  std::optional<std::string> question;
+  static const OptionList<ClassificationOptions>& declarations();
+};
+
+class ClassificationFormat final : public TypedFormat<ClassificationOptions> {
  public:
   std::string_view name() const override { return "classification"; }
   std::string_view description() const override;
-  std::span<const OptionSpec> options() const override;
   aaf::Fields fields() const override { return aaf::Fields::classifications; }
   aaf::KindSet geometry() const override { return {}; }
-  std::unique_ptr<Conversion> start(FormatContext& context) const override;
+  std::unique_ptr<Conversion> start_with(FormatContext& context,
+                                         ClassificationOptions options) const override;
 };
 
 }  // namespace xport::formats

@@ -39,7 +39,7 @@ struct PendingNote {
   std::string detail;
 };
 
-struct CocoChunk final : aaf::ChunkState {
+struct CocoChunk {
   std::string text;
   std::vector<AssetRecord> assets;
   std::vector<AnnotationRecord> annotations;

@@ -100,16 +100,11 @@ std::int64_t CocoConversion::category_id(std::string_view name) {
   return id;
 }
 
-std::unique_ptr<aaf::ChunkState> CocoConversion::make_state() {
-  return std::make_unique<CocoChunk>();
+void CocoConversion::consume_asset(const aaf::Asset& asset, CocoChunk& chunk) {
+  renderer_.render(asset, chunk);
 }
 
-void CocoConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
-  renderer_.render(asset, static_cast<CocoChunk&>(state));
-}
-
-void CocoConversion::commit(aaf::ChunkState& state) {
-  auto& chunk = static_cast<CocoChunk&>(state);
+void CocoConversion::commit_chunk(CocoChunk& chunk) {
   const std::size_t n = chunk.assets.size();
   // Each asset's document; the chunk is then written document by document (ids stay in
   // input order within each), so each section gets one piece per document per chunk.

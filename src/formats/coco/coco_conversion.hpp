@@ -10,19 +10,19 @@
 #include <vector>
 
 #include "formats/coco/asset_renderer.hpp"
+#include "formats/coco/coco_chunk.hpp"
 #include "formats/coco/coco_options.hpp"
 #include "formats/coco/section_spool.hpp"
-#include "xport/format.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats::coco {
 
-class CocoConversion final : public Conversion {
+class CocoConversion final : public ChunkedConversion<CocoChunk> {
  public:
   CocoConversion(FormatContext& context, CocoOptions options);
 
-  std::unique_ptr<aaf::ChunkState> make_state() override;
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override;
-  void commit(aaf::ChunkState& state) override;
+  void consume_asset(const aaf::Asset& asset, CocoChunk& chunk) override;
+  void commit_chunk(CocoChunk& chunk) override;
   void finish() override;
 
  private:

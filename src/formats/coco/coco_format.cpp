@@ -12,12 +12,9 @@ std::string_view CocoFormat::description() const {
          "\"keypoint_classes\". Every asset is an image; anything else is reported.";
 }
 
-std::span<const OptionSpec> CocoFormat::options() const {
-  return coco::option_specs();
-}
-
-std::unique_ptr<Conversion> CocoFormat::start(FormatContext& context) const {
-  return std::make_unique<coco::CocoConversion>(context, coco::parse_options(context.config));
+std::unique_ptr<Conversion> CocoFormat::start_with(FormatContext& context,
+                                                   coco::CocoOptions options) const {
+  return std::make_unique<coco::CocoConversion>(context, std::move(options));
 }
 
 }  // namespace xport::formats

@@ -8,51 +8,18 @@
 #include <set>
 
 #include "xport/errors.hpp"
+#include "xport/zip.hpp"
 
 namespace xport::formats::coco {
 namespace {
 
 namespace json = boost::json;
 
-const std::vector<OptionSpec> kOptions = {
-    {"categories", "array", "null",
-     "The class table: category names in id order, e.g. [\"car\", \"person\"]. Objects of other "
-     "classes are dropped (and reported). Without it, categories are every class that reaches "
-     "the output, in order of first appearance in the export."},
-    {"category_id_start", "integer", "1", "Id of the first category (ids are consecutive)."},
-    {"image_id_start", "integer", "1",
-     "Id of the first image in each document (ids are consecutive, in input order)."},
-    {"skip_empty", "boolean", "false",
-     "Leave out images without annotations (by default every asset is listed, so negatives "
-     "are kept)."},
-    {"clip_to_image", "boolean", "true",
-     "Clip boxes, polygons and keypoints to the image when its size is known (reported as "
-     "altered; what lies wholly outside is dropped and reported)."},
-    {"keypoint_classes", "object", "null",
-     "Keypoints: {\"person\": [\"nose\", \"left_eye\", ...]} or {\"person\": {\"keypoints\": "
-     "[...], \"skeleton\": [[1, 2], ...]}}. Point objects titled with these names form one "
-     "keypoint annotation of that category per asset (v=2 for present points, 0,0,0 for "
-     "missing ones). An asset with a name twice has its whole group dropped and reported. "
-     "Other point objects are ignored and reported."},
-    {"split", "object", "null",
-     "Split into one document per entry, e.g. {\"train\": 0.8, \"val\": 0.2}: relative weights; "
-     "each asset goes to one split chosen by a hash of its externalId, line and `seed` "
-     "(the same for any thread count). Files: annotations/instances_<name>.json."},
-    {"split_by", "string", "null",
-     "\"batch\": one document per batch (annotations/instances_<batch>.json, names made "
-     "safe), assets in several batches go to their first one, assets without a batch to "
-     "instances_no_batch.json."},
-    {"seed", "integer", "0", "Seed of the `split` hash."},
-};
-
 [[noreturn]] void fail(std::string_view message) {
   throw ConfigError(fmt::format("Config JSON: coco: {}", message));
 }
 
-std::int64_t id_start(const json::object& config, std::string_view key) {
-  auto it = config.find(key);
-  if (it == config.end()) return 1;
-  const json::value& v = it->value();
+std::int64_t id_start(const json::value& v, std::string_view key) {
   if (v.is_uint64() || (v.is_int64() && v.as_int64() < 0) ||
       (v.is_int64() && v.as_int64() > (std::int64_t{1} << 53)))
     fail(fmt::format("\"{}\" must be between 0 and 2^53, got {}", key, json::serialize(v)));
@@ -127,6 +94,52 @@ void check_split_name(std::string_view name) {
                     name));
 }
 
+std::vector<KeypointClass> read_keypoint_classes(const json::value& v) {
+  std::vector<KeypointClass> classes;
+  std::set<std::string_view> point_names;
+  for (const auto& [category, value] : v.as_object()) {
+    if (category.empty()) fail("keypoint_classes: a category name is empty");
+    classes.push_back(keypoint_class(category, value));
+    for (const std::string& name : classes.back().keypoints)
+      if (!point_names.insert(name).second)
+        fail(
+            fmt::format("keypoint_classes: \"{}\" is a keypoint of two categories (a point "
+                        "title must name one keypoint of one category)",
+                        name));
+  }
+  if (classes.empty()) fail("keypoint_classes must name at least one category");
+  return classes;
+}
+
+std::vector<Split> read_split_ratios(const json::value& v) {
+  std::vector<Split> splits;
+  double total = 0;
+  for (const auto& [name, value] : v.as_object()) {
+    check_split_name(name);
+    double r = value.is_number() ? value.to_number<double>() : -1;
+    if (!value.is_number() || !std::isfinite(r) || r < 0)
+      fail(fmt::format("split \"{}\": the ratio must be a number >= 0, got {}",
+                       std::string_view(name), json::serialize(value)));
+    splits.push_back({std::string(name), r});
+    total += r;
+  }
+  if (!(total > 0)) fail("\"split\" needs at least one ratio above 0");
+  return splits;
+}
+
+// Across options: each keypoint class is a category, and one way of splitting.
+void check_options(CocoOptions& o) {
+  for (const KeypointClass& k : o.keypoint_classes)
+    if (o.categories &&
+        std::find(o.categories->begin(), o.categories->end(), k.category) == o.categories->end())
+      fail(fmt::format("keypoint class \"{}\" is not in \"categories\"", k.category));
+  if (!o.splits.empty()) {
+    if (o.split_mode == CocoOptions::SplitMode::batch)
+      fail("\"split\" and \"split_by\" exclude each other");
+    o.split_mode = CocoOptions::SplitMode::ratio;
+  }
+}
+
 std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
   for (unsigned char c : bytes) {
     h ^= c;
@@ -137,72 +150,57 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
 
 }  // namespace
 
-std::span<const OptionSpec> option_specs() {
-  return kOptions;
-}
-
 std::string entry_name(std::string_view split_name) {
   if (split_name.empty()) return "annotations/instances.json";
   return fmt::format("annotations/instances_{}.json", split_name);
 }
 
-CocoOptions parse_options(const json::object& config) {
-  CocoOptions o;
-  if (auto it = config.find("categories"); it != config.end())
-    o.categories = names(it->value(), "\"categories\"");
-  o.category_id_start = id_start(config, "category_id_start");
-  o.image_id_start = id_start(config, "image_id_start");
-  if (auto it = config.find("skip_empty"); it != config.end()) o.skip_empty = it->value().as_bool();
-  if (auto it = config.find("clip_to_image"); it != config.end()) o.clip = it->value().as_bool();
-
-  if (auto it = config.find("keypoint_classes"); it != config.end()) {
-    std::set<std::string_view> point_names;
-    for (const auto& [category, value] : it->value().as_object()) {
-      if (category.empty()) fail("keypoint_classes: a category name is empty");
-      o.keypoint_classes.push_back(keypoint_class(category, value));
-      for (const std::string& name : o.keypoint_classes.back().keypoints)
-        if (!point_names.insert(name).second)
-          fail(
-              fmt::format("keypoint_classes: \"{}\" is a keypoint of two categories (a point "
-                          "title must name one keypoint of one category)",
-                          name));
-      if (o.categories && std::find(o.categories->begin(), o.categories->end(),
-                                    std::string_view(category)) == o.categories->end())
-        fail(fmt::format("keypoint class \"{}\" is not in \"categories\"",
-                         std::string_view(category)));
-    }
-    if (o.keypoint_classes.empty()) fail("keypoint_classes must name at least one category");
-  }
-
-  auto split = config.find("split");
-  auto split_by = config.find("split_by");
-  if (split != config.end() && split_by != config.end())
-    fail("\"split\" and \"split_by\" exclude each other");
-  if (split_by != config.end()) {
-    if (split_by->value().as_string() != "batch")
-      fail(fmt::format("\"split_by\" must be \"batch\", got {}",
-                       json::serialize(split_by->value())));
-    o.split_mode = CocoOptions::SplitMode::batch;
-  }
-  if (split != config.end()) {
-    double total = 0;
-    for (const auto& [name, value] : split->value().as_object()) {
-      check_split_name(name);
-      double r = value.is_number() ? value.to_number<double>() : -1;
-      if (!value.is_number() || !std::isfinite(r) || r < 0)
-        fail(fmt::format("split \"{}\": the ratio must be a number >= 0, got {}",
-                         std::string_view(name), json::serialize(value)));
-      o.splits.push_back({std::string(name), r});
-      total += r;
-    }
-    if (!(total > 0)) fail("\"split\" needs at least one ratio above 0");
-    o.split_mode = CocoOptions::SplitMode::ratio;
-  }
-  if (auto it = config.find("seed"); it != config.end()) {
-    const json::value& v = it->value();
-    o.seed = v.is_uint64() ? v.as_uint64() : static_cast<std::uint64_t>(v.as_int64());
-  }
-  return o;
+const OptionList<CocoOptions>& CocoOptions::declarations() {
+  static const auto list = [] {
+    OptionList<CocoOptions> o;
+    o.custom(&CocoOptions::categories, "categories", OptionType::array, "null",
+             "The class table: category names in id order, e.g. [\"car\", \"person\"]. "
+             "Objects of other classes are dropped (and reported). Without it, categories are "
+             "every class that reaches the output, in order of first appearance in the export.",
+             [](const json::value& v) { return std::optional(names(v, "\"categories\"")); });
+    o.option(&CocoOptions::category_id_start, "category_id_start", std::int64_t{1},
+             "Id of the first category (ids are consecutive).",
+             [](const json::value& v) { return id_start(v, "category_id_start"); });
+    o.option(&CocoOptions::image_id_start, "image_id_start", std::int64_t{1},
+             "Id of the first image in each document (ids are consecutive, in input order).",
+             [](const json::value& v) { return id_start(v, "image_id_start"); });
+    o.option(&CocoOptions::skip_empty, "skip_empty", false,
+             "Leave out images without annotations (by default every asset is listed, so "
+             "negatives are kept).");
+    o.option(&CocoOptions::clip, "clip_to_image", true,
+             "Clip boxes, polygons and keypoints to the image when its size is known (reported "
+             "as altered; what lies wholly outside is dropped and reported).");
+    o.custom(&CocoOptions::keypoint_classes, "keypoint_classes", OptionType::object, "null",
+             "Keypoints: {\"person\": [\"nose\", \"left_eye\", ...]} or {\"person\": "
+             "{\"keypoints\": [...], \"skeleton\": [[1, 2], ...]}}. Point objects titled with "
+             "these names form one keypoint annotation of that category per asset (v=2 for "
+             "present points, 0,0,0 for missing ones). An asset with a name twice has its whole "
+             "group dropped and reported. Other point objects are ignored and reported.",
+             read_keypoint_classes);
+    o.custom(&CocoOptions::splits, "split", OptionType::object, "null",
+             "Split into one document per entry, e.g. {\"train\": 0.8, \"val\": 0.2}: relative "
+             "weights; each asset goes to one split chosen by a hash of its externalId, line and "
+             "`seed` (the same for any thread count). Files: annotations/instances_<name>.json.",
+             read_split_ratios);
+    o.custom(&CocoOptions::split_mode, "split_by", OptionType::string, "null",
+             "\"batch\": one document per batch (annotations/instances_<batch>.json, names made "
+             "safe), assets in several batches go to their first one, assets without a batch to "
+             "instances_no_batch.json.",
+             [](const json::value& v) {
+               if (v.as_string() != "batch")
+                 fail(fmt::format("\"split_by\" must be \"batch\", got {}", json::serialize(v)));
+               return SplitMode::batch;
+             });
+    o.option(&CocoOptions::seed, "seed", std::uint64_t{0}, "Seed of the `split` hash.");
+    o.finish(check_options);
+    return o;
+  }();
+  return list;
 }
 
 std::size_t pick_split(std::span<const Split> splits, std::string_view external_id,

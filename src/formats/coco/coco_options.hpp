@@ -1,9 +1,7 @@
-// The `coco` format's Config JSON options: their specs (shown by `xport formats coco`) and
-// their parsed, checked form. Everything a conversion needs is decided here, before the
+// The `coco` format's Config JSON options: their declarations (shown by `xport formats
+// coco`) and their parsed, checked form. Everything a conversion needs is decided here, before the
 // first asset is read, so a bad option fails the run at once with a ConfigError.
 #pragma once
-
-#include <boost/json/object.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -13,7 +11,7 @@
 #include <utility>
 #include <vector>
 
-#include "xport/format.hpp"
+#include "xport/format_options.hpp"
 
 namespace xport::formats::coco {
 
@@ -30,21 +28,19 @@ struct Split {
 
 struct CocoOptions {
   std::optional<std::vector<std::string>> categories;  // explicit class table
-  std::int64_t category_id_start = 1;
-  std::int64_t image_id_start = 1;
-  bool skip_empty = false;
-  bool clip = true;
+  std::int64_t category_id_start;
+  std::int64_t image_id_start;
+  bool skip_empty;
+  bool clip;
   std::vector<KeypointClass> keypoint_classes;
-  enum class SplitMode { none, ratio, batch } split_mode = SplitMode::none;
-  std::vector<Split> splits;  // ratio mode, in the option's order
-  std::uint64_t seed = 0;
+  enum class SplitMode { none, ratio, batch } split_mode;  // "split", "split_by" or neither
+  std::vector<Split> splits;                               // ratio mode, in the option's order
+  std::uint64_t seed;
+
+  // Parsing throws ConfigError for values that are well-typed but wrong (negative ids,
+  // duplicate classes, ratios that do not add up, ...).
+  static const OptionList<CocoOptions>& declarations();
 };
-
-std::span<const OptionSpec> option_specs();
-
-// Reads the (already type-checked) config. Throws ConfigError for values that are
-// well-typed but wrong (negative ids, duplicate classes, ratios that do not add up, ...).
-CocoOptions parse_options(const boost::json::object& config);
 
 // The split of an asset in ratio mode: a hash of its externalId, its line and the seed,
 // mapped onto the cumulative ratios. Depends only on those (never on threads or order).

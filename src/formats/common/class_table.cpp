@@ -15,11 +15,6 @@ namespace {
 
 constexpr std::uint32_t kUnresolved = std::numeric_limits<std::uint32_t>::max();
 
-bool config_bool(const boost::json::object& config, std::string_view key) {
-  auto it = config.find(key);
-  return it != config.end() && it->value().is_bool() && it->value().as_bool();
-}
-
 // A split name straight from the user: it becomes a directory and file name as is.
 bool safe_split_name(std::string_view name) {
   if (name.empty() || name.size() > 100 || name.front() == '.') return false;
@@ -107,31 +102,42 @@ bool is_non_image_extension(std::string_view ext) {
 
 // ClassTable ------------------------------------------------------------------------------
 
+OptionList<ClassTable> ClassTable::options(std::string classes_description,
+                                           std::string sort_description) {
+  OptionList<ClassTable> o;
+  o.option(
+      &ClassTable::names_, "classes", std::vector<std::string>{}, std::move(classes_description),
+      [](const boost::json::value& v) {
+        std::vector<std::string> names;
+        for (const auto& item : v.as_array()) {
+          if (!item.is_string() || item.as_string().empty())
+            throw ConfigError("Config JSON: \"classes\" must hold non-empty strings (class names)");
+          names.emplace_back(item.as_string());
+        }
+        return names;  // [] = the classes found in the export
+      });
+  o.option(&ClassTable::sort_, "sort_classes", false, std::move(sort_description));
+  o.finish([](ClassTable& t) { t.index_configured(); });
+  return o;
+}
+
 ClassTable ClassTable::from_config(const boost::json::object& config) {
-  ClassTable t;
-  t.sort_ = config_bool(config, "sort_classes");
-  auto it = config.find("classes");
-  if (it == config.end() || it->value().is_null()) return t;
-  if (!it->value().is_array())
-    throw ConfigError("Config JSON: \"classes\" must be an array of class names");
-  if (it->value().as_array().empty()) return t;  // [] = the classes found in the export
-  t.fixed_ = true;
-  for (const auto& v : it->value().as_array()) {
-    if (!v.is_string() || v.as_string().empty())
-      throw ConfigError("Config JSON: \"classes\" must hold non-empty strings (class names)");
-    std::string name(v.as_string());
-    if (t.index_.count(name))
+  return options({}, {}).parse(config);
+}
+
+void ClassTable::index_configured() {
+  fixed_ = !names_.empty();
+  for (const std::string& name : names_) {
+    if (index_.count(name))
       throw ConfigError("Config JSON: class \"" + name + "\" appears twice in \"classes\"");
-    t.index_.emplace(name, static_cast<std::uint32_t>(t.names_.size()));
-    t.names_.push_back(std::move(name));
+    index_.emplace(name, static_cast<std::uint32_t>(index_.size()));
   }
-  if (t.sort_) {
+  if (fixed_ && sort_) {
     // Known up front: sort once, so indices are final from the start.
-    std::sort(t.names_.begin(), t.names_.end());
-    for (std::uint32_t i = 0; i < t.names_.size(); ++i)
-      t.index_[t.names_[i]] = i;
+    std::sort(names_.begin(), names_.end());
+    for (std::uint32_t i = 0; i < names_.size(); ++i)
+      index_[names_[i]] = i;
   }
-  return t;
 }
 
 std::uint32_t ClassTable::intern(std::string_view name) {
@@ -187,52 +193,63 @@ void ChunkClasses::clear() {
 
 // SplitRule -------------------------------------------------------------------------------
 
+OptionList<SplitRule> SplitRule::options(std::string fallback, std::string split_description,
+                                         std::string split_by_description) {
+  OptionList<SplitRule> o;
+  o.custom(&SplitRule::fractions_, "split", OptionType::object, "null",
+           std::move(split_description), [](const boost::json::value& v) {
+             if (v.as_object().empty())
+               throw ConfigError(
+                   "Config JSON: \"split\" must be an object of split name to fraction, e.g. "
+                   "{\"train\": 0.8, \"val\": 0.2}");
+             std::vector<std::pair<std::string, double>> fractions;
+             for (const auto& [key, value] : v.as_object()) {
+               if (!safe_split_name(key))
+                 throw ConfigError("Config JSON: split name \"" + std::string(key) +
+                                   "\" must be 1-100 characters of A-Z a-z 0-9 _ - . (not "
+                                   "starting with '.')");
+               if (!value.is_number() || value.to_number<double>() < 0 ||
+                   !std::isfinite(value.to_number<double>()))
+                 throw ConfigError("Config JSON: the fraction of split \"" + std::string(key) +
+                                   "\" must be a number >= 0");
+               fractions.emplace_back(key, value.to_number<double>());
+             }
+             return fractions;
+           });
+  o.custom(&SplitRule::by_batch_, "split_by", OptionType::string, "null",
+           std::move(split_by_description), [](const boost::json::value& v) {
+             if (v.as_string() != "batch")
+               throw ConfigError("Config JSON: \"split_by\" must be \"batch\"");
+             return true;
+           });
+  o.option(&SplitRule::seed_, "seed", std::uint64_t{0},
+           "Seed of the \"split\" hash: change it for another random split.");
+  o.finish([fallback = std::move(fallback)](SplitRule& rule) {
+    rule.fallback_ = fallback;
+    rule.accumulate();
+  });
+  return o;
+}
+
 SplitRule SplitRule::from_config(const boost::json::object& config, std::string fallback) {
-  SplitRule rule;
-  rule.fallback_ = std::move(fallback);
-  if (auto it = config.find("seed"); it != config.end() && !it->value().is_null()) {
-    if (!it->value().is_int64() && !it->value().is_uint64())
-      throw ConfigError("Config JSON: \"seed\" must be an integer");
-    rule.seed_ = it->value().is_int64() ? static_cast<std::uint64_t>(it->value().as_int64())
-                                        : it->value().as_uint64();
-  }
-  auto by = config.find("split_by");
-  if (by != config.end() && !by->value().is_null()) {
-    if (!by->value().is_string() || by->value().as_string() != "batch")
-      throw ConfigError("Config JSON: \"split_by\" must be \"batch\"");
-    rule.by_batch_ = true;
-  }
-  auto split = config.find("split");
-  if (split == config.end() || split->value().is_null()) return rule;
-  if (rule.by_batch_)
-    throw ConfigError("Config JSON: use either \"split\" or \"split_by\", not both");
-  if (!split->value().is_object() || split->value().as_object().empty())
-    throw ConfigError(
-        "Config JSON: \"split\" must be an object of split name to fraction, e.g. "
-        "{\"train\": 0.8, \"val\": 0.2}");
+  return options(std::move(fallback), {}, {}).parse(config);
+}
+
+void SplitRule::accumulate() {
+  if (fractions_.empty()) return;
+  if (by_batch_) throw ConfigError("Config JSON: use either \"split\" or \"split_by\", not both");
   double total = 0;
-  std::vector<double> fractions;
-  for (const auto& [key, value] : split->value().as_object()) {
-    if (!safe_split_name(key))
-      throw ConfigError("Config JSON: split name \"" + std::string(key) +
-                        "\" must be 1-100 characters of A-Z a-z 0-9 _ - . (not starting "
-                        "with '.')");
-    if (!value.is_number() || value.to_number<double>() < 0 ||
-        !std::isfinite(value.to_number<double>()))
-      throw ConfigError("Config JSON: the fraction of split \"" + std::string(key) +
-                        "\" must be a number >= 0");
-    rule.names_.emplace_back(key);
-    fractions.push_back(value.to_number<double>());
-    total += fractions.back();
+  for (const auto& [name, fraction] : fractions_) {
+    names_.push_back(name);
+    total += fraction;
   }
   if (!(total > 0)) throw ConfigError("Config JSON: the \"split\" fractions add up to 0");
   double sum = 0;
-  for (double f : fractions) {
-    sum += f / total;
-    rule.cumulative_.push_back(sum);
+  for (const auto& [name, fraction] : fractions_) {
+    sum += fraction / total;
+    cumulative_.push_back(sum);
   }
-  rule.cumulative_.back() = 1.0;  // rounding must never leave an image without a split
-  return rule;
+  cumulative_.back() = 1.0;  // rounding must never leave an image without a split
 }
 
 std::string SplitRule::assign(const aaf::Asset& asset) const {

@@ -12,9 +12,11 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "xport/aaf/model.hpp"
+#include "xport/format_options.hpp"
 #include "xport/report.hpp"
 
 namespace xport::formats::dataset {
@@ -32,8 +34,12 @@ using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>
 // commit (= input) order; "sort_classes" sorts either by UTF-8 bytes.
 class ClassTable {
  public:
-  // Reads "classes" and "sort_classes" from a validated config. Throws ConfigError for an
-  // empty or repeated class name or a non-string entry.
+  // The "classes" and "sort_classes" options, declared once for every format that has a
+  // class list (OptionList::group), with the format's descriptions. Parsing throws
+  // ConfigError for an empty or repeated class name or a non-string entry.
+  static OptionList<ClassTable> options(std::string classes_description,
+                                        std::string sort_description);
+  // Those two options alone, read from `config`.
   static ClassTable from_config(const boost::json::object& config);
 
   // A configured list: the table never changes, so workers may call contains().
@@ -49,6 +55,8 @@ class ClassTable {
   std::size_t size() const { return names_.size(); }
 
  private:
+  void index_configured();  // after parsing: the table of the configured names
+
   bool fixed_ = false;
   bool sort_ = false;
   std::vector<std::string> names_;
@@ -75,7 +83,13 @@ class ChunkClasses {
 // asset's first batch), or everything in one default split.
 class SplitRule {
  public:
-  // Throws ConfigError for bad names, negative or all-zero fractions, or both ways at once.
+  // The "split", "split_by" and "seed" options, declared once for every format that splits
+  // (OptionList::group), with the format's descriptions; `fallback` is the split of images
+  // no rule places. Parsing throws ConfigError for bad names, negative or all-zero
+  // fractions, or both ways at once.
+  static OptionList<SplitRule> options(std::string fallback, std::string split_description,
+                                       std::string split_by_description);
+  // Those three options alone, read from `config`.
   static SplitRule from_config(const boost::json::object& config, std::string fallback);
   // Thread-safe; the name is safe as a directory and file name.
   std::string assign(const aaf::Asset& asset) const;
@@ -84,6 +98,9 @@ class SplitRule {
   std::vector<std::string> declared() const;
 
  private:
+  void accumulate();  // after parsing: the cumulative bounds of the fractions
+
+  std::vector<std::pair<std::string, double>> fractions_;  // "split", in its order
   std::vector<std::string> names_;
   std::vector<double> cumulative_;  // upper bounds in [0, 1]
   std::uint64_t seed_ = 0;
@@ -165,6 +182,11 @@ class PendingNotes {
   std::vector<Note> notes_;
   std::vector<std::pair<std::string_view, aaf::ObjectKind>> counts_;
 };
+
+// How the box formats that word it alike (VOC, KITTI) describe "boxes_from_polygons".
+inline constexpr std::string_view kBoxesFromPolygonsDescription =
+    "Write rotated boxes, polygons and segmentations as their axis-aligned bounding box. Off: "
+    "they are dropped and reported, never silently turned into boxes.";
 
 // Reasons shared by the formats (stable phrases: they key the report).
 inline constexpr std::string_view kNoTitle = "object without a title (no class)";

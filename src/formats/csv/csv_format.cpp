@@ -8,31 +8,6 @@
 namespace xport::formats {
 namespace {
 
-const std::vector<OptionSpec> kOptions = {
-    {"one_row_per_asset", "boolean", "false",
-     "One row per asset instead of one per object: asset, externalId, assetId, taskId, line, "
-     "objects (count), classes (distinct class names joined with \"|\"), classifications "
-     "(the task-level ones, flattened)."},
-    {"include_classifications", "boolean", "true",
-     "Write the classifications column: answers flattened as \"title=answer\" joined with "
-     "\"; \", nested ones as \"Parent=answer/Child=answer\", list answers joined with \"|\". "
-     "Per object: the object's classifications; per asset: the task-level ones."},
-    {"empty_rows", "boolean", "false",
-     "One row per object only: also write a row (with empty object columns) for each asset "
-     "without objects. When false such assets are listed in report.json instead."},
-};
-
-struct Options {
-  bool per_asset = false;
-  bool classifications = true;
-  bool empty_rows = false;
-};
-
-bool flag(const boost::json::object& config, std::string_view key, bool fallback) {
-  auto it = config.find(key);
-  return it != config.end() && it->value().is_bool() ? it->value().as_bool() : fallback;
-}
-
 // A report entry decided while building an asset's rows, applied only once the asset
 // cannot fail any more (consume() must leave the chunk unchanged when it throws).
 struct PendingNote {
@@ -41,7 +16,7 @@ struct PendingNote {
   std::string detail;
 };
 
-struct CsvChunk final : aaf::ChunkState {
+struct CsvChunk {
   std::string text;  // the chunk's rows
   Report report;
   // Scratch for one asset.
@@ -51,9 +26,9 @@ struct CsvChunk final : aaf::ChunkState {
   std::vector<aaf::Object> counted;
 };
 
-class DelimitedConversion final : public Conversion {
+class DelimitedConversion final : public ChunkedConversion<CsvChunk> {
  public:
-  DelimitedConversion(FormatContext& context, const table::Dialect& dialect, Options options)
+  DelimitedConversion(FormatContext& context, const table::Dialect& dialect, CsvOptions options)
       : context_(context), dialect_(dialect), options_(options) {
     context_.zip.begin_entry(context_.project_id + (dialect_.tsv ? ".tsv" : ".csv"),
                              context_.entry);
@@ -73,10 +48,7 @@ class DelimitedConversion final : public Conversion {
     context_.zip.write(header);
   }
 
-  std::unique_ptr<aaf::ChunkState> make_state() override { return std::make_unique<CsvChunk>(); }
-
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override {
-    auto& chunk = static_cast<CsvChunk&>(state);
+  void consume_asset(const aaf::Asset& asset, CsvChunk& chunk) override {
     chunk.rows.clear();
     chunk.notes.clear();
     chunk.counted.clear();
@@ -103,8 +75,7 @@ class DelimitedConversion final : public Conversion {
     chunk.report.count_asset();
   }
 
-  void commit(aaf::ChunkState& state) override {
-    auto& chunk = static_cast<CsvChunk&>(state);
+  void commit_chunk(CsvChunk& chunk) override {
     context_.zip.write(chunk.text);
     context_.report.merge(chunk.report);
     chunk.text.clear();
@@ -187,10 +158,30 @@ class DelimitedConversion final : public Conversion {
 
   FormatContext& context_;
   const table::Dialect& dialect_;
-  Options options_;
+  CsvOptions options_;
 };
 
 }  // namespace
+
+const OptionList<CsvOptions>& CsvOptions::declarations() {
+  static const auto list = [] {
+    OptionList<CsvOptions> o;
+    o.option(&CsvOptions::per_asset, "one_row_per_asset", false,
+             "One row per asset instead of one per object: asset, externalId, assetId, taskId, "
+             "line, objects (count), classes (distinct class names joined with \"|\"), "
+             "classifications (the task-level ones, flattened).");
+    o.option(&CsvOptions::classifications, "include_classifications", true,
+             "Write the classifications column: answers flattened as \"title=answer\" joined "
+             "with \"; \", nested ones as \"Parent=answer/Child=answer\", list answers joined "
+             "with \"|\". Per object: the object's classifications; per asset: the task-level "
+             "ones.");
+    o.option(&CsvOptions::empty_rows, "empty_rows", false,
+             "One row per object only: also write a row (with empty object columns) for each "
+             "asset without objects. When false such assets are listed in report.json instead.");
+    return o;
+  }();
+  return list;
+}
 
 std::string_view DelimitedFormat::description() const {
   return tsv_ ? "Flat TSV table (<projectId>.tsv): one row per object (or per asset) with "
@@ -201,16 +192,9 @@ std::string_view DelimitedFormat::description() const {
                 "flattened classifications.";
 }
 
-std::span<const OptionSpec> DelimitedFormat::options() const {
-  return kOptions;
-}
-
-std::unique_ptr<Conversion> DelimitedFormat::start(FormatContext& context) const {
-  Options o;
-  o.per_asset = flag(context.config, "one_row_per_asset", false);
-  o.classifications = flag(context.config, "include_classifications", true);
-  o.empty_rows = flag(context.config, "empty_rows", false);
-  return std::make_unique<DelimitedConversion>(context, tsv_ ? table::kTsv : table::kCsv, o);
+std::unique_ptr<Conversion> DelimitedFormat::start_with(FormatContext& context,
+                                                        CsvOptions options) const {
+  return std::make_unique<DelimitedConversion>(context, tsv_ ? table::kTsv : table::kCsv, options);
 }
 
 }  // namespace xport::formats

@@ -6,22 +6,28 @@
 #pragma once
 
 #include "formats/csv/table.hpp"
-#include "xport/format.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats {
 
-class DelimitedFormat final : public Format {
+struct CsvOptions {
+  bool per_asset;        // one row per asset, not per object
+  bool classifications;  // the classifications column
+  bool empty_rows;       // per object: a row for assets without objects
+  static const OptionList<CsvOptions>& declarations();
+};
+
+class DelimitedFormat final : public TypedFormat<CsvOptions> {
  public:
   explicit DelimitedFormat(bool tsv) : tsv_(tsv) {}
   std::string_view name() const override { return tsv_ ? "tsv" : "csv"; }
   std::string_view description() const override;
-  std::span<const OptionSpec> options() const override;
   aaf::Fields fields() const override {
     return aaf::Fields::objects | aaf::Fields::classifications;
   }
-  std::unique_ptr<Conversion> start(FormatContext& context) const override;
 
  private:
+  std::unique_ptr<Conversion> start_with(FormatContext& context, CsvOptions options) const override;
   bool tsv_;
 };
 

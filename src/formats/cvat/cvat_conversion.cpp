@@ -16,16 +16,6 @@ constexpr std::string_view kXmlChars =
 constexpr std::string_view kRelations = "relations left out: CVAT for images has none";
 constexpr std::string_view kNoTags = "task-level classification left out (\"include_tags\": false)";
 
-struct CvatChunk final : aaf::ChunkState {
-  std::string xml;                // each image's XML from after `<image id="N"`
-  std::vector<std::size_t> ends;  // where each image's XML ends in `xml`
-  LabelTable labels;
-  Report report;
-  // Scratch for one asset.
-  dataset::PendingNotes notes;
-  std::vector<AttributeUse> uses;
-};
-
 void number_attribute(std::string& xml, std::string_view name, double value) {
   xml.append(" ").append(name).append("=\"");
   text::append_number(xml, value);
@@ -34,15 +24,10 @@ void number_attribute(std::string& xml, std::string_view name, double value) {
 
 }  // namespace
 
-CvatConversion::CvatConversion(FormatContext& context, Settings settings)
+CvatConversion::CvatConversion(FormatContext& context, CvatOptions settings)
     : context_(context), settings_(std::move(settings)), labels_(settings_.labels) {}
 
-std::unique_ptr<aaf::ChunkState> CvatConversion::make_state() {
-  return std::make_unique<CvatChunk>();
-}
-
-void CvatConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
-  auto& chunk = static_cast<CvatChunk&>(state);
+void CvatConversion::consume_asset(const aaf::Asset& asset, CvatChunk& chunk) {
   dataset::PendingNotes& notes = chunk.notes;
   notes.clear();
   chunk.uses.clear();
@@ -86,8 +71,7 @@ void CvatConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
   chunk.report.count_asset();
 }
 
-void CvatConversion::commit(aaf::ChunkState& state) {
-  auto& chunk = static_cast<CvatChunk&>(state);
+void CvatConversion::commit_chunk(CvatChunk& chunk) {
   std::size_t begin = 0;
   for (std::size_t end : chunk.ends) {
     images_.write("  <image id=\"" + std::to_string(next_id_++) + "\"");

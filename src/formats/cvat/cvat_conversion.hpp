@@ -6,31 +6,43 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "formats/common/spool.hpp"
 #include "formats/cvat/cvat_labels.hpp"
-#include "xport/format.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats::cvat {
 
-struct Settings {
+// The `cvat` format's Config JSON options (declared in cvat_format.cpp).
+struct CvatOptions {
   LabelTable labels;  // the configured "labels" (fixed), or empty (first appearance)
-  bool include_tags = true;
+  bool include_tags;
+  static const OptionList<CvatOptions>& declarations();
 };
 
-class CvatConversion final : public Conversion {
- public:
-  CvatConversion(FormatContext& context, Settings settings);
+struct CvatChunk {
+  std::string xml;                // each image's XML from after `<image id="N"`
+  std::vector<std::size_t> ends;  // where each image's XML ends in `xml`
+  LabelTable labels;
+  Report report;
+  // Scratch for one asset.
+  dataset::PendingNotes notes;
+  std::vector<AttributeUse> uses;
+};
 
-  std::unique_ptr<aaf::ChunkState> make_state() override;
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override;
-  void commit(aaf::ChunkState& state) override;
+class CvatConversion final : public ChunkedConversion<CvatChunk> {
+ public:
+  CvatConversion(FormatContext& context, CvatOptions settings);
+
+  void consume_asset(const aaf::Asset& asset, CvatChunk& chunk) override;
+  void commit_chunk(CvatChunk& chunk) override;
   void finish() override;
 
  private:
   FormatContext& context_;
   // Read by workers (never changed after start): which labels the config allows.
-  const Settings settings_;
+  const CvatOptions settings_;
   LabelTable labels_;  // the export's labels, merged at commit
   std::uint64_t next_id_ = 0;
   Spool images_;

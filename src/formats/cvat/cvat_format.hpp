@@ -3,15 +3,15 @@
 // See docs/formats/cvat.md.
 #pragma once
 
-#include "xport/format.hpp"
+#include "formats/cvat/cvat_conversion.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats {
 
-class CvatFormat final : public Format {
+class CvatFormat final : public TypedFormat<cvat::CvatOptions> {
  public:
   std::string_view name() const override { return "cvat"; }
   std::string_view description() const override;
-  std::span<const OptionSpec> options() const override;
   aaf::Fields fields() const override {
     // Relations are read only to report them (CVAT for images has none).
     return aaf::Fields::objects | aaf::Fields::classifications | aaf::Fields::relations;
@@ -22,7 +22,8 @@ class CvatFormat final : public Format {
             aaf::ObjectKind::polygon,      aaf::ObjectKind::polyline,
             aaf::ObjectKind::point,        aaf::ObjectKind::segmentation};
   }
-  std::unique_ptr<Conversion> start(FormatContext& context) const override;
+  std::unique_ptr<Conversion> start_with(FormatContext& context,
+                                         cvat::CvatOptions options) const override;
 };
 
 }  // namespace xport::formats

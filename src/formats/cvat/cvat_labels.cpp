@@ -26,11 +26,8 @@ InputType input_type(std::string_view aaf_tool, bool list_answer) {
   return InputType::text;
 }
 
-LabelTable LabelTable::from_config(const boost::json::object& config) {
+LabelTable LabelTable::from_list(const boost::json::array& list) {
   LabelTable table;
-  auto it = config.find("labels");
-  if (it == config.end() || it->value().is_null()) return table;
-  const auto& list = it->value().as_array();  // validated as an array
   if (list.empty()) return table;
   table.fixed_ = true;
   for (const auto& v : list) {

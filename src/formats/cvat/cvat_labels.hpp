@@ -4,7 +4,7 @@
 // first-appearance order, so the merged order is the export's first-appearance order.
 #pragma once
 
-#include <boost/json/object.hpp>
+#include <boost/json/array.hpp>
 
 #include <span>
 #include <string>
@@ -29,9 +29,9 @@ struct AttributeUse {
 
 class LabelTable {
  public:
-  // The configured "labels" (fixed: no others are added). Throws ConfigError for an empty,
-  // repeated or non-string entry.
-  static LabelTable from_config(const boost::json::object& config);
+  // The configured "labels" (fixed: no others are added; [] is no list). Throws
+  // ConfigError for an empty, repeated or non-string entry.
+  static LabelTable from_list(const boost::json::array& list);
   bool fixed() const { return fixed_; }
   bool contains(std::string_view label) const { return index_.find(label) != index_.end(); }
 

@@ -13,22 +13,6 @@ constexpr std::string_view kNoSize =
 constexpr std::string_view kTruncated =
     "box clamped to the image (truncated = the fraction outside)";
 
-struct Image {
-  std::string labels;
-  std::string stem_source;
-  std::string extension;
-  std::string url;
-};
-
-struct KittiChunk final : aaf::ChunkState {
-  std::vector<Image> images;
-  Report report;
-  // Scratch for one asset.
-  dataset::PendingNotes notes;
-  std::deque<std::string> reasons;
-  std::string labels;
-};
-
 // "%.2f" as the devkit writes, in the "C" locale whatever the process locale.
 void append_fixed2(std::string& out, double value) {
   char buf[64];
@@ -90,14 +74,10 @@ std::string type_token(std::string_view class_name) {
   return out;
 }
 
-KittiConversion::KittiConversion(FormatContext& context, Settings settings)
+KittiConversion::KittiConversion(FormatContext& context, KittiOptions settings)
     : context_(context),
       settings_(std::move(settings)),
       picker_("KITTI", settings_.boxes_from_polygons) {}
-
-std::unique_ptr<aaf::ChunkState> KittiConversion::make_state() {
-  return std::make_unique<KittiChunk>();
-}
 
 std::string KittiConversion::type_of(std::string_view class_name, dataset::PendingNotes& notes,
                                      std::deque<std::string>& reasons) const {
@@ -112,8 +92,7 @@ std::string KittiConversion::type_of(std::string_view class_name, dataset::Pendi
   return type;
 }
 
-void KittiConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
-  auto& chunk = static_cast<KittiChunk&>(state);
+void KittiConversion::consume_asset(const aaf::Asset& asset, KittiChunk& chunk) {
   dataset::PendingNotes& notes = chunk.notes;
   notes.clear();
   chunk.reasons.clear();
@@ -176,8 +155,7 @@ void KittiConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
   chunk.report.count_asset();
 }
 
-void KittiConversion::commit(aaf::ChunkState& state) {
-  auto& chunk = static_cast<KittiChunk&>(state);
+void KittiConversion::commit_chunk(KittiChunk& chunk) {
   std::string line;
   for (const Image& image : chunk.images) {
     std::string stem = stems_.allocate(image.stem_source);

@@ -8,27 +8,44 @@
 #include "formats/common/class_table.hpp"
 #include "formats/common/spool.hpp"
 #include "formats/common/text.hpp"
-#include "xport/format.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats::kitti {
 
-struct Settings {
-  bool skip_empty = false;
-  bool boxes_from_polygons = false;
+// The `kitti` format's Config JSON options (declared in kitti_format.cpp).
+struct KittiOptions {
+  bool skip_empty;
+  bool boxes_from_polygons;
   // Class name -> KITTI type, from "class_map" (wins over the automatic mapping).
   dataset::StringMap<std::string> class_map;
+  static const OptionList<KittiOptions>& declarations();
 };
 
 // A class name as one KITTI type token: white space and control characters become '_'.
 std::string type_token(std::string_view class_name);
 
-class KittiConversion final : public Conversion {
- public:
-  KittiConversion(FormatContext& context, Settings settings);
+struct Image {
+  std::string labels;
+  std::string stem_source;
+  std::string extension;
+  std::string url;
+};
 
-  std::unique_ptr<aaf::ChunkState> make_state() override;
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override;
-  void commit(aaf::ChunkState& state) override;
+struct KittiChunk {
+  std::vector<Image> images;
+  Report report;
+  // Scratch for one asset.
+  dataset::PendingNotes notes;
+  std::deque<std::string> reasons;
+  std::string labels;
+};
+
+class KittiConversion final : public ChunkedConversion<KittiChunk> {
+ public:
+  KittiConversion(FormatContext& context, KittiOptions settings);
+
+  void consume_asset(const aaf::Asset& asset, KittiChunk& chunk) override;
+  void commit_chunk(KittiChunk& chunk) override;
   void finish() override;
 
  private:
@@ -38,7 +55,7 @@ class KittiConversion final : public Conversion {
                       std::deque<std::string>& reasons) const;
 
   FormatContext& context_;
-  Settings settings_;
+  KittiOptions settings_;
   dataset::BoxPicker picker_;
   text::StemAllocator stems_;
   Spool image_list_;  // images.txt

@@ -6,26 +6,35 @@
 #include "xport/errors.hpp"
 
 namespace xport::formats {
-namespace {
 
-const std::vector<OptionSpec> kOptions = {
-    {"class_map", "object", "{}",
-     "Class name -> KITTI type, e.g. {\"car\": \"Car\", \"person\": \"Pedestrian\"}; wins over "
-     "the automatic mapping (white space in class names becomes '_', reported once per "
-     "class). Types must be one token (no white space)."},
-    {"boxes_from_polygons", "boolean", "false",
-     "Write rotated boxes, polygons and segmentations as their axis-aligned bounding box. Off: "
-     "they are dropped and reported, never silently turned into boxes."},
-    {"skip_empty", "boolean", "false",
-     "Leave out images without objects. Default: keep them (an empty label file)."},
-};
-
-bool bool_option(const boost::json::object& config, std::string_view key) {
-  auto it = config.find(key);
-  return it != config.end() && it->value().is_bool() && it->value().as_bool();
+const OptionList<kitti::KittiOptions>& kitti::KittiOptions::declarations() {
+  static const auto list = [] {
+    OptionList<KittiOptions> o;
+    o.custom(&KittiOptions::class_map, "class_map", OptionType::object, "{}",
+             "Class name -> KITTI type, e.g. {\"car\": \"Car\", \"person\": \"Pedestrian\"}; "
+             "wins over the automatic mapping (white space in class names becomes '_', "
+             "reported once per class). Types must be one token (no white space).",
+             [](const boost::json::value& v) {
+               dataset::StringMap<std::string> map;
+               for (const auto& [key, value] : v.as_object()) {
+                 std::string name(key);
+                 if (!value.is_string() || value.as_string().empty() ||
+                     type_token(value.as_string()) != value.as_string())
+                   throw ConfigError("Config JSON: \"class_map\" maps \"" + name +
+                                     "\" to something other than a one-token KITTI type (a "
+                                     "non-empty string without white space)");
+                 map.emplace(std::move(name), std::string(value.as_string()));
+               }
+               return map;
+             });
+    o.option(&KittiOptions::boxes_from_polygons, "boxes_from_polygons", false,
+             std::string(dataset::kBoxesFromPolygonsDescription));
+    o.option(&KittiOptions::skip_empty, "skip_empty", false,
+             "Leave out images without objects. Default: keep them (an empty label file).");
+    return o;
+  }();
+  return list;
 }
-
-}  // namespace
 
 std::string_view KittiFormat::description() const {
   return "KITTI 2D object labels: label_2/<image>.txt with 15 fields per object (type, "
@@ -33,27 +42,9 @@ std::string_view KittiFormat::description() const {
          "with each image's path and URL.";
 }
 
-std::span<const OptionSpec> KittiFormat::options() const {
-  return kOptions;
-}
-
-std::unique_ptr<Conversion> KittiFormat::start(FormatContext& context) const {
-  const auto& config = context.config;
-  kitti::Settings s;
-  s.skip_empty = bool_option(config, "skip_empty");
-  s.boxes_from_polygons = bool_option(config, "boxes_from_polygons");
-  if (auto it = config.find("class_map"); it != config.end() && it->value().is_object()) {
-    for (const auto& [key, value] : it->value().as_object()) {
-      std::string name(key);
-      if (!value.is_string() || value.as_string().empty() ||
-          kitti::type_token(value.as_string()) != value.as_string())
-        throw ConfigError("Config JSON: \"class_map\" maps \"" + name +
-                          "\" to something other than a one-token KITTI type (a non-empty "
-                          "string without white space)");
-      s.class_map.emplace(std::move(name), std::string(value.as_string()));
-    }
-  }
-  return std::make_unique<kitti::KittiConversion>(context, std::move(s));
+std::unique_ptr<Conversion> KittiFormat::start_with(FormatContext& context,
+                                                    kitti::KittiOptions options) const {
+  return std::make_unique<kitti::KittiConversion>(context, std::move(options));
 }
 
 }  // namespace xport::formats

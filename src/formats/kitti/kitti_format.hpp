@@ -3,21 +3,22 @@
 // See docs/formats/kitti.md.
 #pragma once
 
-#include "xport/format.hpp"
+#include "formats/kitti/kitti_conversion.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats {
 
-class KittiFormat final : public Format {
+class KittiFormat final : public TypedFormat<kitti::KittiOptions> {
  public:
   std::string_view name() const override { return "kitti"; }
   std::string_view description() const override;
-  std::span<const OptionSpec> options() const override;
   aaf::Fields fields() const override { return aaf::Fields::objects; }
   aaf::KindSet geometry() const override {
     return {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
             aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation};
   }
-  std::unique_ptr<Conversion> start(FormatContext& context) const override;
+  std::unique_ptr<Conversion> start_with(FormatContext& context,
+                                         kitti::KittiOptions options) const override;
 };
 
 }  // namespace xport::formats

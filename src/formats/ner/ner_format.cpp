@@ -19,30 +19,6 @@ namespace {
 using ner::Unit;
 using Action = Report::Action;
 
-const std::vector<OptionSpec> kOptions = {
-    {"output", "string", "\"both\"",
-     "Which files to write: \"conll\" (ner.conll), \"jsonl\" (ner.jsonl) or \"both\"."},
-    {"scheme", "string", "\"BIO\"",
-     "Tags in ner.conll: \"BIO\" (also spelled \"IOB2\": B- starts every entity, I- continues "
-     "it) or \"BIOES\" (S- single-token entities, E- last token)."},
-    {"texts", "string", "null",
-     "Where the assets' texts are: a directory holding one UTF-8 file per asset, named by its "
-     "externalId or assetId (as is, or with \".txt\" added), or a .jsonl/.ndjson file of "
-     "{\"externalId\" and/or \"assetId\", \"text\"} records, or a .json file that is such an "
-     "array or an object {externalId: text}. Files are loaded into memory; directories are "
-     "read one asset at a time."},
-    {"text_field", "string", "null",
-     "Dotted path of a string in each asset's JSON that holds its text, e.g. "
-     "\"contextData.text\" (used when \"texts\" has no text for the asset)."},
-    {"offsets", "string", "\"utf16\"",
-     "Unit of the exported start/end offsets: \"utf16\" (UTF-16 code units, what the "
-     "platform's JavaScript counts) or \"codepoints\" (Unicode code points). ner.jsonl is "
-     "always written in code points (Python str indices)."},
-    {"sentences", "string", "\"document\"",
-     "Sentence breaks in ner.conll: \"document\" (one sentence per asset) or \"lines\" (a new "
-     "sentence after each line break of the text, except inside an entity)."},
-};
-
 // Stable report phrases.
 constexpr std::string_view kAudio =
     "ner object of an audio asset (offsets in seconds): not written";
@@ -72,12 +48,13 @@ constexpr std::string_view kHugeText = "text of 4 GiB or more: selections used i
 
 constexpr std::string_view kDocStart = "-DOCSTART- -X- -X- O\n\n";
 
+// What the conversion needs of NerOptions.
 struct Settings {
-  bool conll = true, jsonl = true, bioes = false, lines = false;
-  Unit unit = Unit::utf16;
+  bool conll, jsonl, bioes, lines;
+  Unit unit;
 };
 
-struct NerChunk final : aaf::ChunkState {
+struct NerChunk {
   std::string conll, jsonl;
   Report report;
 };
@@ -134,7 +111,7 @@ void append_id(std::string& out, const aaf::Scalar& v) {
     out += "null";
 }
 
-class NerConversion final : public Conversion {
+class NerConversion final : public ChunkedConversion<NerChunk> {
  public:
   NerConversion(FormatContext& context, Settings settings, ner::TextSource texts)
       : context_(context), settings_(settings), texts_(std::move(texts)) {
@@ -144,10 +121,7 @@ class NerConversion final : public Conversion {
     context_.zip.begin_entry(settings_.jsonl ? "ner.jsonl" : "ner.conll", context_.entry);
   }
 
-  std::unique_ptr<aaf::ChunkState> make_state() override { return std::make_unique<NerChunk>(); }
-
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override {
-    auto& chunk = static_cast<NerChunk&>(state);
+  void consume_asset(const aaf::Asset& asset, NerChunk& chunk) override {
     dataset::PendingNotes notes;
     std::vector<Entity> entities = collect(asset, notes);
 
@@ -178,8 +152,7 @@ class NerConversion final : public Conversion {
     chunk.report.count_asset();
   }
 
-  void commit(aaf::ChunkState& state) override {
-    auto& chunk = static_cast<NerChunk&>(state);
+  void commit_chunk(NerChunk& chunk) override {
     if (settings_.jsonl) context_.zip.write(chunk.jsonl);
     if (settings_.conll) {
       // Both files: ner.jsonl streams into the zip, ner.conll waits in a temporary file.
@@ -447,19 +420,44 @@ class NerConversion final : public Conversion {
   std::array<std::string, static_cast<std::size_t>(aaf::ObjectKind::invalid) + 1> not_ner_;
 };
 
-std::string string_option(const boost::json::object& config, const char* key,
-                          std::string fallback) {
-  if (const auto* v = config.if_contains(key); v && v->is_string())
-    return std::string(v->as_string());
-  return fallback;
-}
-
-[[noreturn]] void bad_value(const char* key, const std::string& value, const char* allowed) {
-  throw ConfigError(std::string("Config JSON: \"") + key + "\" must be " + allowed + ", not \"" +
-                    value + "\"");
-}
-
 }  // namespace
+
+const OptionList<NerOptions>& NerOptions::declarations() {
+  static const auto list = [] {
+    OptionList<NerOptions> o({}, options::Refusal{"Config JSON: ", "not"});
+    o.choice(&NerOptions::output, "output", Output::both,
+             options::Names<Output>{
+                 {"conll", Output::conll}, {"jsonl", Output::jsonl}, {"both", Output::both}},
+             "Which files to write: \"conll\" (ner.conll), \"jsonl\" (ner.jsonl) or \"both\".");
+    o.choice(&NerOptions::scheme, "scheme", Scheme::bio,
+             options::Names<Scheme>{
+                 {"BIO", Scheme::bio}, {"IOB2", Scheme::bio}, {"BIOES", Scheme::bioes}},
+             "Tags in ner.conll: \"BIO\" (also spelled \"IOB2\": B- starts every entity, I- "
+             "continues it) or \"BIOES\" (S- single-token entities, E- last token).");
+    o.option(&NerOptions::texts, "texts", std::optional<std::string>(),
+             "Where the assets' texts are: a directory holding one UTF-8 file per asset, named by "
+             "its externalId or assetId (as is, or with \".txt\" added), or a .jsonl/.ndjson "
+             "file of {\"externalId\" and/or \"assetId\", \"text\"} records, or a .json file "
+             "that is such an array or an object {externalId: text}. Files are loaded into "
+             "memory; directories are read one asset at a time.");
+    o.option(&NerOptions::text_field, "text_field", std::optional<std::string>(),
+             "Dotted path of a string in each asset's JSON that holds its text, e.g. "
+             "\"contextData.text\" (used when \"texts\" has no text for the asset).");
+    o.choice(&NerOptions::offsets, "offsets", Unit::utf16,
+             options::Names<Unit>{{"utf16", Unit::utf16}, {"codepoints", Unit::codepoints}},
+             "Unit of the exported start/end offsets: \"utf16\" (UTF-16 code units, what the "
+             "platform's JavaScript counts) or \"codepoints\" (Unicode code points). ner.jsonl "
+             "is always written in code points (Python str indices).");
+    o.choice(
+        &NerOptions::sentences, "sentences", Sentences::document,
+        options::Names<Sentences>{{"document", Sentences::document}, {"lines", Sentences::lines}},
+        "Sentence breaks in ner.conll: \"document\" (one sentence per asset) or \"lines\" "
+        "(a new sentence after each line break of the text, except inside an entity).");
+    o.finish([](NerOptions& n) { n.source = ner::TextSource::load(n.texts, n.text_field); });
+    return o;
+  }();
+  return list;
+}
 
 std::string_view NerFormat::description() const {
   return "Named entities of text assets: CoNLL-2003 style ner.conll (whitespace tokens, BIO or "
@@ -467,35 +465,15 @@ std::string_view NerFormat::description() const {
          "texts from \"texts\" or \"text_field\", else each entity's selection.";
 }
 
-std::span<const OptionSpec> NerFormat::options() const {
-  return kOptions;
-}
-
-std::unique_ptr<Conversion> NerFormat::start(FormatContext& context) const {
+std::unique_ptr<Conversion> NerFormat::start_with(FormatContext& context,
+                                                  NerOptions options) const {
   Settings s;
-  const std::string output = string_option(context.config, "output", "both");
-  if (output == "conll")
-    s.jsonl = false;
-  else if (output == "jsonl")
-    s.conll = false;
-  else if (output != "both")
-    bad_value("output", output, "\"conll\", \"jsonl\" or \"both\"");
-  const std::string scheme = string_option(context.config, "scheme", "BIO");
-  if (scheme == "BIOES")
-    s.bioes = true;
-  else if (scheme != "BIO" && scheme != "IOB2")
-    bad_value("scheme", scheme, "\"BIO\" (or \"IOB2\") or \"BIOES\"");
-  const std::string offsets = string_option(context.config, "offsets", "utf16");
-  if (offsets == "codepoints")
-    s.unit = Unit::codepoints;
-  else if (offsets != "utf16")
-    bad_value("offsets", offsets, "\"utf16\" or \"codepoints\"");
-  const std::string sentences = string_option(context.config, "sentences", "document");
-  if (sentences == "lines")
-    s.lines = true;
-  else if (sentences != "document")
-    bad_value("sentences", sentences, "\"document\" or \"lines\"");
-  return std::make_unique<NerConversion>(context, s, ner::TextSource::from_config(context.config));
+  s.conll = options.output != NerOptions::Output::jsonl;
+  s.jsonl = options.output != NerOptions::Output::conll;
+  s.bioes = options.scheme == NerOptions::Scheme::bioes;
+  s.unit = options.offsets;
+  s.lines = options.sentences == NerOptions::Sentences::lines;
+  return std::make_unique<NerConversion>(context, s, std::move(options.source));
 }
 
 }  // namespace xport::formats

@@ -8,18 +8,33 @@
 // See docs/formats/ner.md.
 #pragma once
 
-#include "xport/format.hpp"
+#include <optional>
+#include <string>
+
+#include "formats/ner/ner_text.hpp"
+#include "formats/ner/text_source.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats {
 
-class NerFormat final : public Format {
+struct NerOptions {
+  enum class Output { conll, jsonl, both } output;
+  enum class Scheme { bio, bioes } scheme;
+  std::optional<std::string> texts;       // where the texts are (see ner::TextSource)
+  std::optional<std::string> text_field;  // dotted path of the text in each asset
+  ner::Unit offsets;
+  enum class Sentences { document, lines } sentences;
+  ner::TextSource source;  // from texts and text_field, once both are read
+  static const OptionList<NerOptions>& declarations();
+};
+
+class NerFormat final : public TypedFormat<NerOptions> {
  public:
   std::string_view name() const override { return "ner"; }
   std::string_view description() const override;
-  std::span<const OptionSpec> options() const override;
   aaf::Fields fields() const override { return aaf::Fields::objects; }
   aaf::KindSet geometry() const override { return {aaf::ObjectKind::ner}; }
-  std::unique_ptr<Conversion> start(FormatContext& context) const override;
+  std::unique_ptr<Conversion> start_with(FormatContext& context, NerOptions options) const override;
 };
 
 }  // namespace xport::formats

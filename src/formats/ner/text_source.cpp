@@ -57,10 +57,11 @@ bool safe_file_name(std::string_view name) {
          name.find_first_of(std::string_view("/\\\0", 3)) == std::string_view::npos;
 }
 
-TextSource TextSource::from_config(const boost::json::object& config) {
+TextSource TextSource::load(const std::optional<std::string>& texts,
+                            const std::optional<std::string>& text_field) {
   TextSource source;
-  if (const auto* v = config.if_contains("texts"); v && v->is_string()) {
-    const fs::path path(std::string(v->as_string()));
+  if (texts) {
+    const fs::path path(*texts);
     std::error_code ec;
     if (fs::is_directory(path, ec)) {
       source.dir_ = path;
@@ -117,8 +118,8 @@ TextSource TextSource::from_config(const boost::json::object& config) {
       throw ConfigError("\"texts\": no such directory or file: " + path.string());
     }
   }
-  if (const auto* v = config.if_contains("text_field"); v && v->is_string()) {
-    std::string_view name = v->as_string();
+  if (text_field) {
+    std::string_view name = *text_field;
     source.field_name_ = std::string(name);
     std::size_t pos = 0;
     for (;;) {

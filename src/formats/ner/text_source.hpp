@@ -4,8 +4,6 @@
 // entities' `selection`s.
 #pragma once
 
-#include <boost/json/object.hpp>
-
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -19,10 +17,11 @@ namespace xport::formats::ner {
 
 class TextSource {
  public:
-  // Reads "texts" and "text_field" from a validated config. Throws ConfigError for a
-  // "texts" path that does not exist, a texts file that is not what its extension says,
-  // or an empty "text_field".
-  static TextSource from_config(const boost::json::object& config);
+  // The source named by the options "texts" and "text_field" (either may be absent).
+  // Throws ConfigError for a "texts" path that does not exist, a texts file that is not
+  // what its extension says, or a "text_field" that is not a dotted path.
+  static TextSource load(const std::optional<std::string>& texts,
+                         const std::optional<std::string>& text_field);
 
   bool configured() const { return !dir_.empty() || file_ || !field_.empty(); }
 

@@ -9,13 +9,7 @@
 namespace xport::formats {
 namespace {
 
-const std::vector<OptionSpec> kOptions = {
-    {"separator-character", "any", "\"-\"",
-     "String placed between the annotations of one asset. Any string; a value that is not a "
-     "string (or no value) means \"-\", as in the seed's script."},
-};
-
-struct SampleChunk final : aaf::ChunkState {
+struct SampleChunk {
   std::string text;         // the chunk's list items, joined with ",\n"
   std::string annotations;  // scratch for one asset
   std::string item;         // scratch for one asset
@@ -47,7 +41,7 @@ void append_scalar(std::string& out, const aaf::Scalar& s) {
   }
 }
 
-class SampleConversion final : public Conversion {
+class SampleConversion final : public ChunkedConversion<SampleChunk> {
  public:
   SampleConversion(FormatContext& context, std::string separator)
       : context_(context), separator_(std::move(separator)) {
@@ -55,10 +49,7 @@ class SampleConversion final : public Conversion {
                              zip::EntryOptions{.method = zip::Method::store});
   }
 
-  std::unique_ptr<aaf::ChunkState> make_state() override { return std::make_unique<SampleChunk>(); }
-
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override {
-    auto& chunk = static_cast<SampleChunk&>(state);
+  void consume_asset(const aaf::Asset& asset, SampleChunk& chunk) override {
     Report& report = chunk.report;
     // Build the whole item first: if anything throws, the chunk is left untouched.
     std::string& annotations = chunk.annotations;
@@ -104,8 +95,7 @@ class SampleConversion final : public Conversion {
     report.count_asset();
   }
 
-  void commit(aaf::ChunkState& state) override {
-    auto& chunk = static_cast<SampleChunk&>(state);
+  void commit_chunk(SampleChunk& chunk) override {
     if (!chunk.text.empty()) {
       context_.zip.write(any_items_ ? ",\n" : "[\n");
       context_.zip.write(chunk.text);
@@ -129,23 +119,29 @@ class SampleConversion final : public Conversion {
 
 }  // namespace
 
+const OptionList<SampleOptions>& SampleOptions::declarations() {
+  static const auto list = [] {
+    OptionList<SampleOptions> o;
+    o.any_value(&SampleOptions::separator, "separator-character", std::string("-"),
+                "String placed between the annotations of one asset. Any string; a value that "
+                "is not a string (or no value) means \"-\", as in the seed's script.",
+                [](const boost::json::value& v) {
+                  return v.is_string() ? std::string(v.as_string()) : std::string("-");
+                });
+    return o;
+  }();
+  return list;
+}
+
 std::string_view SampleFormat::description() const {
   return "The seed's sample export: a JSON list of {externalId, URL, Annotations} with every "
          "bounding box as \"<title> <x> <y> <w> <h>\", identical to the Python sample plugin's "
          "output.";
 }
 
-std::span<const OptionSpec> SampleFormat::options() const {
-  return kOptions;
-}
-
-std::unique_ptr<Conversion> SampleFormat::start(FormatContext& context) const {
-  std::string separator = "-";
-  if (auto it = context.config.find("separator-character");
-      it != context.config.end() && it->value().is_string()) {
-    separator = std::string(it->value().as_string());
-  }
-  return std::make_unique<SampleConversion>(context, std::move(separator));
+std::unique_ptr<Conversion> SampleFormat::start_with(FormatContext& context,
+                                                     SampleOptions options) const {
+  return std::make_unique<SampleConversion>(context, std::move(options.separator));
 }
 
 }  // namespace xport::formats

@@ -6,18 +6,25 @@
 // int(round(v))) with the Config JSON's "separator-character".
 #pragma once
 
-#include "xport/format.hpp"
+#include <string>
+
+#include "xport/typed_format.hpp"
 
 namespace xport::formats {
 
-class SampleFormat final : public Format {
+struct SampleOptions {
+  std::string separator;  // between the annotations of one asset
+  static const OptionList<SampleOptions>& declarations();
+};
+
+class SampleFormat final : public TypedFormat<SampleOptions> {
  public:
   std::string_view name() const override { return "sample"; }
   std::string_view description() const override;
-  std::span<const OptionSpec> options() const override;
   aaf::Fields fields() const override { return aaf::Fields::objects; }
   aaf::KindSet geometry() const override { return {aaf::ObjectKind::bounding_box}; }
-  std::unique_ptr<Conversion> start(FormatContext& context) const override;
+  std::unique_ptr<Conversion> start_with(FormatContext& context,
+                                         SampleOptions options) const override;
   // The seed's zip holds only the JSON; the report goes to the log and the CLI summary.
   bool writes_report() const override { return false; }
 };

@@ -16,24 +16,6 @@ constexpr std::string_view kXmlChars =
 constexpr std::string_view kLineBreak =
     "class name with a line break: written with spaces in classes.txt";
 
-struct Image {
-  std::string xml;
-  std::string stem_source;
-  std::string url;
-  std::string split;
-  std::uint32_t first_object = 0, objects = 0;  // in VocChunk::object_classes
-};
-
-struct VocChunk final : aaf::ChunkState {
-  dataset::ChunkClasses classes;
-  std::vector<std::uint32_t> object_classes;  // chunk-local class id of each written object
-  std::vector<Image> images;
-  Report report;
-  // Scratch for one asset.
-  dataset::PendingNotes notes;
-  std::string xml;
-};
-
 void append_element(std::string& xml, std::string_view indent, std::string_view tag, double value) {
   xml.append(indent).append("<").append(tag).append(">");
   text::append_number(xml, value);
@@ -49,7 +31,7 @@ std::string one_line(std::string_view name) {
 
 }  // namespace
 
-VocConversion::VocConversion(FormatContext& context, Settings settings)
+VocConversion::VocConversion(FormatContext& context, VocOptions settings)
     : context_(context),
       settings_(std::move(settings)),
       picker_("Pascal VOC", settings_.boxes_from_polygons) {
@@ -59,10 +41,6 @@ VocConversion::VocConversion(FormatContext& context, Settings settings)
     list_image(name, {});
   if (splits_.contains("train") && splits_.contains("val") && !splits_.contains("trainval"))
     trainval_ = std::make_unique<Spool>();
-}
-
-std::unique_ptr<aaf::ChunkState> VocConversion::make_state() {
-  return std::make_unique<VocChunk>();
 }
 
 std::optional<VocConversion::Box> VocConversion::to_voc(dataset::Bounds b,
@@ -91,8 +69,7 @@ std::optional<VocConversion::Box> VocConversion::to_voc(dataset::Bounds b,
   return v;
 }
 
-void VocConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
-  auto& chunk = static_cast<VocChunk&>(state);
+void VocConversion::consume_asset(const aaf::Asset& asset, VocChunk& chunk) {
   dataset::PendingNotes& notes = chunk.notes;
   notes.clear();
   if (auto why = dataset::not_single_image(asset); !why.empty()) {
@@ -170,8 +147,7 @@ void VocConversion::list_image(std::string_view split, std::string_view stem) {
   if (trainval_ && (split == "train" || split == "val")) trainval_->write(line);
 }
 
-void VocConversion::commit(aaf::ChunkState& state) {
-  auto& chunk = static_cast<VocChunk&>(state);
+void VocConversion::commit_chunk(VocChunk& chunk) {
   std::string line;
   for (const Image& image : chunk.images) {
     std::string stem = stems_.allocate(image.stem_source);

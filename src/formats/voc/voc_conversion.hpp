@@ -8,25 +8,44 @@
 #include "formats/common/class_table.hpp"
 #include "formats/common/spool.hpp"
 #include "formats/common/text.hpp"
-#include "xport/format.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats::voc {
 
-struct Settings {
-  bool one_based = true;
-  bool skip_empty = false;
-  bool boxes_from_polygons = false;
+// The `voc` format's Config JSON options (declared in voc_format.cpp).
+struct VocOptions {
+  bool one_based;
+  bool skip_empty;
+  bool boxes_from_polygons;
   dataset::ClassTable classes;
   dataset::SplitRule split;
+  static const OptionList<VocOptions>& declarations();
 };
 
-class VocConversion final : public Conversion {
- public:
-  VocConversion(FormatContext& context, Settings settings);
+struct Image {
+  std::string xml;
+  std::string stem_source;
+  std::string url;
+  std::string split;
+  std::uint32_t first_object = 0, objects = 0;  // in VocChunk::object_classes
+};
 
-  std::unique_ptr<aaf::ChunkState> make_state() override;
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override;
-  void commit(aaf::ChunkState& state) override;
+struct VocChunk {
+  dataset::ChunkClasses classes;
+  std::vector<std::uint32_t> object_classes;  // chunk-local class id of each written object
+  std::vector<Image> images;
+  Report report;
+  // Scratch for one asset.
+  dataset::PendingNotes notes;
+  std::string xml;
+};
+
+class VocConversion final : public ChunkedConversion<VocChunk> {
+ public:
+  VocConversion(FormatContext& context, VocOptions settings);
+
+  void consume_asset(const aaf::Asset& asset, VocChunk& chunk) override;
+  void commit_chunk(VocChunk& chunk) override;
   void finish() override;
 
  private:
@@ -41,7 +60,7 @@ class VocConversion final : public Conversion {
   void list_image(std::string_view split, std::string_view stem);
 
   FormatContext& context_;
-  Settings settings_;
+  VocOptions settings_;
   dataset::BoxPicker picker_;
   text::StemAllocator stems_;
   dataset::SplitOrder splits_;

@@ -3,21 +3,22 @@
 // See docs/formats/voc.md.
 #pragma once
 
-#include "xport/format.hpp"
+#include "formats/voc/voc_conversion.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats {
 
-class VocFormat final : public Format {
+class VocFormat final : public TypedFormat<voc::VocOptions> {
  public:
   std::string_view name() const override { return "voc"; }
   std::string_view description() const override;
-  std::span<const OptionSpec> options() const override;
   aaf::Fields fields() const override { return aaf::Fields::objects; }
   aaf::KindSet geometry() const override {
     return {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
             aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation};
   }
-  std::unique_ptr<Conversion> start(FormatContext& context) const override;
+  std::unique_ptr<Conversion> start_with(FormatContext& context,
+                                         voc::VocOptions options) const override;
 };
 
 }  // namespace xport::formats

@@ -10,30 +10,6 @@ constexpr std::string_view kNoSize =
 constexpr std::string_view kLineBreak =
     "class name with a line break: written with spaces in obj.names";
 
-struct Line {
-  std::uint32_t cls;         // chunk-local class id
-  std::uint32_t begin, end;  // coordinate text in YoloChunk::coords
-};
-
-struct Image {
-  std::string stem_source;
-  std::string extension;
-  std::string url;
-  std::string split;
-  std::uint32_t first_line = 0, lines = 0;
-};
-
-struct YoloChunk final : aaf::ChunkState {
-  dataset::ChunkClasses classes;
-  std::vector<Image> images;
-  std::vector<Line> lines;
-  std::string coords;
-  Report report;
-  // Scratch for one asset.
-  dataset::PendingNotes notes;
-  std::vector<std::uint32_t> line_ends;
-};
-
 // The name as one line of obj.names.
 std::string one_line(std::string_view name) {
   std::string out(name);
@@ -44,19 +20,14 @@ std::string one_line(std::string_view name) {
 
 }  // namespace
 
-YoloConversion::YoloConversion(FormatContext& context, Settings settings)
+YoloConversion::YoloConversion(FormatContext& context, YoloOptions settings)
     : context_(context),
       settings_(std::move(settings)),
       builder_(settings_.task, settings_.boxes_from_polygons) {
   if (settings_.classes.reorders()) deferred_.emplace();
 }
 
-std::unique_ptr<aaf::ChunkState> YoloConversion::make_state() {
-  return std::make_unique<YoloChunk>();
-}
-
-void YoloConversion::consume(const aaf::Asset& asset, aaf::ChunkState& state) {
-  auto& chunk = static_cast<YoloChunk&>(state);
+void YoloConversion::consume_asset(const aaf::Asset& asset, YoloChunk& chunk) {
   dataset::PendingNotes& notes = chunk.notes;
   notes.clear();
   const std::size_t objects = asset.objects().size();
@@ -124,8 +95,7 @@ std::string YoloConversion::image_path(std::string_view split, std::string_view 
   return path.append(stem).append(extension);
 }
 
-void YoloConversion::commit(aaf::ChunkState& state) {
-  auto& chunk = static_cast<YoloChunk&>(state);
+void YoloConversion::commit_chunk(YoloChunk& chunk) {
   std::string list_line;
   for (const Image& image : chunk.images) {
     std::string stem = stems_.allocate(image.stem_source);

@@ -12,28 +12,53 @@
 #include "formats/common/text.hpp"
 #include "formats/yolo/deferred_labels.hpp"
 #include "formats/yolo/yolo_labels.hpp"
-#include "xport/format.hpp"
+#include "xport/typed_format.hpp"
 
 namespace xport::formats::yolo {
 
 enum class Layout { ultralytics, darknet };
 
-struct Settings {
-  Task task = Task::detect;
-  Layout layout = Layout::ultralytics;
-  bool skip_empty = false;
-  bool boxes_from_polygons = false;
+// The `yolo` format's Config JSON options (declared in yolo_format.cpp).
+struct YoloOptions {
+  Task task;
+  Layout layout;
+  bool skip_empty;
+  bool boxes_from_polygons;
   dataset::ClassTable classes;
   dataset::SplitRule split;
+  static const OptionList<YoloOptions>& declarations();
 };
 
-class YoloConversion final : public Conversion {
- public:
-  YoloConversion(FormatContext& context, Settings settings);
+struct Line {
+  std::uint32_t cls;         // chunk-local class id
+  std::uint32_t begin, end;  // coordinate text in YoloChunk::coords
+};
 
-  std::unique_ptr<aaf::ChunkState> make_state() override;
-  void consume(const aaf::Asset& asset, aaf::ChunkState& state) override;
-  void commit(aaf::ChunkState& state) override;
+struct Image {
+  std::string stem_source;
+  std::string extension;
+  std::string url;
+  std::string split;
+  std::uint32_t first_line = 0, lines = 0;
+};
+
+struct YoloChunk {
+  dataset::ChunkClasses classes;
+  std::vector<Image> images;
+  std::vector<Line> lines;
+  std::string coords;
+  Report report;
+  // Scratch for one asset.
+  dataset::PendingNotes notes;
+  std::vector<std::uint32_t> line_ends;
+};
+
+class YoloConversion final : public ChunkedConversion<YoloChunk> {
+ public:
+  YoloConversion(FormatContext& context, YoloOptions settings);
+
+  void consume_asset(const aaf::Asset& asset, YoloChunk& chunk) override;
+  void commit_chunk(YoloChunk& chunk) override;
   void finish() override;
 
  private:
@@ -45,7 +70,7 @@ class YoloConversion final : public Conversion {
   void write_darknet_files(const std::vector<std::string>& names);
 
   FormatContext& context_;
-  Settings settings_;
+  YoloOptions settings_;
   LabelBuilder builder_;
   text::StemAllocator stems_;
   dataset::SplitOrder splits_;
