@@ -72,6 +72,8 @@ PUBLIC_HEADERS = {
     "xport/aaf/": "xport_aaf",
     "xport/report.hpp": "xport_report",
     "xport/format.hpp": "xport_formats",
+    "xport/format_options.hpp": "xport_format_common",
+    "xport/typed_format.hpp": "xport_formats",
     "xport/plugin.hpp": "xport_sdk",
     "xport/platform.hpp": "xport_sdk",
 }
