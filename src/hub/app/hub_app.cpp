@@ -6,6 +6,7 @@
 
 #include "hub/app/app_internal.hpp"
 #include "hub/app/links.hpp"
+#include "hub/app/local_dispatcher.hpp"
 #include "hub/app/route_table.hpp"
 #include "hub/server/router.hpp"
 
@@ -15,8 +16,8 @@ HubApp::HubApp(HubCore& core, server::Server& server, AppOptions options)
     : core_(core), server_(server), options_(std::move(options)) {
   while (!options_.public_url.empty() && options_.public_url.back() == '/')
     options_.public_url.pop_back();
-  dispatcher_ = std::make_unique<Dispatcher>(core_.domain(), core_.objects(), server_.sio(),
-                                             options_.dispatch);
+  dispatcher_ = std::make_unique<LocalDispatcher>(core_.domain(), core_.objects(), server_.sio(),
+                                                  options_.dispatch);
   dispatcher_->install();
   add_routes();
 

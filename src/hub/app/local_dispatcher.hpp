@@ -1,0 +1,104 @@
+// The one-hub Dispatcher: the routing state (dispatch/routing.hpp) in this process, plugins
+// reached through two transports (Socket.IO instances of this hub, REST connectors).
+// Threads: one background thread keeps the deadlines and runs the REST connectors'
+// /heartbeat probes; each POST {url}/plugin runs on a thread of its own (it may last the
+// whole run); the Socket.IO handlers run on the server's network threads. The routing state
+// is under one mutex, which is never held across a database call or a transport's I/O:
+// decisions are taken under it (a run is claimed for an instance before it is marked
+// dispatched), the store is written after it is released, and the compare-and-set run
+// states record each run's end once whoever gets there first.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "hub/app/dispatch/plugin_transport.hpp"
+#include "hub/app/dispatch/rest_transport.hpp"
+#include "hub/app/dispatch/routing.hpp"
+#include "hub/app/dispatch/socketio_transport.hpp"
+#include "hub/app/dispatcher.hpp"
+#include "hub/domain.hpp"
+#include "hub/object_store.hpp"
+#include "hub/server/socketio_server.hpp"
+
+namespace xport::hub {
+
+class LocalDispatcher final : public Dispatcher, private dispatch::TransportEvents {
+ public:
+  LocalDispatcher(Domain& domain, ObjectStore& objects, server::SocketIoServer& sio,
+                  DispatchOptions options);
+  ~LocalDispatcher() override;  // stop()
+
+  void install() override;
+  void start() override;
+  void stop() override;
+
+  void submit(const Run& run) override;
+  void forget(const std::string& session) override;
+  void drop_plugin(const std::string& plugin_id, bool forget_runs = true) override;
+
+  std::size_t online_instances(const std::string& plugin_id) const override;
+  std::size_t online_instances(const Plugin& plugin) override;
+  std::string plugin_of(const std::string& socket_id) const override;
+
+  std::optional<std::string> handle_response(const std::string& plugin_id,
+                                             const boost::json::object& body) override;
+  std::optional<std::string> handle_log(const std::string& plugin_id,
+                                        const boost::json::object& body) override;
+
+  std::chrono::seconds token_lifetime(std::chrono::milliseconds run_timeout) const override;
+  std::chrono::milliseconds answer_timeout(const Plugin& plugin) const override;
+
+ private:
+  // dispatch::TransportEvents
+  void on_heartbeat(const std::string& instance, const std::string& remote,
+                    const std::string& plugin_id, const std::string& secret) override;
+  void on_instance_lost(const std::string& instance, const std::string& reason) override;
+  std::string instance_plugin(const std::string& instance) const override {
+    return plugin_of(instance);
+  }
+  std::optional<std::string> on_answer(const std::string& plugin_id,
+                                       const boost::json::object& body) override {
+    return handle_response(plugin_id, body);
+  }
+  std::optional<std::string> on_log(const std::string& plugin_id,
+                                    const boost::json::object& body) override {
+    return handle_log(plugin_id, body);
+  }
+  void on_delivery_ended(const std::string& session, const std::string& error) override;
+
+  // Sends one queued run if it can go now (without mutex_ held).
+  void try_dispatch(const std::string& session);
+  void send_to_instance(const Run& run, const Plugin& plugin, const dispatch::Instance& chosen,
+                        std::chrono::milliseconds timeout);
+  void dispatch_queued(const std::string& plugin_id);
+  // Stops tracking a run that is still queued (one that another thread already dispatched
+  // stays); true when it did.
+  bool untrack_queued(const std::string& session);
+  void fail_expired(const std::vector<dispatch::ExpiredRun>& expired);
+  void loop();
+  std::string secret_of(const Plugin& plugin);
+
+  Domain& domain_;
+  ObjectStore& objects_;
+  DispatchOptions options_;
+  dispatch::SocketIoTransport sockets_;
+  dispatch::RestConnectorTransport rest_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  dispatch::Routing routing_;
+  std::deque<std::function<void()>> jobs_;             // REST probes, run on the thread
+  std::set<std::string> rest_in_flight_;               // runs whose POST {url}/plugin is under way
+  std::map<std::string, std::string> pending_errors_;  // their error answers, until it ends
+  std::thread thread_;
+};
+
+}  // namespace xport::hub
