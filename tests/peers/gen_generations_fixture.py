@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Writes the small AAF export and issue export that tests/hub_app/sdk_generations_test.cpp
+"""Writes the small AAF export and issue export that tests/hub/app/sdk_generations_test.cpp
 imports into a hub and checks the plugins' reports against (numbers there by hand).
 
   gen_generations_fixture.py --stage-ids '{"Start":ID,"Label":ID,"Review":ID,"Complete":ID}'

@@ -9,7 +9,7 @@
 
 #include "net/http_client.hpp"
 #include "net/url.hpp"
-#include "net_test_server.hpp"
+#include "support/net_test_server.hpp"
 
 using namespace xport::net;
 using testing::HasSubstr;

@@ -7,7 +7,7 @@
 
 #include "net/http_client.hpp"
 #include "net/websocket_client.hpp"
-#include "net_test_server.hpp"
+#include "support/net_test_server.hpp"
 
 using namespace xport::net;
 using testing::HasSubstr;

@@ -5,7 +5,7 @@
 
 #include <boost/json.hpp>
 
-#include "net_test_server.hpp"
+#include "support/net_test_server.hpp"
 #include "xport/platform.hpp"
 
 namespace xport {

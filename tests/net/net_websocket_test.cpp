@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "net/websocket_client.hpp"
-#include "net_test_server.hpp"
+#include "support/net_test_server.hpp"
 
 using namespace xport::net;
 using testing::HasSubstr;
