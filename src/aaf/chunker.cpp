@@ -342,131 +342,153 @@ void Chunker::finish_array(Chunk& chunk, std::size_t filled) {
   finished_ = true;
 }
 
-// Scans chunk[pos, end) for top-level array elements, recording each complete one.
-// Returns the position from which bytes must be carried into the next chunk.
-std::size_t Chunker::scan_array(Chunk& chunk, std::size_t pos, std::size_t end) {
-  using Phase = ArrayScan::Phase;
+// Where an array element starts: a string, a nested value, or another scalar.
+void Chunker::start_value(const char* d, std::size_t at) {
+  ArrayScan& s = *array_;
+  s.phase = ArrayScan::Phase::in_value;
+  s.value_start = at;
+  s.value_line = s.line;
+  char c = d[at];
+  s.scalar = c != '{' && c != '[';
+  s.depth = s.scalar ? 0 : 1;
+  s.in_string = c == '"';
+  s.string_start = at + 1;
+}
+
+// Inside an element: scans until it closes (and records it) or the chunk ends. Strings are
+// skipped with memchr, which is where the time goes; the loop stays here, not per byte in
+// scan_array, because this is the reader's hottest loop.
+std::size_t Chunker::scan_in_value(Chunk& chunk, std::size_t pos, std::size_t end) {
   ArrayScan& s = *array_;
   const char* d = chunk.data();
-  auto start_value = [&](std::size_t at) {
-    s.phase = Phase::in_value;
-    s.value_start = at;
-    s.value_line = s.line;
-    char c = d[at];
-    s.scalar = c != '{' && c != '[';
-    s.depth = s.scalar ? 0 : 1;
-    s.in_string = c == '"';
-    s.string_start = at + 1;
-  };
   auto end_value = [&](std::size_t stop) {
     add_doc(chunk, s.value_start, stop, s.value_line);
-    s.phase = Phase::comma_or_close;
+    s.phase = ArrayScan::Phase::comma_or_close;
   };
-  while (pos < end && !finished_) {
-    if (s.phase == Phase::in_value) {
-      if (s.in_string) {
-        const char* q = static_cast<const char*>(std::memchr(d + pos, '"', end - pos));
-        if (!q) {
-          pos = end;
-          break;
-        }
-        std::size_t at = static_cast<std::size_t>(q - d);
-        std::size_t backslashes = 0;
-        while (at - backslashes > s.string_start && d[at - backslashes - 1] == '\\')
-          ++backslashes;
-        pos = at + 1;
-        if (backslashes % 2 == 1) continue;  // an escaped quote
-        s.in_string = false;
-        if (s.scalar) end_value(pos);
-        continue;
-      }
-      char c = d[pos];
+  while (pos < end) {
+    if (s.in_string) {
+      const char* q = static_cast<const char*>(std::memchr(d + pos, '"', end - pos));
+      if (!q) return end;
+      std::size_t at = static_cast<std::size_t>(q - d);
+      std::size_t backslashes = 0;
+      while (at - backslashes > s.string_start && d[at - backslashes - 1] == '\\')
+        ++backslashes;
+      pos = at + 1;
+      if (backslashes % 2 == 1) continue;  // an escaped quote
+      s.in_string = false;
       if (s.scalar) {
-        if (c == ',' || c == ']' || is_space(c)) {
-          end_value(pos);
-          continue;  // the delimiter is handled in phase comma_or_close
-        }
-        ++pos;
-        continue;
-      }
-      ++pos;
-      switch (c) {
-        case '"':
-          s.in_string = true;
-          s.string_start = pos;
-          break;
-        case '{':
-        case '[':
-          ++s.depth;
-          break;
-        case '}':
-        case ']':
-          if (--s.depth == 0) end_value(pos);
-          break;
-        case '\n':
-          ++s.line;
-          break;
-        default:
-          break;
+        end_value(pos);
+        return pos;
       }
       continue;
     }
     char c = d[pos];
-    if (is_space(c)) {
-      if (c == '\n') ++s.line;
+    if (s.scalar) {
+      if (c == ',' || c == ']' || is_space(c)) {
+        end_value(pos);
+        return pos;  // the delimiter is scan_between's
+      }
       ++pos;
       continue;
     }
-    std::uint64_t offset = chunk_offset_ + pos;
-    switch (s.phase) {
-      case Phase::open:
-        // detect() guarantees the first significant byte is '['.
-        s.phase = Phase::first_value_or_close;
-        ++pos;
+    ++pos;
+    switch (c) {
+      case '"':
+        s.in_string = true;
+        s.string_start = pos;
         break;
-      case Phase::first_value_or_close:
-        if (c == ']') {
-          s.phase = Phase::done;
-          ++pos;
-        } else {
-          start_value(pos++);
+      case '{':
+      case '[':
+        ++s.depth;
+        break;
+      case '}':
+      case ']':
+        if (--s.depth == 0) {
+          end_value(pos);
+          return pos;
         }
         break;
-      case Phase::value:
-        if (c == ']') {
-          chunk.problems.push_back(Problem{name_, Location{s.line, elements_ + 1, offset}, "",
-                                           "trailing comma before ']' (ignored)", false, true});
-          s.phase = Phase::done;
-          ++pos;
-        } else if (c == ',') {
-          stream_problem(chunk, s.line, offset, "expected an asset after ',', found ','");
-          return end;
-        } else {
-          start_value(pos++);
-        }
+      case '\n':
+        ++s.line;
         break;
-      case Phase::comma_or_close:
-        if (c == ',') {
-          s.phase = Phase::value;
-        } else if (c == ']') {
-          s.phase = Phase::done;
-        } else {
-          stream_problem(chunk, s.line, offset,
-                         fmt::format("expected ',' or ']' after asset {}, found {}", elements_,
-                                     quote_char(c)));
-          return end;
-        }
-        ++pos;
+      default:
         break;
-      case Phase::done:
-        stream_problem(chunk, s.line, offset,
-                       fmt::format("unexpected {} after the end of the JSON array", quote_char(c)));
-        return end;
-      case Phase::in_value:
-        break;  // handled above
     }
   }
-  return s.phase == Phase::in_value ? s.value_start : end;
+  return pos;
+}
+
+// Between elements: '[', ',', ']' and white space. Returns the position after the byte at
+// pos, or npos when the array is malformed (the problem is recorded and the stream ends).
+std::size_t Chunker::scan_between(Chunk& chunk, std::size_t pos) {
+  using Phase = ArrayScan::Phase;
+  ArrayScan& s = *array_;
+  const char* d = chunk.data();
+  char c = d[pos];
+  if (is_space(c)) {
+    if (c == '\n') ++s.line;
+    return pos + 1;
+  }
+  std::uint64_t offset = chunk_offset_ + pos;
+  switch (s.phase) {
+    case Phase::open:
+      // detect() guarantees the first significant byte is '['.
+      s.phase = Phase::first_value_or_close;
+      break;
+    case Phase::first_value_or_close:
+      if (c == ']') {
+        s.phase = Phase::done;
+      } else {
+        start_value(d, pos);
+      }
+      break;
+    case Phase::value:
+      if (c == ']') {
+        chunk.problems.push_back(Problem{name_, Location{s.line, elements_ + 1, offset}, "",
+                                         "trailing comma before ']' (ignored)", false, true});
+        s.phase = Phase::done;
+      } else if (c == ',') {
+        stream_problem(chunk, s.line, offset, "expected an asset after ',', found ','");
+        return std::string::npos;
+      } else {
+        start_value(d, pos);
+      }
+      break;
+    case Phase::comma_or_close:
+      if (c == ',') {
+        s.phase = Phase::value;
+      } else if (c == ']') {
+        s.phase = Phase::done;
+      } else {
+        stream_problem(
+            chunk, s.line, offset,
+            fmt::format("expected ',' or ']' after asset {}, found {}", elements_, quote_char(c)));
+        return std::string::npos;
+      }
+      break;
+    case Phase::done:
+      stream_problem(chunk, s.line, offset,
+                     fmt::format("unexpected {} after the end of the JSON array", quote_char(c)));
+      return std::string::npos;
+    case Phase::in_value:
+      break;  // scan_in_value's
+  }
+  return pos + 1;
+}
+
+// Scans chunk[pos, end) for top-level array elements, recording each complete one.
+// Returns the position from which bytes must be carried into the next chunk.
+std::size_t Chunker::scan_array(Chunk& chunk, std::size_t pos, std::size_t end) {
+  ArrayScan& s = *array_;
+  while (pos < end && !finished_) {
+    if (s.phase == ArrayScan::Phase::in_value) {
+      pos = scan_in_value(chunk, pos, end);
+    } else {
+      pos = scan_between(chunk, pos);
+      if (pos == std::string::npos) return end;
+    }
+  }
+  return s.phase == ArrayScan::Phase::in_value ? s.value_start : end;
 }
 
 }  // namespace xport::aaf

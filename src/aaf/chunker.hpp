@@ -65,6 +65,9 @@ class Chunker {
   bool next_array(Chunk& chunk);
   void split_lines(Chunk& chunk, std::size_t end);
   std::size_t scan_array(Chunk& chunk, std::size_t begin, std::size_t end);
+  std::size_t scan_in_value(Chunk& chunk, std::size_t pos, std::size_t end);
+  std::size_t scan_between(Chunk& chunk, std::size_t pos);
+  void start_value(const char* data, std::size_t at);
   void add_doc(Chunk& chunk, std::size_t begin, std::size_t end, std::uint64_t line);
   void take_carry(Chunk& chunk);
   void keep_carry(const Chunk& chunk, std::size_t from, std::size_t to);
