@@ -301,10 +301,10 @@ void AssetRenderer::polygon(Context& c, const aaf::Object& o,
   c.end(o.title(), o.kind());
 }
 
-void AssetRenderer::segmentation(Context& c, const aaf::Object& o) const {
-  std::vector<aaf::Zone> zones = o.zones();
+// The zones (and their holes) a segmentation can be written with; the others are noted.
+std::vector<ZoneRings> AssetRenderer::usable_zones(Context& c, const aaf::Object& o,
+                                                   const std::vector<aaf::Zone>& zones) const {
   std::vector<ZoneRings> kept;
-  bool holes = false;
   for (std::size_t z = 0; z < zones.size(); ++z) {
     const aaf::Zone& zone = zones[z];
     if (zone.region.size() < 3) {
@@ -325,9 +325,14 @@ void AssetRenderer::segmentation(Context& c, const aaf::Object& o) const {
       c.note(Action::dropped, "non-finite coordinate", fmt::format("{}: zone {}", o.path(), z));
       continue;
     }
-    holes = holes || rings.size() > 1;
     kept.push_back(std::move(rings));
   }
+  return kept;
+}
+
+void AssetRenderer::segmentation(Context& c, const aaf::Object& o) const {
+  std::vector<aaf::Zone> zones = o.zones();
+  std::vector<ZoneRings> kept = usable_zones(c, o, zones);
   if (zones.empty()) {
     c.note(Action::dropped, "segmentation without zones (export it with points)", o.path());
     return;
@@ -336,39 +341,52 @@ void AssetRenderer::segmentation(Context& c, const aaf::Object& o) const {
     c.note(Action::dropped, "segmentation without a usable zone", o.path());
     return;
   }
-  std::string& t = c.text();
+  const bool holes =
+      std::any_of(kept.begin(), kept.end(), [](const ZoneRings& r) { return r.size() > 1; });
   if (holes) {
-    if (!c.size_known) {
-      c.note(Action::dropped, "segmentation holes need the image size for RLE", o.path());
-      return;
-    }
-    Rle rle = encode_rle(kept, c.width, c.height);
-    if (rle.area == 0) {
-      c.note(Action::dropped, "segmentation covers no pixel centre", o.path());
-      return;
-    }
-    c.note(Action::altered, "segmentation with holes written as RLE (iscrowd 1)", o.path());
-    c.begin(o.title());
-    append_bbox(t, rle.min_x, rle.min_y, rle.max_x - rle.min_x + 1.0, rle.max_y - rle.min_y + 1.0,
-                static_cast<double>(rle.area));
-    t += ",\"iscrowd\":1,\"segmentation\":{\"size\":[";
-    pyjson::append_uint(t, c.height);
-    t += ',';
-    pyjson::append_uint(t, c.width);
-    t += "],\"counts\":[";
-    for (std::size_t i = 0; i < rle.counts.size(); ++i) {
-      if (i) t += ',';
-      pyjson::append_uint(t, rle.counts[i]);
-    }
-    t += "]}}";
-    c.end(o.title(), ObjectKind::segmentation);
+    segmentation_rle(c, o, kept);
+  } else {
+    segmentation_polygons(c, o, kept);
+  }
+}
+
+// Holes cannot be COCO polygons: the zones are rasterised to an uncompressed RLE.
+void AssetRenderer::segmentation_rle(Context& c, const aaf::Object& o,
+                                     std::span<const ZoneRings> kept) const {
+  if (!c.size_known) {
+    c.note(Action::dropped, "segmentation holes need the image size for RLE", o.path());
     return;
   }
-  // No holes: each zone is one polygon of the annotation.
+  Rle rle = encode_rle(kept, c.width, c.height);
+  if (rle.area == 0) {
+    c.note(Action::dropped, "segmentation covers no pixel centre", o.path());
+    return;
+  }
+  c.note(Action::altered, "segmentation with holes written as RLE (iscrowd 1)", o.path());
+  std::string& t = c.text();
+  c.begin(o.title());
+  append_bbox(t, rle.min_x, rle.min_y, rle.max_x - rle.min_x + 1.0, rle.max_y - rle.min_y + 1.0,
+              static_cast<double>(rle.area));
+  t += ",\"iscrowd\":1,\"segmentation\":{\"size\":[";
+  pyjson::append_uint(t, c.height);
+  t += ',';
+  pyjson::append_uint(t, c.width);
+  t += "],\"counts\":[";
+  for (std::size_t i = 0; i < rle.counts.size(); ++i) {
+    if (i) t += ',';
+    pyjson::append_uint(t, rle.counts[i]);
+  }
+  t += "]}}";
+  c.end(o.title(), ObjectKind::segmentation);
+}
+
+// No holes: each zone is one polygon of the annotation.
+void AssetRenderer::segmentation_polygons(Context& c, const aaf::Object& o,
+                                          std::span<const ZoneRings> kept) const {
   std::vector<std::vector<aaf::Point>> polygons;
   double area = 0;
-  for (std::size_t z = 0; z < kept.size(); ++z) {
-    std::span<const aaf::Point> region = kept[z][0];
+  for (const ZoneRings& rings : kept) {
+    std::span<const aaf::Point> region = rings[0];
     if (c.clip && !inside_image(region, c.width, c.height)) {
       clip_to_image(region, c.width, c.height, c.clipped);
       if (c.clipped.size() < 3 || shoelace_area(c.clipped) <= 0) {
@@ -393,6 +411,7 @@ void AssetRenderer::segmentation(Context& c, const aaf::Object& o) const {
   Extent e = extent_of(polygons[0]);
   for (const auto& p : polygons)
     grow(e, p);
+  std::string& t = c.text();
   c.begin(o.title());
   append_bbox(t, e.min_x, e.min_y, e.max_x - e.min_x, e.max_y - e.min_y, area);
   t += ",\"iscrowd\":0,\"segmentation\":[";

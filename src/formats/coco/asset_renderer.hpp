@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -14,6 +15,7 @@
 
 #include "formats/coco/coco_chunk.hpp"
 #include "formats/coco/coco_options.hpp"
+#include "formats/coco/geometry.hpp"
 
 namespace xport::formats::coco {
 
@@ -38,6 +40,12 @@ class AssetRenderer {
   void box(Context& c, const aaf::Object& object) const;
   void polygon(Context& c, const aaf::Object& object, std::span<const aaf::Point> points) const;
   void segmentation(Context& c, const aaf::Object& object) const;
+  std::vector<ZoneRings> usable_zones(Context& c, const aaf::Object& object,
+                                      const std::vector<aaf::Zone>& zones) const;
+  void segmentation_rle(Context& c, const aaf::Object& object,
+                        std::span<const ZoneRings> zones) const;
+  void segmentation_polygons(Context& c, const aaf::Object& object,
+                             std::span<const ZoneRings> zones) const;
   void keypoints(Context& c) const;
 
   const CocoOptions& options_;

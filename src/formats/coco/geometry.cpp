@@ -130,10 +130,9 @@ void add_run(Rle& rle, std::uint64_t& pos, std::uint64_t a, std::uint64_t b) {
   rle.area += b - a;
 }
 
-}  // namespace
-
-Rle encode_rle(std::span<const ZoneRings> zones, std::uint32_t width, std::uint32_t height) {
-  Rle rle;
+// The non-vertical edges of every ring, each with the pixel columns whose centre line it
+// crosses, sorted by first column.
+std::vector<Edge> crossing_edges(std::span<const ZoneRings> zones, std::uint32_t width) {
   std::vector<Edge> edges;
   for (std::uint32_t z = 0; z < zones.size(); ++z) {
     for (std::span<const aaf::Point> ring : zones[z]) {
@@ -151,10 +150,73 @@ Rle encode_rle(std::span<const ZoneRings> zones, std::uint32_t width, std::uint3
   }
   std::sort(edges.begin(), edges.end(),
             [](const Edge& a, const Edge& b) { return a.first < b.first; });
+  return edges;
+}
 
+using RowRange = std::pair<std::uint64_t, std::uint64_t>;  // [first row, end row)
+
+// The rows of one column (centre line x + 0.5) inside the zones: `rows`, sorted and merged.
+// `crossings` is scratch space, kept by the caller across columns.
+void column_rows(const std::vector<const Edge*>& active, double centre, std::uint32_t height,
+                 std::vector<std::pair<std::uint32_t, double>>& crossings,
+                 std::vector<RowRange>& rows) {
+  crossings.clear();
+  for (const Edge* e : active)
+    crossings.emplace_back(e->zone, e->y_at(centre));
+  std::sort(crossings.begin(), crossings.end());
+  rows.clear();
+  // Even-odd within each zone: its crossings (contiguous after sorting) pair up, since
+  // closed rings cross a line an even number of times; a zone's odd last one (only
+  // possible through rounding of huge coordinates) is ignored.
+  for (std::size_t i = 0; i + 1 < crossings.size();) {
+    if (crossings[i].first != crossings[i + 1].first) {
+      ++i;
+      continue;
+    }
+    auto r = centres_in(crossings[i].second, crossings[i + 1].second, height);
+    if (r.first < r.second) rows.push_back(r);
+    i += 2;
+  }
+  std::sort(rows.begin(), rows.end());
+  // Union across zones: merge overlapping or touching row ranges.
+  std::size_t merged = 0;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (merged > 0 && rows[i].first <= rows[merged - 1].second) {
+      rows[merged - 1].second = std::max(rows[merged - 1].second, rows[i].second);
+    } else {
+      rows[merged++] = rows[i];
+    }
+  }
+  rows.resize(merged);
+}
+
+// Adds column x's rows to the RLE and its bounding box.
+void add_column(Rle& rle, std::uint64_t& pos, bool& any, std::uint64_t x, std::uint32_t height,
+                const std::vector<RowRange>& rows) {
+  for (const auto& [y0, y1] : rows) {
+    const std::uint64_t base = x * height;
+    add_run(rle, pos, base + y0, base + y1);
+    if (!any) {
+      rle.min_x = rle.max_x = static_cast<std::uint32_t>(x);
+      rle.min_y = static_cast<std::uint32_t>(y0);
+      rle.max_y = static_cast<std::uint32_t>(y1 - 1);
+      any = true;
+    }
+    rle.max_x = static_cast<std::uint32_t>(x);
+    rle.min_y = std::min(rle.min_y, static_cast<std::uint32_t>(y0));
+    rle.max_y = std::max(rle.max_y, static_cast<std::uint32_t>(y1 - 1));
+  }
+}
+
+}  // namespace
+
+// A scan line per pixel column (COCO's RLE is column-major), over the edges that cross it.
+Rle encode_rle(std::span<const ZoneRings> zones, std::uint32_t width, std::uint32_t height) {
+  Rle rle;
+  const std::vector<Edge> edges = crossing_edges(zones, width);
   std::vector<const Edge*> active;
   std::vector<std::pair<std::uint32_t, double>> crossings;  // (zone, y)
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> rows;
+  std::vector<RowRange> rows;
   std::uint64_t pos = 0;
   bool any = false;
   std::size_t next = 0;
@@ -164,49 +226,8 @@ Rle encode_rle(std::span<const ZoneRings> zones, std::uint32_t width, std::uint3
     while (next < edges.size() && edges[next].first <= x)
       active.push_back(&edges[next++]);
     std::erase_if(active, [&](const Edge* e) { return e->last < x; });
-
-    const double centre = static_cast<double>(x) + 0.5;
-    crossings.clear();
-    for (const Edge* e : active)
-      crossings.emplace_back(e->zone, e->y_at(centre));
-    std::sort(crossings.begin(), crossings.end());
-    rows.clear();
-    // Even-odd within each zone: its crossings (contiguous after sorting) pair up, since
-    // closed rings cross a line an even number of times; a zone's odd last one (only
-    // possible through rounding of huge coordinates) is ignored.
-    for (std::size_t i = 0; i + 1 < crossings.size();) {
-      if (crossings[i].first != crossings[i + 1].first) {
-        ++i;
-        continue;
-      }
-      auto r = centres_in(crossings[i].second, crossings[i + 1].second, height);
-      if (r.first < r.second) rows.push_back(r);
-      i += 2;
-    }
-    std::sort(rows.begin(), rows.end());
-    // Union across zones: merge overlapping or touching row ranges.
-    std::size_t merged = 0;
-    for (std::size_t i = 0; i < rows.size(); ++i) {
-      if (merged > 0 && rows[i].first <= rows[merged - 1].second) {
-        rows[merged - 1].second = std::max(rows[merged - 1].second, rows[i].second);
-      } else {
-        rows[merged++] = rows[i];
-      }
-    }
-    rows.resize(merged);
-    for (const auto& [y0, y1] : rows) {
-      const std::uint64_t base = x * height;
-      add_run(rle, pos, base + y0, base + y1);
-      if (!any) {
-        rle.min_x = rle.max_x = static_cast<std::uint32_t>(x);
-        rle.min_y = static_cast<std::uint32_t>(y0);
-        rle.max_y = static_cast<std::uint32_t>(y1 - 1);
-        any = true;
-      }
-      rle.max_x = static_cast<std::uint32_t>(x);
-      rle.min_y = std::min(rle.min_y, static_cast<std::uint32_t>(y0));
-      rle.max_y = std::max(rle.max_y, static_cast<std::uint32_t>(y1 - 1));
-    }
+    column_rows(active, static_cast<double>(x) + 0.5, height, crossings, rows);
+    add_column(rle, pos, any, x, height, rows);
     ++x;
   }
   const std::uint64_t total = static_cast<std::uint64_t>(width) * height;
