@@ -44,6 +44,47 @@ void members(std::string& out, std::initializer_list<std::pair<std::string_view,
   if (close) out += '}';
 }
 
+void rotated_box(std::string& out, const aaf::RotatedBox& r) {
+  members(
+      out,
+      {{"x", r.x}, {"y", r.y}, {"width", r.width}, {"height", r.height}, {"rotation", r.rotation}},
+      false);
+  // Corners are always written (computed when not exported) so readers need no maths.
+  out += ",\"corners\":";
+  const auto corners = r.polygon();
+  points(out, corners);
+  out += '}';
+}
+
+void zones(std::string& out, const std::vector<aaf::Zone>& zones) {
+  out += '[';
+  bool first = true;
+  for (const aaf::Zone& zone : zones) {
+    if (!first) out += ',';
+    first = false;
+    out += "{\"region\":";
+    points(out, zone.region);
+    out += ",\"holes\":[";
+    for (std::size_t i = 0; i < zone.holes.size(); ++i) {
+      if (i) out += ',';
+      points(out, zone.holes[i]);
+    }
+    out += "]}";
+  }
+  out += ']';
+}
+
+void pdf_region(std::string& out, const aaf::PdfRegion& p) {
+  const aaf::PdfRect& r = p.bounding;
+  members(out, {{"page", static_cast<double>(p.page_number)},
+                {"x1", r.x1},
+                {"y1", r.y1},
+                {"x2", r.x2},
+                {"y2", r.y2},
+                {"width", r.width},
+                {"height", r.height}});
+}
+
 }  // namespace
 
 bool append_geometry_json(std::string& out, const aaf::Object& object) {
@@ -54,22 +95,9 @@ bool append_geometry_json(std::string& out, const aaf::Object& object) {
       members(out, {{"x", b.x}, {"y", b.y}, {"width", b.width}, {"height", b.height}});
       return true;
     }
-    case K::rotated_bounding_box: {
-      const aaf::RotatedBox r = *object.rotated_box();
-      members(out,
-              {{"x", r.x},
-               {"y", r.y},
-               {"width", r.width},
-               {"height", r.height},
-               {"rotation", r.rotation}},
-              false);
-      // Corners are always written (computed when not exported) so readers need no maths.
-      out += ",\"corners\":";
-      const auto corners = r.polygon();
-      points(out, corners);
-      out += '}';
+    case K::rotated_bounding_box:
+      rotated_box(out, *object.rotated_box());
       return true;
-    }
     case K::polygon:
     case K::polyline:
       points(out, object.points());
@@ -80,41 +108,17 @@ bool append_geometry_json(std::string& out, const aaf::Object& object) {
       point(out, ps.front());
       return true;
     }
-    case K::segmentation: {
-      out += '[';
-      bool first = true;
-      for (const aaf::Zone& zone : object.zones()) {
-        if (!first) out += ',';
-        first = false;
-        out += "{\"region\":";
-        points(out, zone.region);
-        out += ",\"holes\":[";
-        for (std::size_t i = 0; i < zone.holes.size(); ++i) {
-          if (i) out += ',';
-          points(out, zone.holes[i]);
-        }
-        out += "]}";
-      }
-      out += ']';
+    case K::segmentation:
+      zones(out, object.zones());
       return true;
-    }
     case K::ner: {
       const aaf::NerSpan n = *object.ner();
       members(out, {{"start", n.start}, {"end", n.end}});
       return true;
     }
-    case K::pdf: {
-      const aaf::PdfRegion p = *object.pdf();
-      const aaf::PdfRect& r = p.bounding;
-      members(out, {{"page", static_cast<double>(p.page_number)},
-                    {"x1", r.x1},
-                    {"y1", r.y1},
-                    {"x2", r.x2},
-                    {"y2", r.y2},
-                    {"width", r.width},
-                    {"height", r.height}});
+    case K::pdf:
+      pdf_region(out, *object.pdf());
       return true;
-    }
     case K::spline:
     case K::angle: {
       // Rare tools the reader does not decode: pass the exported value through.
