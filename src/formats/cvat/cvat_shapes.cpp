@@ -140,100 +140,122 @@ void ShapeWriter::object(const aaf::Object& object) {
     return;
   }
   if (!allowed(label)) return;
-  const auto classifications = object.classifications();
+  const aaf::ClassificationList classifications = object.classifications();
+  bool written = false;
   switch (kind) {
-    case ObjectKind::bounding_box: {
-      aaf::Box b = object.bounding_box()->normalized();
-      if (!std::isfinite(b.x) || !std::isfinite(b.y) || !std::isfinite(b.width) ||
-          !std::isfinite(b.height)) {
-        notes_.note(Action::dropped, dataset::kNonFinite, object.path());
-        return;
-      }
-      if (b.width <= 0 || b.height <= 0) {
-        notes_.note(Action::dropped, dataset::kZeroSize, object.path());
-        return;
-      }
-      open("box", label);
-      number_attribute(xml_, "xtl", b.x);
-      number_attribute(xml_, "ytl", b.y);
-      number_attribute(xml_, "xbr", b.x + b.width);
-      number_attribute(xml_, "ybr", b.y + b.height);
-      close("box", classifications, label);
+    case ObjectKind::bounding_box:
+      written = box(object, label, classifications);
       break;
-    }
-    case ObjectKind::rotated_bounding_box: {
-      auto b = from_rotated(*object.rotated_box());
-      if (!b) {
-        notes_.note(Action::dropped, "rotated box not finite or of zero width or height",
-                    object.path());
-        return;
-      }
-      open("box", label);
-      number_attribute(xml_, "xtl", b->xtl);
-      number_attribute(xml_, "ytl", b->ytl);
-      number_attribute(xml_, "xbr", b->xbr);
-      number_attribute(xml_, "ybr", b->ybr);
-      if (b->rotation != 0) number_attribute(xml_, "rotation", b->rotation);
-      close("box", classifications, label);
+    case ObjectKind::rotated_bounding_box:
+      written = rotated_box(object, label, classifications);
       break;
-    }
     case ObjectKind::polygon:
     case ObjectKind::polyline:
-    case ObjectKind::point: {
-      auto pts = object.points();
-      const std::size_t minimum = kind == ObjectKind::polygon    ? 3
-                                  : kind == ObjectKind::polyline ? 2
-                                                                 : 1;
-      if (pts.size() < minimum) {
-        notes_.note(Action::dropped,
-                    kind == ObjectKind::polygon ? dataset::kFewPoints : kFewLinePoints,
-                    object.path());
-        return;
-      }
-      if (!finite(pts)) {
-        notes_.note(Action::dropped, dataset::kNonFinite, object.path());
-        return;
-      }
-      const char* element = kind == ObjectKind::polygon    ? "polygon"
-                            : kind == ObjectKind::polyline ? "polyline"
-                                                           : "points";
-      open(element, label);
-      points(pts);
-      close(element, classifications, label);
+    case ObjectKind::point:
+      written = point_shape(object, label, classifications);
       break;
-    }
-    case ObjectKind::segmentation: {
-      auto zones = object.zones();
-      std::size_t written = 0, holes = 0;
-      for (const aaf::Zone& zone : zones) {
-        if (zone.region.size() < 3) {
-          if (!zone.region.empty())
-            notes_.note(Action::dropped, dataset::kFewPoints, object.path());
-          continue;
-        }
-        if (!finite(zone.region)) {
-          notes_.note(Action::dropped, dataset::kNonFinite, object.path());
-          continue;
-        }
-        holes += zone.holes.size();
-        open("polygon", label);
-        points(zone.region);
-        close("polygon", classifications, label);
-        ++written;
-      }
-      if (written == 0) {
-        notes_.note(Action::dropped, dataset::kNoPoints, object.path());
-        return;
-      }
-      if (holes) notes_.note(Action::altered, kHoles, object.path() + ": " + std::to_string(holes));
-      if (written > 1) notes_.note(Action::altered, kZones, object.path());
+    case ObjectKind::segmentation:
+      written = segmentation(object, label, classifications);
       break;
-    }
     default:
       notes_.note(Action::dropped, unsupported(kind), object.path());
-      return;
+      break;
   }
-  notes_.count(label, kind);
+  if (written) notes_.count(label, kind);
+}
+
+bool ShapeWriter::box(const aaf::Object& object, std::string_view label,
+                      const aaf::ClassificationList& classifications) {
+  aaf::Box b = object.bounding_box()->normalized();
+  if (!std::isfinite(b.x) || !std::isfinite(b.y) || !std::isfinite(b.width) ||
+      !std::isfinite(b.height)) {
+    notes_.note(Action::dropped, dataset::kNonFinite, object.path());
+    return false;
+  }
+  if (b.width <= 0 || b.height <= 0) {
+    notes_.note(Action::dropped, dataset::kZeroSize, object.path());
+    return false;
+  }
+  open("box", label);
+  number_attribute(xml_, "xtl", b.x);
+  number_attribute(xml_, "ytl", b.y);
+  number_attribute(xml_, "xbr", b.x + b.width);
+  number_attribute(xml_, "ybr", b.y + b.height);
+  close("box", classifications, label);
+  return true;
+}
+
+bool ShapeWriter::rotated_box(const aaf::Object& object, std::string_view label,
+                              const aaf::ClassificationList& classifications) {
+  auto b = from_rotated(*object.rotated_box());
+  if (!b) {
+    notes_.note(Action::dropped, "rotated box not finite or of zero width or height",
+                object.path());
+    return false;
+  }
+  open("box", label);
+  number_attribute(xml_, "xtl", b->xtl);
+  number_attribute(xml_, "ytl", b->ytl);
+  number_attribute(xml_, "xbr", b->xbr);
+  number_attribute(xml_, "ybr", b->ybr);
+  if (b->rotation != 0) number_attribute(xml_, "rotation", b->rotation);
+  close("box", classifications, label);
+  return true;
+}
+
+// Polygons, polylines and points: one element with a `points` attribute.
+bool ShapeWriter::point_shape(const aaf::Object& object, std::string_view label,
+                              const aaf::ClassificationList& classifications) {
+  const ObjectKind kind = object.kind();
+  auto pts = object.points();
+  const std::size_t minimum = kind == ObjectKind::polygon    ? 3
+                              : kind == ObjectKind::polyline ? 2
+                                                             : 1;
+  if (pts.size() < minimum) {
+    notes_.note(Action::dropped, kind == ObjectKind::polygon ? dataset::kFewPoints : kFewLinePoints,
+                object.path());
+    return false;
+  }
+  if (!finite(pts)) {
+    notes_.note(Action::dropped, dataset::kNonFinite, object.path());
+    return false;
+  }
+  const char* element = kind == ObjectKind::polygon    ? "polygon"
+                        : kind == ObjectKind::polyline ? "polyline"
+                                                       : "points";
+  open(element, label);
+  points(pts);
+  close(element, classifications, label);
+  return true;
+}
+
+// CVAT polygons have no holes: each zone's outer ring becomes a polygon, holes are noted.
+bool ShapeWriter::segmentation(const aaf::Object& object, std::string_view label,
+                               const aaf::ClassificationList& classifications) {
+  auto zones = object.zones();
+  std::size_t written = 0, holes = 0;
+  for (const aaf::Zone& zone : zones) {
+    if (zone.region.size() < 3) {
+      if (!zone.region.empty()) notes_.note(Action::dropped, dataset::kFewPoints, object.path());
+      continue;
+    }
+    if (!finite(zone.region)) {
+      notes_.note(Action::dropped, dataset::kNonFinite, object.path());
+      continue;
+    }
+    holes += zone.holes.size();
+    open("polygon", label);
+    points(zone.region);
+    close("polygon", classifications, label);
+    ++written;
+  }
+  if (written == 0) {
+    notes_.note(Action::dropped, dataset::kNoPoints, object.path());
+    return false;
+  }
+  if (holes) notes_.note(Action::altered, kHoles, object.path() + ": " + std::to_string(holes));
+  if (written > 1) notes_.note(Action::altered, kZones, object.path());
+  return true;
 }
 
 void ShapeWriter::tag(const aaf::Classification& classification) {

@@ -27,6 +27,15 @@ class ShapeWriter {
 
  private:
   bool allowed(std::string_view label);
+  // One writer per kind of shape: false when the object was dropped (and noted).
+  bool box(const aaf::Object& object, std::string_view label,
+           const aaf::ClassificationList& classifications);
+  bool rotated_box(const aaf::Object& object, std::string_view label,
+                   const aaf::ClassificationList& classifications);
+  bool point_shape(const aaf::Object& object, std::string_view label,
+                   const aaf::ClassificationList& classifications);
+  bool segmentation(const aaf::Object& object, std::string_view label,
+                    const aaf::ClassificationList& classifications);
   void open(std::string_view element, std::string_view label);
   void points(std::span<const aaf::Point> points);
   void attributes(const aaf::ClassificationList& list, std::string_view label,
