@@ -10,7 +10,11 @@
 //     void commit_chunk(CocoChunk& chunk) override;
 //     void finish() override;
 //   };
-//   class CocoFormat : public TypedFormat<CocoOptions> { name(), ..., start_with() };
+//   std::unique_ptr<Format> coco_format() {
+//     return std::make_unique<DeclaredFormat<CocoOptions>>(
+//         FormatInfo{.name = "coco", .description = "...", .fields = aaf::Fields::objects},
+//         construct<CocoConversion, CocoOptions>);
+//   }
 #pragma once
 
 #include <memory>
@@ -64,6 +68,47 @@ class TypedFormat : public Format {
   // The conversion for the parsed options (one line in each format's .cpp, where the
   // conversion's type is complete).
   virtual std::unique_ptr<Conversion> start_with(FormatContext& context, Options options) const = 0;
+};
+
+// What a format tells of itself besides its options (see Format).
+struct FormatInfo {
+  std::string_view name;
+  std::string_view description;
+  aaf::Fields fields = aaf::Fields::all;
+  aaf::KindSet geometry = aaf::KindSet::all();
+  bool writes_report = true;
+};
+
+// How a DeclaredFormat starts its conversion from the parsed options.
+template <class Options>
+using ConversionFactory = std::unique_ptr<Conversion> (*)(FormatContext&, Options);
+
+// The factory of conversions constructed as `C(FormatContext&, Options)`.
+template <class C, class Options>
+std::unique_ptr<Conversion> construct(FormatContext& context, Options options) {
+  return std::make_unique<C>(context, std::move(options));
+}
+
+// A format given by its info, its options (Options::declarations()) and its conversion's
+// factory: nothing to override, so that a format is a folder with a declarations list, a
+// conversion and one factory function.
+template <class Options>
+class DeclaredFormat final : public TypedFormat<Options> {
+ public:
+  DeclaredFormat(FormatInfo info, ConversionFactory<Options> factory)
+      : info_(info), factory_(factory) {}
+  std::string_view name() const override { return info_.name; }
+  std::string_view description() const override { return info_.description; }
+  aaf::Fields fields() const override { return info_.fields; }
+  aaf::KindSet geometry() const override { return info_.geometry; }
+  bool writes_report() const override { return info_.writes_report; }
+
+ private:
+  std::unique_ptr<Conversion> start_with(FormatContext& context, Options options) const override {
+    return factory_(context, std::move(options));
+  }
+  FormatInfo info_;
+  ConversionFactory<Options> factory_;
 };
 
 }  // namespace xport

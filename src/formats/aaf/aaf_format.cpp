@@ -1,5 +1,7 @@
 #include "formats/aaf/aaf_format.hpp"
 
+#include "formats/builtin_formats.hpp"
+
 #include <fmt/format.h>
 
 #include <optional>
@@ -608,15 +610,17 @@ const OptionList<AafOptions>& AafOptions::declarations() {
   return list;
 }
 
-std::string_view AafFormat::description() const {
-  return "AAF to AAF: the export itself as NDJSON or a JSON array, filtered by stage, batch, "
-         "class and key frame, optionally normalised from v2 (tasks[0].objects) to v3 "
-         "(task.tools); assets nothing changed inside are copied byte for byte.";
-}
-
-std::unique_ptr<Conversion> AafFormat::start_with(FormatContext& context,
-                                                  AafOptions options) const {
-  return std::make_unique<AafConversion>(context, std::move(options));
+std::unique_ptr<Format> aaf_format() {
+  return std::make_unique<DeclaredFormat<AafOptions>>(
+      FormatInfo{
+          .name = "aaf",
+          .description =
+              "AAF to AAF: the export itself as NDJSON or a JSON array, filtered by stage, batch, "
+              "class and key frame, optionally normalised from v2 (tasks[0].objects) to v3 "
+              "(task.tools); assets nothing changed inside are copied byte for byte.",
+          .fields = aaf::Fields::basic,
+          .geometry = {}},
+      construct<AafConversion, AafOptions>);
 }
 
 }  // namespace xport::formats

@@ -30,14 +30,4 @@ struct AafOptions {
   static const OptionList<AafOptions>& declarations();
 };
 
-class AafFormat final : public TypedFormat<AafOptions> {
- public:
-  std::string_view name() const override { return "aaf"; }
-  std::string_view description() const override;
-  // Everything else comes from each asset's own JSON text and its DOM.
-  aaf::Fields fields() const override { return aaf::Fields::basic; }
-  aaf::KindSet geometry() const override { return {}; }
-  std::unique_ptr<Conversion> start_with(FormatContext& context, AafOptions options) const override;
-};
-
 }  // namespace xport::formats

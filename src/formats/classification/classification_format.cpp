@@ -1,5 +1,7 @@
 #include "formats/classification/classification_format.hpp"
 
+#include "formats/builtin_formats.hpp"
+
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -184,15 +186,19 @@ const OptionList<ClassificationOptions>& ClassificationOptions::declarations() {
   return list;
 }
 
-std::string_view ClassificationFormat::description() const {
-  return "Classification table (<projectId>.csv, RFC 4180): one row per asset with one column "
-         "per classification question (nested ones as \"Parent/Child\"), list answers joined "
-         "with \"|\"; with \"question\", also an ImageNet-style labels.txt.";
-}
-
-std::unique_ptr<Conversion> ClassificationFormat::start_with(FormatContext& context,
-                                                             ClassificationOptions options) const {
-  return std::make_unique<ClassificationConversion>(context, std::move(options.question));
+std::unique_ptr<Format> classification_format() {
+  return std::make_unique<DeclaredFormat<ClassificationOptions>>(
+      FormatInfo{
+          .name = "classification",
+          .description =
+              "Classification table (<projectId>.csv, RFC 4180): one row per asset with one column "
+              "per classification question (nested ones as \"Parent/Child\"), list answers joined "
+              "with \"|\"; with \"question\", also an ImageNet-style labels.txt.",
+          .fields = aaf::Fields::classifications,
+          .geometry = {}},
+      [](FormatContext& context, ClassificationOptions options) -> std::unique_ptr<Conversion> {
+        return std::make_unique<ClassificationConversion>(context, std::move(options.question));
+      });
 }
 
 }  // namespace xport::formats

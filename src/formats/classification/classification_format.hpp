@@ -19,14 +19,4 @@ struct ClassificationOptions {
   static const OptionList<ClassificationOptions>& declarations();
 };
 
-class ClassificationFormat final : public TypedFormat<ClassificationOptions> {
- public:
-  std::string_view name() const override { return "classification"; }
-  std::string_view description() const override;
-  aaf::Fields fields() const override { return aaf::Fields::classifications; }
-  aaf::KindSet geometry() const override { return {}; }
-  std::unique_ptr<Conversion> start_with(FormatContext& context,
-                                         ClassificationOptions options) const override;
-};
-
 }  // namespace xport::formats

@@ -1,5 +1,7 @@
 #include "formats/csv/csv_format.hpp"
 
+#include "formats/builtin_formats.hpp"
+
 #include <string>
 #include <vector>
 
@@ -183,18 +185,34 @@ const OptionList<CsvOptions>& CsvOptions::declarations() {
   return list;
 }
 
-std::string_view DelimitedFormat::description() const {
-  return tsv_ ? "Flat TSV table (<projectId>.tsv): one row per object (or per asset) with "
-                "asset, ids, input line, class, geometry type, geometry as JSON and "
-                "flattened classifications; tabs, newlines and backslashes escaped."
-              : "Flat CSV table (<projectId>.csv, RFC 4180): one row per object (or per asset) "
-                "with asset, ids, input line, class, geometry type, geometry as JSON and "
-                "flattened classifications.";
+// csv and tsv: the same conversion in two dialects.
+constexpr aaf::Fields kFields = aaf::Fields::objects | aaf::Fields::classifications;
+
+std::unique_ptr<Format> csv_format() {
+  return std::make_unique<DeclaredFormat<CsvOptions>>(
+      FormatInfo{.name = "csv",
+                 .description =
+                     "Flat CSV table (<projectId>.csv, RFC 4180): one row per object (or "
+                     "per asset) with asset, ids, input line, class, geometry type, "
+                     "geometry as JSON and flattened classifications.",
+                 .fields = kFields},
+      [](FormatContext& context, CsvOptions options) -> std::unique_ptr<Conversion> {
+        return std::make_unique<DelimitedConversion>(context, table::kCsv, options);
+      });
 }
 
-std::unique_ptr<Conversion> DelimitedFormat::start_with(FormatContext& context,
-                                                        CsvOptions options) const {
-  return std::make_unique<DelimitedConversion>(context, tsv_ ? table::kTsv : table::kCsv, options);
+std::unique_ptr<Format> tsv_format() {
+  return std::make_unique<DeclaredFormat<CsvOptions>>(
+      FormatInfo{.name = "tsv",
+                 .description =
+                     "Flat TSV table (<projectId>.tsv): one row per object (or per asset) "
+                     "with asset, ids, input line, class, geometry type, geometry as "
+                     "JSON and flattened classifications; tabs, newlines and "
+                     "backslashes escaped.",
+                 .fields = kFields},
+      [](FormatContext& context, CsvOptions options) -> std::unique_ptr<Conversion> {
+        return std::make_unique<DelimitedConversion>(context, table::kTsv, options);
+      });
 }
 
 }  // namespace xport::formats

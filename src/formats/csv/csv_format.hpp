@@ -1,5 +1,5 @@
 // `csv` and `tsv`: flat tables, one row per object (or per asset), for spreadsheets and
-// pandas. One class, registered twice with a different dialect.
+// pandas. One conversion, registered twice with a different dialect.
 //
 // Output: `<projectId>.csv` (RFC 4180: quoted fields, CRLF) or `<projectId>.tsv` (no
 // quoting: tab, LF, CR, backslash escaped as \t \n \r \\; LF line ends), with a header row.
@@ -15,20 +15,6 @@ struct CsvOptions {
   bool classifications;  // the classifications column
   bool empty_rows;       // per object: a row for assets without objects
   static const OptionList<CsvOptions>& declarations();
-};
-
-class DelimitedFormat final : public TypedFormat<CsvOptions> {
- public:
-  explicit DelimitedFormat(bool tsv) : tsv_(tsv) {}
-  std::string_view name() const override { return tsv_ ? "tsv" : "csv"; }
-  std::string_view description() const override;
-  aaf::Fields fields() const override {
-    return aaf::Fields::objects | aaf::Fields::classifications;
-  }
-
- private:
-  std::unique_ptr<Conversion> start_with(FormatContext& context, CsvOptions options) const override;
-  bool tsv_;
 };
 
 }  // namespace xport::formats

@@ -1,4 +1,9 @@
-#include "formats/cvat/cvat_format.hpp"
+// `cvat`: CVAT for images 1.1 XML: one annotations.xml with <meta> (labels and their
+// attributes) and an <image> per asset holding boxes, polygons, polylines, points and tags.
+// See docs/formats/cvat.md.
+#include "formats/builtin_formats.hpp"
+
+#include "formats/cvat/cvat_conversion.hpp"
 
 #include <boost/json.hpp>
 
@@ -23,15 +28,19 @@ const OptionList<cvat::CvatOptions>& cvat::CvatOptions::declarations() {
   return list;
 }
 
-std::string_view CvatFormat::description() const {
-  return "CVAT for images 1.1: annotations.xml with labels and attributes in <meta>, and per "
-         "asset an <image> with boxes (rotated ones with `rotation`), polygons, polylines, "
-         "points and tags; object classifications as attributes.";
-}
-
-std::unique_ptr<Conversion> CvatFormat::start_with(FormatContext& context,
-                                                   cvat::CvatOptions options) const {
-  return std::make_unique<cvat::CvatConversion>(context, std::move(options));
+std::unique_ptr<Format> cvat_format() {
+  return std::make_unique<DeclaredFormat<cvat::CvatOptions>>(
+      FormatInfo{
+          .name = "cvat",
+          .description =
+              "CVAT for images 1.1: annotations.xml with labels and attributes in <meta>, and per "
+              "asset an <image> with boxes (rotated ones with `rotation`), polygons, polylines, "
+              "points and tags; object classifications as attributes.",
+          .fields = aaf::Fields::objects | aaf::Fields::classifications | aaf::Fields::relations,
+          .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
+                       aaf::ObjectKind::polygon, aaf::ObjectKind::polyline, aaf::ObjectKind::point,
+                       aaf::ObjectKind::segmentation}},
+      construct<cvat::CvatConversion, cvat::CvatOptions>);
 }
 
 }  // namespace xport::formats

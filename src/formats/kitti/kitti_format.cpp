@@ -1,4 +1,9 @@
-#include "formats/kitti/kitti_format.hpp"
+// `kitti`: KITTI 2D object labels: label_2/<stem>.txt per image with the devkit's 15 fields
+// per object (3D fields zero-filled), and images.txt (where each image goes, its URL).
+// See docs/formats/kitti.md.
+#include "formats/builtin_formats.hpp"
+
+#include "formats/kitti/kitti_conversion.hpp"
 
 #include <boost/json.hpp>
 
@@ -36,15 +41,18 @@ const OptionList<kitti::KittiOptions>& kitti::KittiOptions::declarations() {
   return list;
 }
 
-std::string_view KittiFormat::description() const {
-  return "KITTI 2D object labels: label_2/<image>.txt with 15 fields per object (type, "
-         "truncated, occluded, alpha, 0-based pixel box, 3D fields zero-filled), and images.txt "
-         "with each image's path and URL.";
-}
-
-std::unique_ptr<Conversion> KittiFormat::start_with(FormatContext& context,
-                                                    kitti::KittiOptions options) const {
-  return std::make_unique<kitti::KittiConversion>(context, std::move(options));
+std::unique_ptr<Format> kitti_format() {
+  return std::make_unique<DeclaredFormat<kitti::KittiOptions>>(
+      FormatInfo{.name = "kitti",
+                 .description =
+                     "KITTI 2D object labels: label_2/<image>.txt with 15 fields per object (type, "
+                     "truncated, occluded, alpha, 0-based pixel box, 3D fields zero-filled), and "
+                     "images.txt "
+                     "with each image's path and URL.",
+                 .fields = aaf::Fields::objects,
+                 .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
+                              aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation}},
+      construct<kitti::KittiConversion, kitti::KittiOptions>);
 }
 
 }  // namespace xport::formats

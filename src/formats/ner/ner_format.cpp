@@ -1,5 +1,7 @@
 #include "formats/ner/ner_format.hpp"
 
+#include "formats/builtin_formats.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -459,21 +461,26 @@ const OptionList<NerOptions>& NerOptions::declarations() {
   return list;
 }
 
-std::string_view NerFormat::description() const {
-  return "Named entities of text assets: CoNLL-2003 style ner.conll (whitespace tokens, BIO or "
-         "BIOES tags) and ner.jsonl ({\"text\", \"spans\":[{start, end, label}]} per asset); "
-         "texts from \"texts\" or \"text_field\", else each entity's selection.";
-}
-
-std::unique_ptr<Conversion> NerFormat::start_with(FormatContext& context,
-                                                  NerOptions options) const {
-  Settings s;
-  s.conll = options.output != NerOptions::Output::jsonl;
-  s.jsonl = options.output != NerOptions::Output::conll;
-  s.bioes = options.scheme == NerOptions::Scheme::bioes;
-  s.unit = options.offsets;
-  s.lines = options.sentences == NerOptions::Sentences::lines;
-  return std::make_unique<NerConversion>(context, s, std::move(options.source));
+std::unique_ptr<Format> ner_format() {
+  return std::make_unique<DeclaredFormat<NerOptions>>(
+      FormatInfo{
+          .name = "ner",
+          .description =
+              "Named entities of text assets: CoNLL-2003 style ner.conll (whitespace tokens, BIO "
+              "or "
+              "BIOES tags) and ner.jsonl ({\"text\", \"spans\":[{start, end, label}]} per asset); "
+              "texts from \"texts\" or \"text_field\", else each entity's selection.",
+          .fields = aaf::Fields::objects,
+          .geometry = {aaf::ObjectKind::ner}},
+      [](FormatContext& context, NerOptions options) -> std::unique_ptr<Conversion> {
+        Settings s;
+        s.conll = options.output != NerOptions::Output::jsonl;
+        s.jsonl = options.output != NerOptions::Output::conll;
+        s.bioes = options.scheme == NerOptions::Scheme::bioes;
+        s.unit = options.offsets;
+        s.lines = options.sentences == NerOptions::Sentences::lines;
+        return std::make_unique<NerConversion>(context, s, std::move(options.source));
+      });
 }
 
 }  // namespace xport::formats

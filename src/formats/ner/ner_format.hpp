@@ -28,13 +28,4 @@ struct NerOptions {
   static const OptionList<NerOptions>& declarations();
 };
 
-class NerFormat final : public TypedFormat<NerOptions> {
- public:
-  std::string_view name() const override { return "ner"; }
-  std::string_view description() const override;
-  aaf::Fields fields() const override { return aaf::Fields::objects; }
-  aaf::KindSet geometry() const override { return {aaf::ObjectKind::ner}; }
-  std::unique_ptr<Conversion> start_with(FormatContext& context, NerOptions options) const override;
-};
-
 }  // namespace xport::formats

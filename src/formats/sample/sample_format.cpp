@@ -1,5 +1,7 @@
 #include "formats/sample/sample_format.hpp"
 
+#include "formats/builtin_formats.hpp"
+
 #include <boost/json.hpp>
 
 #include <cstdlib>
@@ -133,15 +135,21 @@ const OptionList<SampleOptions>& SampleOptions::declarations() {
   return list;
 }
 
-std::string_view SampleFormat::description() const {
-  return "The seed's sample export: a JSON list of {externalId, URL, Annotations} with every "
-         "bounding box as \"<title> <x> <y> <w> <h>\", identical to the Python sample plugin's "
-         "output.";
-}
-
-std::unique_ptr<Conversion> SampleFormat::start_with(FormatContext& context,
-                                                     SampleOptions options) const {
-  return std::make_unique<SampleConversion>(context, std::move(options.separator));
+std::unique_ptr<Format> sample_format() {
+  return std::make_unique<DeclaredFormat<SampleOptions>>(
+      FormatInfo{
+          .name = "sample",
+          .description =
+              "The seed's sample export: a JSON list of {externalId, URL, Annotations} with every "
+              "bounding box as \"<title> <x> <y> <w> <h>\", identical to the Python sample "
+              "plugin's "
+              "output.",
+          .fields = aaf::Fields::objects,
+          .geometry = {aaf::ObjectKind::bounding_box},
+          .writes_report = false},
+      [](FormatContext& context, SampleOptions options) -> std::unique_ptr<Conversion> {
+        return std::make_unique<SampleConversion>(context, std::move(options.separator));
+      });
 }
 
 }  // namespace xport::formats

@@ -17,16 +17,4 @@ struct SampleOptions {
   static const OptionList<SampleOptions>& declarations();
 };
 
-class SampleFormat final : public TypedFormat<SampleOptions> {
- public:
-  std::string_view name() const override { return "sample"; }
-  std::string_view description() const override;
-  aaf::Fields fields() const override { return aaf::Fields::objects; }
-  aaf::KindSet geometry() const override { return {aaf::ObjectKind::bounding_box}; }
-  std::unique_ptr<Conversion> start_with(FormatContext& context,
-                                         SampleOptions options) const override;
-  // The seed's zip holds only the JSON; the report goes to the log and the CLI summary.
-  bool writes_report() const override { return false; }
-};
-
 }  // namespace xport::formats

@@ -1,4 +1,9 @@
-#include "formats/voc/voc_format.hpp"
+// `voc`: Pascal VOC detection annotations: Annotations/<stem>.xml per image,
+// ImageSets/Main/<split>.txt, classes.txt and images.txt (where each image goes, its URL).
+// See docs/formats/voc.md.
+#include "formats/builtin_formats.hpp"
+
+#include "formats/voc/voc_conversion.hpp"
 
 #include <boost/json.hpp>
 
@@ -37,14 +42,17 @@ const OptionList<voc::VocOptions>& voc::VocOptions::declarations() {
   return list;
 }
 
-std::string_view VocFormat::description() const {
-  return "Pascal VOC detection: Annotations/<image>.xml with pixel boxes (1-based by default), "
-         "ImageSets/Main/<split>.txt, classes.txt, and images.txt with each image's path and URL.";
-}
-
-std::unique_ptr<Conversion> VocFormat::start_with(FormatContext& context,
-                                                  voc::VocOptions options) const {
-  return std::make_unique<voc::VocConversion>(context, std::move(options));
+std::unique_ptr<Format> voc_format() {
+  return std::make_unique<DeclaredFormat<voc::VocOptions>>(
+      FormatInfo{.name = "voc",
+                 .description = "Pascal VOC detection: Annotations/<image>.xml with pixel boxes "
+                                "(1-based by default), "
+                                "ImageSets/Main/<split>.txt, classes.txt, and images.txt with each "
+                                "image's path and URL.",
+                 .fields = aaf::Fields::objects,
+                 .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
+                              aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation}},
+      construct<voc::VocConversion, voc::VocOptions>);
 }
 
 }  // namespace xport::formats

@@ -1,4 +1,9 @@
-#include "formats/yolo/yolo_format.hpp"
+// `yolo`: YOLO label files, in the Ultralytics layout (data.yaml, labels/<split>/<stem>.txt)
+// or the Darknet one (obj.names, obj.data, <split>.txt, obj_<split>_data/<stem>.txt), for
+// the detect, segment and obb tasks. See docs/formats/yolo.md.
+#include "formats/builtin_formats.hpp"
+
+#include "formats/yolo/yolo_conversion.hpp"
 
 #include <boost/json.hpp>
 
@@ -54,14 +59,17 @@ const OptionList<yolo::YoloOptions>& yolo::YoloOptions::declarations() {
   return list;
 }
 
-std::string_view YoloFormat::description() const {
-  return "YOLO labels (Ultralytics or Darknet layout) for detect, segment or obb: one label file "
-         "per image, a class list, and images.txt with each image's path and URL.";
-}
-
-std::unique_ptr<Conversion> YoloFormat::start_with(FormatContext& context,
-                                                   yolo::YoloOptions options) const {
-  return std::make_unique<yolo::YoloConversion>(context, std::move(options));
+std::unique_ptr<Format> yolo_format() {
+  return std::make_unique<DeclaredFormat<yolo::YoloOptions>>(
+      FormatInfo{.name = "yolo",
+                 .description =
+                     "YOLO labels (Ultralytics or Darknet layout) for detect, segment or obb: one "
+                     "label file "
+                     "per image, a class list, and images.txt with each image's path and URL.",
+                 .fields = aaf::Fields::objects,
+                 .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
+                              aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation}},
+      construct<yolo::YoloConversion, yolo::YoloOptions>);
 }
 
 }  // namespace xport::formats

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "formats/yolo/yolo_format.hpp"
+#include "formats/yolo/yolo_conversion.hpp"
 #include "xport/errors.hpp"
 #include "xport/format.hpp"
 #include "xport/io.hpp"
