@@ -1,6 +1,7 @@
 #include "hub/sqlite_store.hpp"
 
 #include <SQLiteCpp/Transaction.h>
+#include <SQLiteCpp/VariadicBind.h>
 #include <sqlite3.h>
 
 #include "hub/json_text.hpp"
@@ -71,14 +72,8 @@ Project read_project(SQLite::Statement& s) {
   return p;
 }
 void bind_project(SQLite::Statement& s, const Project& p) {
-  s.bind(1, p.id);
-  s.bind(2, p.org_id);
-  s.bind(3, p.name);
-  s.bind(4, stages_json(p.stages));
-  s.bind(5, p.created_at);
-  s.bind(6, p.type);
-  s.bind(7, batches_json(p.batches));
-  s.bind(8, p.category_schema);
+  SQLite::bind(s, p.id, p.org_id, p.name, stages_json(p.stages), p.created_at, p.type,
+               batches_json(p.batches), p.category_schema);
 }
 
 constexpr const char* kAssetColumns =
@@ -212,11 +207,7 @@ int SqliteStore::schema_version() {
 void SqliteStore::create_organization(const Organization& org) {
   impl_->write("organization " + org.id,
                "INSERT INTO organizations (id, name, created_at) VALUES (?, ?, ?)",
-               [&](SQLite::Statement& s) {
-                 s.bind(1, org.id);
-                 s.bind(2, org.name);
-                 s.bind(3, org.created_at);
-               });
+               [&](SQLite::Statement& s) { SQLite::bind(s, org.id, org.name, org.created_at); });
 }
 
 std::optional<Organization> SqliteStore::get_organization(const std::string& id) {
@@ -241,13 +232,8 @@ void SqliteStore::create_user(const User& user) {
   impl_->write("user " + user.email,
                std::string("INSERT INTO users (") + kUserColumns + ") VALUES (?,?,?,?,?,?,?)",
                [&](SQLite::Statement& s) {
-                 s.bind(1, user.id);
-                 s.bind(2, user.org_id);
-                 s.bind(3, user.name);
-                 s.bind(4, user.email);
-                 s.bind(5, user.role);
-                 s.bind(6, user.api_key_hash);
-                 s.bind(7, user.created_at);
+                 SQLite::bind(s, user.id, user.org_id, user.name, user.email, user.role,
+                              user.api_key_hash, user.created_at);
                });
 }
 
@@ -279,10 +265,7 @@ std::int64_t SqliteStore::count_users() {
 void SqliteStore::set_user_api_key_hash(const std::string& user_id, const std::string& hash) {
   const int changed =
       impl_->write("user " + user_id, "UPDATE users SET api_key_hash = ? WHERE id = ?",
-                   [&](SQLite::Statement& s) {
-                     s.bind(1, hash);
-                     s.bind(2, user_id);
-                   });
+                   [&](SQLite::Statement& s) { SQLite::bind(s, hash, user_id); });
   if (changed == 0) throw NotFound("no user " + user_id);
 }
 
@@ -314,12 +297,8 @@ void SqliteStore::update_project(const std::string& id,
     StatementUse write(
         connection.prepare("UPDATE projects SET name = ?2, stages = ?3, type = ?4, batches = ?5, "
                            "category_schema = ?6 WHERE id = ?1"));
-    write->bind(1, id);
-    write->bind(2, project->name);
-    write->bind(3, stages_json(project->stages));
-    write->bind(4, project->type);
-    write->bind(5, batches_json(project->batches));
-    write->bind(6, project->category_schema);
+    SQLite::bind(*write, id, project->name, stages_json(project->stages), project->type,
+                 batches_json(project->batches), project->category_schema);
     write->exec();
     transaction.commit();
   });
@@ -370,11 +349,7 @@ std::int64_t SqliteStore::import_assets(const std::string& project_id, bool repl
     std::int64_t count = 0;
     AssetRow row;
     while (next(row)) {
-      insert->bind(1, project_id);
-      insert->bind(2, ++seq);
-      insert->bind(3, row.external_id);
-      insert->bind(4, row.stage);
-      insert->bind(5, row.batches_json);
+      SQLite::bind(*insert, project_id, ++seq, row.external_id, row.stage, row.batches_json);
       insert->bindNoCopy(6, row.json_text);  // the row outlives the exec below
       insert->bind(7, row.asset_id);
       insert->bind(8, row.stage_id);
@@ -490,12 +465,8 @@ std::int64_t SqliteStore::add_issues(const std::string& project_id,
         "VALUES (?,?,?,?,?,?) ON CONFLICT (project_id, id) DO UPDATE SET "
         "asset_id = excluded.asset_id, json_text = excluded.json_text"));
     for (const IssueRow& issue : issues) {
-      insert->bind(1, project_id);
-      insert->bind(2, ++seq);
-      insert->bind(3, issue.id);
-      insert->bind(4, issue.asset_id);
-      insert->bind(5, issue.json_text);
-      insert->bind(6, issue.created_at);
+      SQLite::bind(*insert, project_id, ++seq, issue.id, issue.asset_id, issue.json_text,
+                   issue.created_at);
       insert->exec();
       insert->reset();
     }
@@ -517,9 +488,7 @@ std::vector<IssueRow> SqliteStore::list_issues(const std::string& project_id, st
     StatementUse s(
         reader->prepare("SELECT project_id, id, asset_id, json_text, created_at FROM issues "
                         "WHERE project_id = ? ORDER BY seq LIMIT ? OFFSET ?"));
-    s->bind(1, project_id);
-    s->bind(2, limit);
-    s->bind(3, offset);
+    SQLite::bind(*s, project_id, limit, offset);
     std::vector<IssueRow> rows;
     while (s->executeStep())
       rows.push_back(IssueRow{text(*s, 0), text(*s, 1), text(*s, 2), text(*s, 3), integer(*s, 4)});
@@ -534,17 +503,8 @@ void SqliteStore::create_plugin(const Plugin& p) {
       "plugin " + p.name,
       std::string("INSERT INTO plugins (") + kPluginColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
       [&](SQLite::Statement& s) {
-        s.bind(1, p.id);
-        s.bind(2, p.org_id);
-        s.bind(3, p.name);
-        s.bind(4, p.type);
-        s.bind(5, p.description);
-        s.bind(6, p.default_config);
-        s.bind(7, p.secret_hash);
-        s.bind(8, p.secret);
-        s.bind(9, p.rest_url);
-        s.bind(10, p.created_at);
-        s.bind(11, p.timeout_seconds);
+        SQLite::bind(s, p.id, p.org_id, p.name, p.type, p.description, p.default_config,
+                     p.secret_hash, p.secret, p.rest_url, p.created_at, p.timeout_seconds);
       });
 }
 
@@ -565,21 +525,14 @@ void SqliteStore::set_plugin_secret(const std::string& id, const std::string& se
                                     const std::string& sealed_secret) {
   const int changed =
       impl_->write("plugin " + id, "UPDATE plugins SET secret_hash = ?, secret = ? WHERE id = ?",
-                   [&](SQLite::Statement& s) {
-                     s.bind(1, secret_hash);
-                     s.bind(2, sealed_secret);
-                     s.bind(3, id);
-                   });
+                   [&](SQLite::Statement& s) { SQLite::bind(s, secret_hash, sealed_secret, id); });
   if (changed == 0) throw NotFound("no plugin " + id);
 }
 
 void SqliteStore::set_plugin_timeout(const std::string& id, std::int64_t seconds) {
   const int changed =
       impl_->write("plugin " + id, "UPDATE plugins SET timeout_seconds = ? WHERE id = ?",
-                   [&](SQLite::Statement& s) {
-                     s.bind(1, seconds);
-                     s.bind(2, id);
-                   });
+                   [&](SQLite::Statement& s) { SQLite::bind(s, seconds, id); });
   if (changed == 0) throw NotFound("no plugin " + id);
 }
 
@@ -595,11 +548,7 @@ void SqliteStore::create_run(const Run& r) {
       "run " + r.session,
       std::string("INSERT INTO runs (") + kRunColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
       [&](SQLite::Statement& s) {
-        s.bind(1, r.session);
-        s.bind(2, r.project_id);
-        s.bind(3, r.plugin_id);
-        s.bind(4, r.user_id);
-        s.bind(5, r.config_json);
+        SQLite::bind(s, r.session, r.project_id, r.plugin_id, r.user_id, r.config_json);
         if (r.stage) s.bind(6, *r.stage);
         s.bind(7, r.batches_json);
         s.bind(8, std::string(to_string(r.state)));
@@ -651,8 +600,7 @@ bool SqliteStore::transition(const std::string& session, const RunTransition& t)
              "finished_at = CASE WHEN ?1 IN ('queued', 'dispatched') THEN finished_at ELSE ?4 END "
              "WHERE session = ?5 AND state IN (SELECT value FROM json_each(?6))",
              [&](SQLite::Statement& s) {
-               s.bind(1, std::string(to_string(t.to)));
-               s.bind(2, t.message);
+               SQLite::bind(s, std::string(to_string(t.to)), t.message);
                if (t.result_object) s.bind(3, *t.result_object);
                s.bind(4, t.at);
                s.bind(5, session);
@@ -669,10 +617,7 @@ std::int64_t SqliteStore::append_log(const RunLog& log) {
         "INSERT INTO run_logs (session, seq, level, msg, at) VALUES (?1, "
         "(SELECT coalesce(max(seq), 0) + 1 FROM run_logs WHERE session = ?1), ?2, ?3, ?4) "
         "RETURNING seq"));
-    s->bind(1, log.session);
-    s->bind(2, log.level);
-    s->bind(3, log.msg);
-    s->bind(4, log.at);
+    SQLite::bind(*s, log.session, log.level, log.msg, log.at);
     s->executeStep();
     return integer(*s, 0);
   });
@@ -683,11 +628,7 @@ std::vector<RunLog> SqliteStore::list_logs(const std::string& session, std::int6
   return impl_->many<RunLog>(
       "SELECT session, seq, level, msg, at FROM run_logs WHERE session = ? AND seq > ? "
       "ORDER BY seq LIMIT ?",
-      [&](SQLite::Statement& s) {
-        s.bind(1, session);
-        s.bind(2, after_seq);
-        s.bind(3, limit);
-      },
+      [&](SQLite::Statement& s) { SQLite::bind(s, session, after_seq, limit); },
       +[](SQLite::Statement& s) {
         return RunLog{text(s, 0), integer(s, 1), text(s, 2), text(s, 3), integer(s, 4)};
       });
@@ -701,13 +642,7 @@ std::int64_t SqliteStore::create_notification(const Notification& n) {
     StatementUse s(writer.connection.prepare(
         "INSERT INTO notifications (user_id, session, kind, text, link, read, created_at) "
         "VALUES (?,?,?,?,?,?,?)"));
-    s->bind(1, n.user_id);
-    s->bind(2, n.session);
-    s->bind(3, n.kind);
-    s->bind(4, n.text);
-    s->bind(5, n.link);
-    s->bind(6, n.read ? 1 : 0);
-    s->bind(7, n.created_at);
+    SQLite::bind(*s, n.user_id, n.session, n.kind, n.text, n.link, n.read ? 1 : 0, n.created_at);
     s->exec();
     return writer.connection.db().getLastInsertRowid();
   });
@@ -718,11 +653,7 @@ std::vector<Notification> SqliteStore::list_notifications(const std::string& use
   return impl_->many<Notification>(
       std::string("SELECT ") + kNotificationColumns +
           " FROM notifications WHERE user_id = ? AND (? = 0 OR read = 0) ORDER BY id DESC LIMIT ?",
-      [&](SQLite::Statement& s) {
-        s.bind(1, user_id);
-        s.bind(2, unread_only ? 1 : 0);
-        s.bind(3, limit);
-      },
+      [&](SQLite::Statement& s) { SQLite::bind(s, user_id, unread_only ? 1 : 0, limit); },
       read_notification);
 }
 
@@ -730,10 +661,7 @@ bool SqliteStore::mark_notification_read(const std::string& user_id, std::int64_
   // Already-read notifications of the user count as marked (idempotent for the UI).
   return impl_->write("notification",
                       "UPDATE notifications SET read = 1 WHERE id = ? AND user_id = ?",
-                      [&](SQLite::Statement& s) {
-                        s.bind(1, id);
-                        s.bind(2, user_id);
-                      }) == 1;
+                      [&](SQLite::Statement& s) { SQLite::bind(s, id, user_id); }) == 1;
 }
 
 std::int64_t SqliteStore::mark_all_notifications_read(const std::string& user_id) {
