@@ -14,6 +14,16 @@ namespace xport::hub::detail {
 
 namespace json = boost::json;
 
+// 200 with `{"<key>": [to_json(row), ...]}`: the shape of the REST API's listings.
+template <class Rows, class ToJson>
+server::Response listing(std::string_view key, const Rows& rows, ToJson&& to_json) {
+  json::array list;
+  list.reserve(rows.size());
+  for (const auto& row : rows)
+    list.push_back(to_json(row));
+  return server::Response::json(200, json::object{{key, std::move(list)}});
+}
+
 inline json::object body_object(const server::Request& req) {
   if (req.body.empty()) return {};
   boost::system::error_code ec;

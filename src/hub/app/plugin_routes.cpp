@@ -40,10 +40,8 @@ Response create_plugin(const RouteContext& c, Request& req) {
 
 Response list_plugins(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
-  json::array list;
-  for (const Plugin& p : c.store.list_plugins(u.org_id))
-    list.push_back(plugin_json(c, p));
-  return Response::json(200, json::object{{"plugins", std::move(list)}});
+  return listing("plugins", c.store.list_plugins(u.org_id),
+                 [&](const Plugin& p) { return plugin_json(c, p); });
 }
 
 Response get_plugin(const RouteContext& c, Request& req) {

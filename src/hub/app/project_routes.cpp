@@ -71,10 +71,8 @@ Response create_project(const RouteContext& c, Request& req) {
 
 Response list_projects(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
-  json::array list;
-  for (const Project& p : c.store.list_projects(u.org_id))
-    list.push_back(project_json(c, p));
-  return Response::json(200, json::object{{"projects", std::move(list)}});
+  return listing("projects", c.store.list_projects(u.org_id),
+                 [&](const Project& p) { return project_json(c, p); });
 }
 
 Response get_project(const RouteContext& c, Request& req) {

@@ -53,10 +53,8 @@ RunQuery run_query(const RouteContext& c, const Request& req, const User& u) {
 
 Response list_runs(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
-  json::array list;
-  for (const Run& run : c.store.list_runs(run_query(c, req, u)))
-    list.push_back(run_json(c, req, run));
-  return Response::json(200, json::object{{"runs", std::move(list)}});
+  return listing("runs", c.store.list_runs(run_query(c, req, u)),
+                 [&](const Run& run) { return run_json(c, req, run); });
 }
 
 Response get_run(const RouteContext& c, Request& req) {
