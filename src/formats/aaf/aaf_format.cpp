@@ -612,14 +612,13 @@ const OptionList<AafOptions>& AafOptions::declarations() {
 
 std::unique_ptr<Format> aaf_format() {
   return std::make_unique<DeclaredFormat<AafOptions>>(
-      FormatInfo{
-          .name = "aaf",
-          .description =
-              "AAF to AAF: the export itself as NDJSON or a JSON array, filtered by stage, batch, "
-              "class and key frame, optionally normalised from v2 (tasks[0].objects) to v3 "
-              "(task.tools); assets nothing changed inside are copied byte for byte.",
-          .fields = aaf::Fields::basic,
-          .geometry = {}},
+      FormatInfo{.name = "aaf",
+                 .description =
+                     "AAF to AAF: the export itself as NDJSON or a JSON array, filtered by stage, "
+                     "batch, class and key frame, optionally normalised from v2 (tasks[0].objects) "
+                     "to v3 (task.tools); assets nothing changed inside are copied byte for byte.",
+                 .fields = aaf::Fields::basic,
+                 .geometry = {}},
       construct<AafConversion, AafOptions>);
 }
 

@@ -188,14 +188,14 @@ const OptionList<ClassificationOptions>& ClassificationOptions::declarations() {
 
 std::unique_ptr<Format> classification_format() {
   return std::make_unique<DeclaredFormat<ClassificationOptions>>(
-      FormatInfo{
-          .name = "classification",
-          .description =
-              "Classification table (<projectId>.csv, RFC 4180): one row per asset with one column "
-              "per classification question (nested ones as \"Parent/Child\"), list answers joined "
-              "with \"|\"; with \"question\", also an ImageNet-style labels.txt.",
-          .fields = aaf::Fields::classifications,
-          .geometry = {}},
+      FormatInfo{.name = "classification",
+                 .description =
+                     "Classification table (<projectId>.csv, RFC 4180): one row per asset with one "
+                     "column per classification question (nested ones as \"Parent/Child\"), list "
+                     "answers joined with \"|\"; with \"question\", also an ImageNet-style "
+                     "labels.txt.",
+                 .fields = aaf::Fields::classifications,
+                 .geometry = {}},
       [](FormatContext& context, ClassificationOptions options) -> std::unique_ptr<Conversion> {
         return std::make_unique<ClassificationConversion>(context, std::move(options.question));
       });

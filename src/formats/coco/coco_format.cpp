@@ -15,11 +15,10 @@ std::unique_ptr<Format> coco_format() {
       FormatInfo{
           .name = "coco",
           .description =
-              "COCO detection and instance segmentation JSON (annotations/instances.json; one file "
-              "per split with \"split\"/\"split_by\"): boxes, polygons, rotated boxes (as "
-              "polygons), "
-              "segmentation zones (holes as RLE), keypoints from point objects with "
-              "\"keypoint_classes\". Every asset is an image; anything else is reported.",
+              "COCO detection and instance segmentation JSON (annotations/instances.json; one "
+              "file per split with \"split\"/\"split_by\"): boxes, polygons, rotated boxes "
+              "(as polygons), segmentation zones (holes as RLE), keypoints from point objects "
+              "with \"keypoint_classes\". Every asset is an image; anything else is reported.",
           .fields = aaf::Fields::objects,
           .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
                        aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation,

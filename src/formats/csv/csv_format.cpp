@@ -190,12 +190,13 @@ constexpr aaf::Fields kFields = aaf::Fields::objects | aaf::Fields::classificati
 
 std::unique_ptr<Format> csv_format() {
   return std::make_unique<DeclaredFormat<CsvOptions>>(
-      FormatInfo{.name = "csv",
-                 .description =
-                     "Flat CSV table (<projectId>.csv, RFC 4180): one row per object (or "
-                     "per asset) with asset, ids, input line, class, geometry type, "
-                     "geometry as JSON and flattened classifications.",
-                 .fields = kFields},
+      FormatInfo{
+          .name = "csv",
+          .description =
+              "Flat CSV table (<projectId>.csv, RFC 4180): one row per object (or per asset) "
+              "with asset, ids, input line, class, geometry type, geometry as JSON and "
+              "flattened classifications.",
+          .fields = kFields},
       [](FormatContext& context, CsvOptions options) -> std::unique_ptr<Conversion> {
         return std::make_unique<DelimitedConversion>(context, table::kCsv, options);
       });

@@ -33,9 +33,9 @@ std::unique_ptr<Format> cvat_format() {
       FormatInfo{
           .name = "cvat",
           .description =
-              "CVAT for images 1.1: annotations.xml with labels and attributes in <meta>, and per "
-              "asset an <image> with boxes (rotated ones with `rotation`), polygons, polylines, "
-              "points and tags; object classifications as attributes.",
+              "CVAT for images 1.1: annotations.xml with labels and attributes in <meta>, and "
+              "per asset an <image> with boxes (rotated ones with `rotation`), polygons, "
+              "polylines, points and tags; object classifications as attributes.",
           .fields = aaf::Fields::objects | aaf::Fields::classifications | aaf::Fields::relations,
           .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
                        aaf::ObjectKind::polygon, aaf::ObjectKind::polyline, aaf::ObjectKind::point,

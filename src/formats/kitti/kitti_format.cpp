@@ -47,8 +47,7 @@ std::unique_ptr<Format> kitti_format() {
                  .description =
                      "KITTI 2D object labels: label_2/<image>.txt with 15 fields per object (type, "
                      "truncated, occluded, alpha, 0-based pixel box, 3D fields zero-filled), and "
-                     "images.txt "
-                     "with each image's path and URL.",
+                     "images.txt with each image's path and URL.",
                  .fields = aaf::Fields::objects,
                  .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
                               aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation}},

@@ -466,10 +466,10 @@ std::unique_ptr<Format> ner_format() {
       FormatInfo{
           .name = "ner",
           .description =
-              "Named entities of text assets: CoNLL-2003 style ner.conll (whitespace tokens, BIO "
-              "or "
-              "BIOES tags) and ner.jsonl ({\"text\", \"spans\":[{start, end, label}]} per asset); "
-              "texts from \"texts\" or \"text_field\", else each entity's selection.",
+              "Named entities of text assets: CoNLL-2003 style ner.conll (whitespace tokens, "
+              "BIO or BIOES tags) and ner.jsonl ({\"text\", \"spans\":[{start, end, label}]} "
+              "per asset); texts from \"texts\" or \"text_field\", else each entity's "
+              "selection.",
           .fields = aaf::Fields::objects,
           .geometry = {aaf::ObjectKind::ner}},
       [](FormatContext& context, NerOptions options) -> std::unique_ptr<Conversion> {

@@ -137,16 +137,14 @@ const OptionList<SampleOptions>& SampleOptions::declarations() {
 
 std::unique_ptr<Format> sample_format() {
   return std::make_unique<DeclaredFormat<SampleOptions>>(
-      FormatInfo{
-          .name = "sample",
-          .description =
-              "The seed's sample export: a JSON list of {externalId, URL, Annotations} with every "
-              "bounding box as \"<title> <x> <y> <w> <h>\", identical to the Python sample "
-              "plugin's "
-              "output.",
-          .fields = aaf::Fields::objects,
-          .geometry = {aaf::ObjectKind::bounding_box},
-          .writes_report = false},
+      FormatInfo{.name = "sample",
+                 .description =
+                     "The seed's sample export: a JSON list of {externalId, URL, Annotations} with "
+                     "every bounding box as \"<title> <x> <y> <w> <h>\", identical to the Python "
+                     "sample plugin's output.",
+                 .fields = aaf::Fields::objects,
+                 .geometry = {aaf::ObjectKind::bounding_box},
+                 .writes_report = false},
       [](FormatContext& context, SampleOptions options) -> std::unique_ptr<Conversion> {
         return std::make_unique<SampleConversion>(context, std::move(options.separator));
       });

@@ -45,10 +45,10 @@ const OptionList<voc::VocOptions>& voc::VocOptions::declarations() {
 std::unique_ptr<Format> voc_format() {
   return std::make_unique<DeclaredFormat<voc::VocOptions>>(
       FormatInfo{.name = "voc",
-                 .description = "Pascal VOC detection: Annotations/<image>.xml with pixel boxes "
-                                "(1-based by default), "
-                                "ImageSets/Main/<split>.txt, classes.txt, and images.txt with each "
-                                "image's path and URL.",
+                 .description =
+                     "Pascal VOC detection: Annotations/<image>.xml with pixel boxes (1-based by "
+                     "default), ImageSets/Main/<split>.txt, classes.txt, and images.txt with each "
+                     "image's path and URL.",
                  .fields = aaf::Fields::objects,
                  .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
                               aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation}},

@@ -61,14 +61,15 @@ const OptionList<yolo::YoloOptions>& yolo::YoloOptions::declarations() {
 
 std::unique_ptr<Format> yolo_format() {
   return std::make_unique<DeclaredFormat<yolo::YoloOptions>>(
-      FormatInfo{.name = "yolo",
-                 .description =
-                     "YOLO labels (Ultralytics or Darknet layout) for detect, segment or obb: one "
-                     "label file "
-                     "per image, a class list, and images.txt with each image's path and URL.",
-                 .fields = aaf::Fields::objects,
-                 .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
-                              aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation}},
+      FormatInfo{
+          .name = "yolo",
+          .description =
+              "YOLO labels (Ultralytics or Darknet layout) for detect, segment or obb: one "
+              "label file per image, a class list, and images.txt with each image's path and "
+              "URL.",
+          .fields = aaf::Fields::objects,
+          .geometry = {aaf::ObjectKind::bounding_box, aaf::ObjectKind::rotated_bounding_box,
+                       aaf::ObjectKind::polygon, aaf::ObjectKind::segmentation}},
       construct<yolo::YoloConversion, yolo::YoloOptions>);
 }
 
