@@ -117,6 +117,13 @@ void append_yaml_quoted(std::string& out, std::string_view value) {
   out += '"';
 }
 
+std::string one_line(std::string_view value) {
+  std::string out(value);
+  for (char& c : out)
+    if (c == '\n' || c == '\r') c = ' ';
+  return out;
+}
+
 void append_number(std::string& out, double value) {
   if (value == 0) value = 0;  // no "-0"
   std::array<char, 32> buf;

@@ -21,6 +21,12 @@ void append_tsv_field(std::string& out, std::string_view value);
 // (C0 controls other than tab, LF, CR) cannot be written even as references: each is
 // replaced by U+FFFD. Returns how many were replaced (to be reported).
 std::size_t append_xml_escaped(std::string& out, std::string_view value);
+// The report's line for what append_xml_escaped() replaced.
+inline constexpr std::string_view kXmlCharsReplaced =
+    "characters XML 1.0 forbids (control characters) replaced with U+FFFD";
+
+// `value` on one line (CR and LF become spaces): a name in a one-name-per-line list file.
+std::string one_line(std::string_view value);
 
 // A YAML double-quoted scalar that any YAML parser reads back as exactly `value`.
 void append_yaml_quoted(std::string& out, std::string_view value);

@@ -11,8 +11,6 @@ using Action = Report::Action;
 constexpr std::string_view kNoSize =
     "no image size (metadata.width/height): width and height written as 0";
 constexpr std::string_view kNoName = "no externalId or URL: image name left empty";
-constexpr std::string_view kXmlChars =
-    "characters XML 1.0 forbids (control characters) replaced with U+FFFD";
 constexpr std::string_view kRelations = "relations left out: CVAT for images has none";
 constexpr std::string_view kNoTags = "task-level classification left out (\"include_tags\": false)";
 
@@ -57,7 +55,8 @@ void CvatConversion::consume_asset(const aaf::Asset& asset, CvatChunk& chunk) {
       notes.note(Action::ignored, kRelations, std::to_string(relations));
     xml += "  </image>\n";
     replaced += shapes.replaced();
-    if (replaced > 0) notes.note(Action::altered, kXmlChars, std::to_string(replaced));
+    if (replaced > 0)
+      notes.note(Action::altered, text::kXmlCharsReplaced, std::to_string(replaced));
   } catch (...) {
     chunk.xml.resize(start);
     notes.clear();

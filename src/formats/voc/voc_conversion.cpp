@@ -11,8 +11,6 @@ using Action = Report::Action;
 constexpr std::string_view kNoSize =
     "no image size (metadata.width/height): <size> written as 0 x 0, boxes not clamped";
 constexpr std::string_view kTruncated = "box clamped to the image (truncated = 1)";
-constexpr std::string_view kXmlChars =
-    "characters XML 1.0 forbids (control characters) replaced with U+FFFD";
 constexpr std::string_view kLineBreak =
     "class name with a line break: written with spaces in classes.txt";
 
@@ -20,13 +18,6 @@ void append_element(std::string& xml, std::string_view indent, std::string_view 
   xml.append(indent).append("<").append(tag).append(">");
   text::append_number(xml, value);
   xml.append("</").append(tag).append(">\n");
-}
-
-std::string one_line(std::string_view name) {
-  std::string out(name);
-  for (char& c : out)
-    if (c == '\n' || c == '\r') c = ' ';
-  return out;
 }
 
 }  // namespace
@@ -125,7 +116,8 @@ void VocConversion::consume_asset(const aaf::Asset& asset, VocChunk& chunk) {
       notes.apply(chunk.report, asset);
       return;
     }
-    if (replaced > 0) notes.note(Action::altered, kXmlChars, std::to_string(replaced));
+    if (replaced > 0)
+      notes.note(Action::altered, text::kXmlCharsReplaced, std::to_string(replaced));
     chunk.images.push_back({xml, std::string(dataset::stem_source(asset)), std::string(asset.url()),
                             settings_.split.assign(asset),
                             static_cast<std::uint32_t>(objects_before), written});
@@ -183,7 +175,7 @@ void VocConversion::finish() {
   }
   std::string classes;
   for (const auto& name : settings_.classes.final_names())
-    classes += one_line(name) + "\n";
+    classes += text::one_line(name) + "\n";
   context_.zip.add("classes.txt", classes, context_.entry);
   context_.zip.begin_entry("images.txt", context_.entry);
   image_list_.copy_to(context_.zip);

@@ -10,14 +10,6 @@ constexpr std::string_view kNoSize =
 constexpr std::string_view kLineBreak =
     "class name with a line break: written with spaces in obj.names";
 
-// The name as one line of obj.names.
-std::string one_line(std::string_view name) {
-  std::string out(name);
-  for (char& c : out)
-    if (c == '\n' || c == '\r') c = ' ';
-  return out;
-}
-
 }  // namespace
 
 YoloConversion::YoloConversion(FormatContext& context, YoloOptions settings)
@@ -195,7 +187,7 @@ void YoloConversion::write_ultralytics_yaml(const std::vector<std::string>& name
 void YoloConversion::write_darknet_files(const std::vector<std::string>& names) {
   std::string list;
   for (const auto& name : names)
-    list += one_line(name) + "\n";
+    list += text::one_line(name) + "\n";
   context_.zip.add("obj.names", list, context_.entry);
 
   const auto& splits = splits_.names();
