@@ -1,7 +1,5 @@
 #include "sio/client_session.hpp"
 
-#include "sio/pending_acks.hpp"
-
 #include <boost/json/serialize.hpp>
 #include <stdexcept>
 #include <utility>
@@ -103,7 +101,7 @@ void ClientSession::handle_socket(Packet p) {
         message = boost::json::serialize(p.data);
       joining_.erase(nsp);
       buffered_.erase(nsp);
-      fail_acks(&nsp);
+      acks_.fail(&nsp);
       if (!closed_ && cb_.on_connect_error) cb_.on_connect_error(nsp, message);
       return;
     }
@@ -111,7 +109,7 @@ void ClientSession::handle_socket(Packet p) {
       bool known = joined_.erase(nsp) + joining_.erase(nsp) != 0;
       if (!known) return;  // a namespace we already left
       buffered_.erase(nsp);
-      fail_acks(&nsp);
+      acks_.fail(&nsp);
       if (!closed_ && cb_.on_disconnect) cb_.on_disconnect(nsp);
       return;
     }
@@ -130,11 +128,7 @@ void ClientSession::handle_socket(Packet p) {
     case PacketType::ack:
     case PacketType::binary_ack: {
       // An unknown id is ignored, as socket.io-client does (e.g. an answer after we left).
-      auto it = acks_.find(*p.id);
-      if (it == acks_.end() || it->second.nsp != nsp) return;
-      AckCallback callback = std::move(it->second.callback);
-      acks_.erase(it);
-      if (callback) callback(std::move(p.data.as_array()));
+      acks_.answer(nsp, *p.id, std::move(p.data.as_array()));
       return;
     }
   }
@@ -161,7 +155,7 @@ void ClientSession::disconnect(const std::string& nsp) {
   buffered_.erase(nsp);
   // A CONNECT not yet sent (before the open) needs no DISCONNECT.
   if (joined || (joining && open_)) send_packet(Packet{PacketType::disconnect, nsp});
-  fail_acks(&nsp);
+  acks_.fail(&nsp);
 }
 
 bool ClientSession::emit(const std::string& nsp, std::string_view name, boost::json::array args,
@@ -171,9 +165,7 @@ bool ClientSession::emit(const std::string& nsp, std::string_view name, boost::j
   if (!joined && joining_.count(nsp) == 0) return false;
   std::optional<std::uint64_t> id;
   if (ack) {
-    id = next_ack_id_;
-    next_ack_id_ = next_ack_id_ == kMaxAckId ? 0 : next_ack_id_ + 1;
-    acks_[*id] = PendingAck{nsp, std::move(ack)};
+    id = acks_.add(nsp, std::move(ack));
   }
   Packet packet = make_event(nsp, name, args, id);
   if (joined)
@@ -196,7 +188,7 @@ void ClientSession::close(const std::string& reason) {
   joining_.clear();
   joined_.clear();
   buffered_.clear();
-  fail_acks(nullptr);
+  acks_.fail(nullptr);
   if (cb_.on_close) cb_.on_close(reason);
 }
 
@@ -215,10 +207,6 @@ void ClientSession::send_packet(const Packet& packet) {
   cb_.send(eio::encode_ws({eio::PacketType::message, std::move(e.text)}), false);
   for (std::string& a : e.attachments)
     cb_.send(std::move(a), true);
-}
-
-void ClientSession::fail_acks(const std::string* nsp) {
-  fail_pending_acks(acks_, nsp);
 }
 
 }  // namespace xport::sio

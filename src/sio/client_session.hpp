@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "sio/engineio.hpp"
+#include "sio/pending_acks.hpp"
 #include "sio/socketio.hpp"
 
 namespace xport::sio {
@@ -56,7 +57,7 @@ class ClientSession {
 
   // Called with the ACK's arguments, or with nullopt when the answer can no longer come (the
   // namespace was disconnected or the session closed).
-  using AckCallback = std::function<void(std::optional<boost::json::array> args)>;
+  using AckCallback = PendingAcks::Callback;
 
   explicit ClientSession(Callbacks callbacks, DecoderLimits limits = {});
 
@@ -95,16 +96,10 @@ class ClientSession {
   bool closed() const { return closed_; }
 
  private:
-  struct PendingAck {
-    std::string nsp;
-    AckCallback callback;
-  };
-
   void handle_engine(const eio::Packet& packet, time_point now);
   void handle_socket(Packet packet);
   void send_packet(const Packet& packet);
   void send_connect(const std::string& nsp);
-  void fail_acks(const std::string* nsp);  // nullptr: all namespaces
   void violation(const std::string& reason);
 
   Callbacks cb_;
@@ -115,8 +110,7 @@ class ClientSession {
   std::map<std::string, boost::json::value> joining_;  // CONNECT sent or queued -> auth
   std::set<std::string> joined_;
   std::map<std::string, std::vector<Packet>> buffered_;  // emits waiting for CONNECT's answer
-  std::map<std::uint64_t, PendingAck> acks_;
-  std::uint64_t next_ack_id_ = 0;
+  PendingAcks acks_;
 };
 
 }  // namespace xport::sio

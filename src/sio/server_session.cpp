@@ -1,7 +1,5 @@
 #include "sio/server_session.hpp"
 
-#include "sio/pending_acks.hpp"
-
 #include <algorithm>
 #include <stdexcept>
 #include <utility>
@@ -126,11 +124,7 @@ void ServerSession::handle_socket(Packet p) {
     case PacketType::binary_ack: {
       if (joined == joined_.end()) return violation("ACK for namespace " + nsp + " not joined");
       // An unknown id is ignored, as the reference server does.
-      auto it = acks_.find(*p.id);
-      if (it == acks_.end() || it->second.nsp != nsp) return;
-      AckCallback callback = std::move(it->second.callback);
-      acks_.erase(it);
-      if (callback) callback(std::move(p.data.as_array()));
+      acks_.answer(nsp, *p.id, std::move(p.data.as_array()));
       return;
     }
   }
@@ -160,9 +154,7 @@ bool ServerSession::emit(const std::string& nsp, std::string_view name, boost::j
   if (closed_ || joined_.count(nsp) == 0) return false;
   std::optional<std::uint64_t> id;
   if (ack) {
-    id = next_ack_id_;
-    next_ack_id_ = next_ack_id_ == kMaxAckId ? 0 : next_ack_id_ + 1;
-    acks_[*id] = PendingAck{nsp, std::move(ack)};
+    id = acks_.add(nsp, std::move(ack));
   }
   Packet packet = make_event(nsp, name, args, id);
   packet.attachments = std::move(attachments);
@@ -187,7 +179,7 @@ void ServerSession::end_namespace(const std::string& nsp, const std::string& rea
   if (it == joined_.end()) return;
   std::string socket_id = std::move(it->second);
   joined_.erase(it);
-  fail_acks(&nsp);
+  acks_.fail(&nsp);
   if (cb_.on_disconnect) cb_.on_disconnect(nsp, socket_id, reason);
 }
 
@@ -199,7 +191,7 @@ void ServerSession::close(const std::string& reason, bool notify) {
   // Every joined namespace ends first, so the owner's registry is clean before on_close.
   std::map<std::string, std::string> joined = std::move(joined_);
   joined_.clear();
-  fail_acks(nullptr);
+  acks_.fail(nullptr);
   if (cb_.on_disconnect)
     for (const auto& [nsp, socket_id] : joined)
       cb_.on_disconnect(nsp, socket_id, reason);
@@ -215,10 +207,6 @@ void ServerSession::send_packet(const Packet& packet) {
   cb_.send(eio::Packet{eio::PacketType::message, std::move(e.text)});
   for (std::string& a : e.attachments)
     cb_.send(eio::Packet{eio::PacketType::message, std::move(a), true});
-}
-
-void ServerSession::fail_acks(const std::string* nsp) {
-  fail_pending_acks(acks_, nsp);
 }
 
 }  // namespace xport::sio

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "sio/engineio.hpp"
+#include "sio/pending_acks.hpp"
 #include "sio/socketio.hpp"
 
 namespace xport::sio {
@@ -74,7 +75,7 @@ class ServerSession {
   };
 
   // Called with the client's ACK arguments, or nullopt when the answer can no longer come.
-  using AckCallback = std::function<void(std::optional<boost::json::array> args)>;
+  using AckCallback = PendingAcks::Callback;
 
   ServerSession(std::string sid, ServerOptions options, Callbacks callbacks);
 
@@ -115,15 +116,9 @@ class ServerSession {
   const std::map<std::string, std::string>& sockets() const { return joined_; }
 
  private:
-  struct PendingAck {
-    std::string nsp;
-    AckCallback callback;
-  };
-
   void handle_socket(Packet packet);
   void send_packet(const Packet& packet);
   void violation(const std::string& reason);
-  void fail_acks(const std::string* nsp);
   void end_namespace(const std::string& nsp, const std::string& reason);
 
   std::string sid_;
@@ -136,8 +131,7 @@ class ServerSession {
   std::optional<time_point> pong_deadline_;
   std::optional<time_point> connect_deadline_;
   std::map<std::string, std::string> joined_;  // nsp -> socket id
-  std::map<std::uint64_t, PendingAck> acks_;
-  std::uint64_t next_ack_id_ = 0;
+  PendingAcks acks_;
 };
 
 }  // namespace xport::sio
