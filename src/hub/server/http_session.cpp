@@ -54,24 +54,6 @@ Target split_target(std::string_view target) {
   return {std::string(target.substr(0, q)), std::string(target.substr(q + 1))};
 }
 
-// Query parameters, decoded; nullopt when an escape is malformed.
-std::optional<std::multimap<std::string, std::string>> parse_query(std::string_view query) {
-  std::multimap<std::string, std::string> out;
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (part.empty()) continue;
-    std::size_t eq = part.find('=');
-    auto name = percent_decode(part.substr(0, eq), true);
-    auto value = percent_decode(
-        eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
-    if (!name || !value) return std::nullopt;
-    out.emplace(std::move(*name), std::move(*value));
-  }
-  return out;
-}
-
 std::string query_value(const std::multimap<std::string, std::string>& q, const std::string& k) {
   auto it = q.find(k);
   return it == q.end() ? std::string() : it->second;
@@ -133,7 +115,7 @@ class HttpSession {
       body_pending_ = header.content_length().value_or(0) > 0 || header.chunked();
       const auto& req = header.get();
       Target target = split_target(req.target());
-      auto query = parse_query(target.query);
+      auto query = net::parse_query(target.query);
       if (!query) {
         co_await reply(Response::error(400, "malformed query string"), req.version(), false, false);
         break;
