@@ -64,6 +64,7 @@ SOURCE_DIRS = {
 # usable by anyone.
 PUBLIC_HEADERS = {
     "xport/errors.hpp": None,
+    "xport/string_hash.hpp": None,
     "xport/io.hpp": "xport_util",
     "xport/pipe.hpp": "xport_util",
     "xport/zip.hpp": "xport_zip",

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "xport/aaf/model.hpp"
+#include "xport/string_hash.hpp"
 
 namespace xport {
 
@@ -57,11 +58,7 @@ class Report {
   std::uint64_t assets_ = 0;
   std::uint64_t objects_ = 0;
   // Looked up once per object: hashed, with string_view lookups that do not allocate.
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> per_class_;
+  StringMap<std::uint64_t> per_class_;
   std::array<std::uint64_t, static_cast<std::size_t>(aaf::ObjectKind::invalid) + 1> per_kind_{};
   std::map<std::pair<Action, std::string>, Entry, std::less<>> notes_;
 };

@@ -1,14 +1,10 @@
 #include "hub/local_object_store.hpp"
 
-#include <fcntl.h>
 #include <openssl/evp.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "hub/credentials.hpp"
 #include "hub/store.hpp"
+#include "util/atomic_file.hpp"
 
 namespace xport::hub {
 
@@ -16,75 +12,41 @@ namespace fs = std::filesystem;
 
 namespace {
 
-[[noreturn]] void fail(const std::string& what, const fs::path& path) {
-  throw IoError(what + " " + path.string() + ": " + std::strerror(errno));
-}
-
-// fsync of a directory makes a rename in it durable.
-void sync_directory(const fs::path& dir) {
-  const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0) return;  // best effort: the data itself is already synced
-  ::fsync(fd);
-  ::close(fd);
-}
-
+// Uploads are written to root/tmp and renamed into objects/ on commit (fsync of the file
+// and of its directory, so that a committed object survives a crash).
 class LocalWriter final : public ObjectWriter {
  public:
   LocalWriter(fs::path temp, fs::path target, std::uint64_t max_bytes)
-      : temp_(std::move(temp)),
-        target_(std::move(target)),
+      : file_(std::move(target), {.mode = 0600, .durable = true, .temp = std::move(temp)}),
         max_bytes_(max_bytes),
         digest_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
     if (!digest_ || EVP_DigestInit_ex(digest_.get(), EVP_sha256(), nullptr) != 1) {
       throw IoError("OpenSSL: cannot start SHA-256");
     }
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd_ < 0) fail("cannot create", temp_);
-  }
-
-  ~LocalWriter() override {
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(temp_.c_str());
   }
 
   void write(const char* data, std::size_t size) override {
-    if (committed_ || fd_ < 0) throw IoError("write after commit or failure: " + target_.string());
+    if (!file_.is_open())
+      throw IoError("write after commit or failure: " + file_.target().string());
     if (size > max_bytes_ - size_) {
-      discard();
+      file_.discard();  // frees the disk space at once
       throw ObjectTooLarge("upload larger than the limit of " + std::to_string(max_bytes_) +
                            " bytes");
     }
     EVP_DigestUpdate(digest_.get(), data, size);
-    std::size_t done = 0;
-    while (done < size) {
-      const ssize_t n = ::write(fd_, data + done, size - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        const int saved = errno;
-        discard();
-        errno = saved;
-        fail("cannot write", temp_);
-      }
-      done += static_cast<std::size_t>(n);
+    try {
+      file_.write(data, size);
+    } catch (...) {
+      file_.discard();
+      throw;
     }
     size_ += size;
   }
 
   ObjectInfo commit() override {
-    if (committed_ || fd_ < 0) throw IoError("commit after commit or failure: " + target_.string());
-    if (::fsync(fd_) != 0) fail("cannot sync", temp_);
-    if (::close(fd_) != 0) {
-      fd_ = -1;
-      fail("cannot close", temp_);
-    }
-    fd_ = -1;
-    std::error_code error;
-    fs::create_directories(target_.parent_path(), error);
-    if (error)
-      throw IoError("cannot create " + target_.parent_path().string() + ": " + error.message());
-    if (::rename(temp_.c_str(), target_.c_str()) != 0) fail("cannot rename to", target_);
-    committed_ = true;
-    sync_directory(target_.parent_path());
+    if (!file_.is_open())
+      throw IoError("commit after commit or failure: " + file_.target().string());
+    file_.commit();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
     EVP_DigestFinal_ex(digest_.get(), md, &length);
@@ -92,19 +54,9 @@ class LocalWriter final : public ObjectWriter {
   }
 
  private:
-  // Frees the disk space at once (an oversized upload should not wait for the destructor).
-  void discard() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    ::unlink(temp_.c_str());
-  }
-
-  fs::path temp_;
-  fs::path target_;
+  AtomicFile file_;
   std::uint64_t max_bytes_;
   std::uint64_t size_ = 0;
-  int fd_ = -1;
-  bool committed_ = false;
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> digest_;
 };
 

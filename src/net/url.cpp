@@ -1,6 +1,8 @@
 #include "net/url.hpp"
 
+#include <boost/url/encoding_opts.hpp>
 #include <boost/url/parse.hpp>
+#include <boost/url/pct_string_view.hpp>
 #include <boost/url/url.hpp>
 #include <boost/url/url_view.hpp>
 
@@ -102,6 +104,35 @@ Url Url::resolve(std::string_view location) const {
   if (!r) throw NetError("cannot resolve redirect location: " + r.error().message());
   out.remove_fragment();
   return parse(sv(out.buffer()));
+}
+
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space) {
+  auto valid = boost::urls::make_pct_string_view({text.data(), text.size()});
+  if (!valid) return std::nullopt;
+  boost::urls::encoding_opts options;
+  options.space_as_plus = plus_is_space;
+  std::string out = valid->decode(options);
+  // A NUL that was not written raw came from "%00": refused (C strings, file names).
+  if (std::count(out.begin(), out.end(), '\0') != std::count(text.begin(), text.end(), '\0'))
+    return std::nullopt;
+  return out;
+}
+
+std::optional<std::multimap<std::string, std::string>> parse_query(std::string_view query) {
+  std::multimap<std::string, std::string> out;
+  while (!query.empty()) {
+    const std::size_t amp = query.find('&');
+    const std::string_view part = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+    if (part.empty()) continue;
+    const std::size_t eq = part.find('=');
+    auto name = percent_decode(part.substr(0, eq), true);
+    auto value = percent_decode(
+        eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
+    if (!name || !value) return std::nullopt;
+    out.emplace(std::move(*name), std::move(*value));
+  }
+  return out;
 }
 
 std::string percent_encode(std::string_view text) {

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -51,6 +53,18 @@ class Url {
 // Python's urllib.parse.quote(s, safe="") does: "+", "&", "=", "/" and ":" are all encoded,
 // so any server decodes the value back exactly.
 std::string percent_encode(std::string_view text);
+
+// Percent-decoding (Boost.URL's pct_string_view) of a path segment or a query part; with
+// `plus_is_space` (queries, application/x-www-form-urlencoded) '+' is a space. nullopt for
+// a malformed escape ("%4", "%zz") or an escape that decodes to NUL.
+std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+
+// A query string ("a=1&b=x+y&c") → its parameters, names and values decoded ('+' is a space;
+// "c" has the value ""); empty parts ("a=1&&b") are skipped, repeated names kept in order.
+// nullopt when any escape is malformed. Split by hand, not with boost::urls::parse_query,
+// whose RFC 3986 grammar refuses the raw '{', '"', spaces and UTF-8 that clients put into
+// queries and that the hub has always accepted.
+std::optional<std::multimap<std::string, std::string>> parse_query(std::string_view query);
 
 // base ("https://api.ango.ai" or with a path prefix, trailing "/" or not) + path ("/v2/export"
 // or "v2/export") + "?k=v&..." with keys and values percent-encoded. Throws NetError when base

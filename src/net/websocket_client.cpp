@@ -132,60 +132,97 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
+  // Failure texts of the connection steps below; nullopt: the step succeeded.
+  using Failure = std::optional<std::string>;
+
+  // The connection's life: resolve, connect, TLS, WebSocket handshake, then read messages
+  // until it ends. Every way it ends goes through finish() with the reason.
   template <class Ws>
   asio::awaitable<void> run(std::shared_ptr<Impl> self, Ws& ws, Url url, TlsOptions tls) {
-    constexpr bool kTls = std::is_same_v<Ws, TlsWs>;
-    const auto timeout = options.handshake_timeout;
     const std::string where = url.redacted();
-    error_code ec;
+    tcp::resolver::results_type endpoints;
+    Failure failed = co_await resolve(self, url, endpoints);
+    if (!failed) failed = co_await connect_tcp(ws, url, where, endpoints);
+    if constexpr (std::is_same_v<Ws, TlsWs>) {
+      if (!failed) failed = co_await tls_handshake(ws, url, where, tls);
+    }
+    if (!failed) failed = co_await ws_handshake(ws, url, where);
+    if (failed) co_return finish(*failed);
+    state = State::open;
+    opened = true;
+    if (auto on_open = std::move(open_handler)) on_open();
+    if (state == State::ended) co_return;
+    if (!queue.empty() && !writing) start_writer();
+    if (state == State::closing && !writing) start_close();
+    co_await read_messages(ws);
+  }
 
+  Failure abandoned(const std::string& where) const {
+    if (close_requested) return "connection to " + where + " abandoned (closed)";
+    return std::nullopt;
+  }
+
+  // The host's addresses, within the handshake timeout (a timer cancels the resolver).
+  asio::awaitable<Failure> resolve(std::shared_ptr<Impl> self, const Url& url,
+                                   tcp::resolver::results_type& endpoints) {
+    error_code ec;
     resolver.emplace(strand);
     asio::steady_timer timer(strand);
-    timer.expires_after(timeout);
+    timer.expires_after(options.handshake_timeout);
     timer.async_wait([self](error_code e) {
       if (!e && self->resolver) self->resolver->cancel();
     });
-    auto endpoints = co_await resolver->async_resolve(
-        url.host(), std::to_string(url.port()), asio::redirect_error(asio::use_awaitable, ec));
+    endpoints = co_await resolver->async_resolve(url.host(), std::to_string(url.port()),
+                                                 asio::redirect_error(asio::use_awaitable, ec));
     timer.cancel();
     resolver.reset();
-    if (close_requested) co_return finish("connection to " + where + " abandoned (closed)");
-    if (ec == asio::error::operation_aborted) {
-      co_return finish("resolving " + url.host() + " timed out");
-    }
-    if (ec) co_return finish("resolving " + url.host() + " failed: " + ec.message());
+    if (auto gone = abandoned(url.redacted())) co_return gone;
+    if (ec == asio::error::operation_aborted) co_return "resolving " + url.host() + " timed out";
+    if (ec) co_return "resolving " + url.host() + " failed: " + ec.message();
+    co_return std::nullopt;
+  }
 
+  template <class Ws>
+  asio::awaitable<Failure> connect_tcp(Ws& ws, const Url& url, const std::string& where,
+                                       const tcp::resolver::results_type& endpoints) {
+    error_code ec;
     auto& tcp_stream = beast::get_lowest_layer(ws);
-    tcp_stream.expires_after(timeout);
+    tcp_stream.expires_after(options.handshake_timeout);
     co_await tcp_stream.async_connect(endpoints, asio::redirect_error(asio::use_awaitable, ec));
-    if (close_requested) co_return finish("connection to " + where + " abandoned (closed)");
-    if (ec == beast::error::timeout) {
-      co_return finish("connect to " + url.authority() + " timed out");
-    }
-    if (ec) co_return finish("connect to " + url.authority() + " failed: " + ec.message());
+    if (auto gone = abandoned(where)) co_return gone;
+    if (ec == beast::error::timeout) co_return "connect to " + url.authority() + " timed out";
+    if (ec) co_return "connect to " + url.authority() + " failed: " + ec.message();
     tcp_stream.socket().set_option(tcp::no_delay(true), ec);
     tcp_stream.socket().set_option(asio::socket_base::keep_alive(true), ec);
+    co_return std::nullopt;
+  }
 
-    if constexpr (kTls) {
-      try {
-        detail::prepare_tls(ws.next_layer(), url.host(), tls);
-      } catch (const std::exception& e) {
-        co_return finish(e.what());
-      }
-      tcp_stream.expires_after(timeout);
-      co_await ws.next_layer().async_handshake(asio::ssl::stream_base::client,
-                                               asio::redirect_error(asio::use_awaitable, ec));
-      if (close_requested) co_return finish("connection to " + where + " abandoned (closed)");
-      if (ec == beast::error::timeout) {
-        co_return finish("TLS handshake with " + url.authority() + " timed out");
-      }
-      if (ec) co_return finish(detail::tls_handshake_error(ws.next_layer(), url.authority(), ec));
+  asio::awaitable<Failure> tls_handshake(TlsWs& ws, const Url& url, const std::string& where,
+                                         const TlsOptions& tls) {
+    error_code ec;
+    try {
+      detail::prepare_tls(ws.next_layer(), url.host(), tls);
+    } catch (const std::exception& e) {
+      co_return e.what();
     }
+    beast::get_lowest_layer(ws).expires_after(options.handshake_timeout);
+    co_await ws.next_layer().async_handshake(asio::ssl::stream_base::client,
+                                             asio::redirect_error(asio::use_awaitable, ec));
+    if (auto gone = abandoned(where)) co_return gone;
+    if (ec == beast::error::timeout)
+      co_return "TLS handshake with " + url.authority() + " timed out";
+    if (ec) co_return detail::tls_handshake_error(ws.next_layer(), url.authority(), ec);
+    co_return std::nullopt;
+  }
 
+  template <class Ws>
+  asio::awaitable<Failure> ws_handshake(Ws& ws, const Url& url, const std::string& where) {
     // From here the WebSocket's own timeouts apply (handshake and closing handshake); no idle
     // timeout: the protocol above (Engine.IO pings) decides when a quiet link is dead.
-    tcp_stream.expires_never();
-    ws.set_option(websocket::stream_base::timeout{timeout, websocket::stream_base::none(), false});
+    error_code ec;
+    beast::get_lowest_layer(ws).expires_never();
+    ws.set_option(websocket::stream_base::timeout{options.handshake_timeout,
+                                                  websocket::stream_base::none(), false});
     ws.set_option(websocket::stream_base::decorator(
         [ua = options.user_agent, extra = options.headers](websocket::request_type& req) {
           req.set(http::field::user_agent, ua);
@@ -196,28 +233,25 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     websocket::response_type response;
     co_await ws.async_handshake(response, url.host_header(), url.target(),
                                 asio::redirect_error(asio::use_awaitable, ec));
-    if (close_requested) co_return finish("connection to " + where + " abandoned (closed)");
-    if (ec) {
-      std::string msg = "WebSocket handshake with " + where + " failed: ";
-      if (ec == beast::error::timeout) {
-        msg += "timed out";
-      } else {
-        msg += ec.message();
-      }
-      if (response.result_int() != 0 && response.result() != http::status::switching_protocols) {
-        msg += " (HTTP " + std::to_string(response.result_int()) + " " +
-               std::string(response.reason()) + ")";
-      }
-      co_return finish(msg);
+    if (auto gone = abandoned(where)) co_return gone;
+    if (!ec) co_return std::nullopt;
+    std::string msg = "WebSocket handshake with " + where + " failed: ";
+    if (ec == beast::error::timeout) {
+      msg += "timed out";
+    } else {
+      msg += ec.message();
     }
+    if (response.result_int() != 0 && response.result() != http::status::switching_protocols) {
+      msg += " (HTTP " + std::to_string(response.result_int()) + " " +
+             std::string(response.reason()) + ")";
+    }
+    co_return msg;
+  }
 
-    state = State::open;
-    opened = true;
-    if (auto on_open = std::move(open_handler)) on_open();
-    if (state == State::ended) co_return;
-    if (!queue.empty() && !writing) start_writer();
-    if (state == State::closing && !writing) start_close();
-
+  // Hands every message to its handler until the connection ends, then says why.
+  template <class Ws>
+  asio::awaitable<void> read_messages(Ws& ws) {
+    error_code ec;
     beast::flat_buffer buffer;
     for (;;) {
       co_await ws.async_read(buffer, asio::redirect_error(asio::use_awaitable, ec));

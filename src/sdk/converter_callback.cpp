@@ -3,6 +3,7 @@
 
 #include <thread>
 
+#include "formats/common/text.hpp"
 #include "xport/errors.hpp"
 #include "xport/format.hpp"
 #include "xport/plugin.hpp"
@@ -29,14 +30,6 @@ const Format& pick_format(const boost::json::object& config, const std::string& 
   return *format;
 }
 
-// Keeps file names plain: ids may hold anything.
-std::string file_stem(const std::string& project_id) {
-  std::string out;
-  for (char c : project_id)
-    out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_') ? c : '_';
-  return out.empty() ? "export" : out;
-}
-
 }  // namespace
 
 ExportCallback converter_callback(std::string default_format) {
@@ -57,7 +50,9 @@ ExportCallback converter_callback(std::string default_format) {
     options.on_problem = [&](const aaf::Problem& p) {
       if (++problems <= kMaxLoggedProblems) request.logger.warning(p.to_string());
     };
-    std::string name = fmt::format("{}-{}.zip", file_stem(request.projectId), format.name());
+    std::string name = fmt::format(
+        "{}-{}.zip", text::plain_file_name(request.projectId, std::string_view::npos, "export"),
+        format.name());
     auto path = request.work_dir / name;
     auto sink = open_file_sink(path.string());
     ConvertResult result = convert(request.jsonExport.open(), *sink, format, config, options);

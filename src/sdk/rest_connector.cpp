@@ -1,31 +1,21 @@
 #include "sdk/rest_connector.hpp"
 
 #include <openssl/crypto.h>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http.hpp>
+#include <atomic>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
-#include "net/read_buffer.hpp"
-#include "sdk/log.hpp"
-
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <thread>
 
-namespace xport::sdk {
+#include "net/http_server.hpp"
+#include "sdk/log.hpp"
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+namespace xport::sdk {
 
 namespace {
 
@@ -48,9 +38,7 @@ struct RestConnector::Impl : std::enable_shared_from_this<Impl> {
   std::string secret;
   PluginOptions options;
   std::shared_ptr<PlatformApi> api;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
-  std::thread network;
+  std::optional<net::HttpServer> server;
   RunHandler on_run;
   std::atomic<bool> accepting{true};
 
@@ -113,38 +101,25 @@ struct RestConnector::Impl : std::enable_shared_from_this<Impl> {
     }
   }
 
-  http::response<http::string_body> handle(const http::request<http::string_body>& req) {
-    http::response<http::string_body> res;
-    res.version(req.version());
-    res.keep_alive(false);
-    res.set(http::field::content_type, "application/json");
-    auto reply = [&](http::status status, std::string body) {
-      res.result(status);
-      res.body() = std::move(body);
-      res.prepare_payload();
-      return res;
+  net::ServerResponse handle(const net::ServerRequest& req) {
+    auto reply = [](int status, std::string body) {
+      return net::ServerResponse{status, "application/json", std::move(body)};
     };
-    std::string_view target = req.target();
-    target = target.substr(0, target.find('?'));
+    const std::string_view target = req.path();
     if (target != "/plugin" && target != "/heartbeat")
-      return reply(http::status::not_found, R"({"message":"no such endpoint"})");
-    if (!same_secret(req["Secret"], secret))
-      return reply(http::status::unauthorized, R"({"message":"bad or missing Secret header"})");
+      return reply(404, R"({"message":"no such endpoint"})");
+    if (!same_secret(req.header("Secret"), secret))
+      return reply(401, R"({"message":"bad or missing Secret header"})");
     if (target == "/heartbeat") {
-      if (req.method() != http::verb::get)
-        return reply(http::status::method_not_allowed, R"({"message":"use GET"})");
-      return reply(http::status::ok, R"("ok")");
+      if (req.method != "GET") return reply(405, R"({"message":"use GET"})");
+      return reply(200, R"("ok")");
     }
-    if (req.method() != http::verb::post)
-      return reply(http::status::method_not_allowed, R"({"message":"use POST"})");
+    if (req.method != "POST") return reply(405, R"({"message":"use POST"})");
     boost::system::error_code ec;
-    auto data = boost::json::parse(req.body(), ec);
+    auto data = boost::json::parse(req.body, ec);
     if (ec || !data.is_object())
-      return reply(http::status::bad_request,
-                   R"({"message":"the body must be the run's data as a JSON object"})");
-    if (!accepting)
-      return reply(http::status::service_unavailable,
-                   R"({"message":"the plugin is shutting down"})");
+      return reply(400, R"({"message":"the body must be the run's data as a JSON object"})");
+    if (!accepting) return reply(503, R"({"message":"the plugin is shutting down"})");
     auto& object = data.get_object();
     auto session = object.if_contains("session");
     auto key = object.if_contains("apiKey");
@@ -153,33 +128,7 @@ struct RestConnector::Impl : std::enable_shared_from_this<Impl> {
       api_keys[std::string(session->get_string())] = std::string(key->get_string());
     }
     on_run(std::move(object));
-    return reply(http::status::ok, R"({"status":"accepted"})");
-  }
-
-  asio::awaitable<void> serve_one(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
-    // Bounded below 64 KiB (net/read_buffer.hpp: an oversized trailer must not end the plugin).
-    beast::flat_buffer buffer(xport::net::kHttpReadBufferLimit);
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(xport::net::bounded_header_limit(16 * 1024));
-    parser.body_limit(64u << 20);
-    stream.expires_after(std::chrono::seconds(30));
-    try {
-      co_await http::async_read(stream, buffer, parser, asio::use_awaitable);
-      auto res = handle(parser.get());
-      co_await http::async_write(stream, res, asio::use_awaitable);
-    } catch (const std::exception& e) {
-      log().debug("REST connector: connection ended: {}", e.what());
-    }
-    beast::error_code ec;
-    stream.socket().shutdown(tcp::socket::shutdown_both, ec);
-  }
-
-  asio::awaitable<void> accept_loop() {
-    for (;;) {
-      tcp::socket socket = co_await acceptor.async_accept(asio::use_awaitable);
-      asio::co_spawn(io, serve_one(std::move(socket)), asio::detached);
-    }
+    return reply(200, R"({"status":"accepted"})");
   }
 };
 
@@ -189,11 +138,15 @@ RestConnector::RestConnector(std::string secret, const PluginOptions& options,
   impl_->secret = std::move(secret);
   impl_->options = options;
   impl_->api = std::move(api);
-  tcp::endpoint endpoint(asio::ip::make_address(options.listen_address), options.port);
-  impl_->acceptor.open(endpoint.protocol());
-  impl_->acceptor.set_option(asio::socket_base::reuse_address(true));
-  impl_->acceptor.bind(endpoint);
-  impl_->acceptor.listen();
+  net::HttpServerOptions server;
+  server.address = options.listen_address;
+  server.port = options.port;
+  server.max_header_bytes = 16 * 1024;
+  server.max_body_bytes = std::uint64_t{64} << 20;
+  server.timeout = std::chrono::seconds(30);
+  server.stop_grace = std::chrono::seconds(1);
+  server.log = [](std::string_view why) { log().debug("REST connector: {}", why); };
+  impl_->server.emplace(std::move(server));
 }
 
 RestConnector::~RestConnector() {
@@ -201,21 +154,14 @@ RestConnector::~RestConnector() {
 }
 
 std::uint16_t RestConnector::port() const {
-  return impl_->acceptor.local_endpoint().port();
+  return impl_->server->port();
 }
 
 void RestConnector::start(RunHandler on_run) {
   impl_->on_run = std::move(on_run);
   log().info("REST connector listening on {}:{}", impl_->options.listen_address, port());
-  asio::co_spawn(impl_->io, impl_->accept_loop(), [](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      log().debug("REST connector: accept loop ended: {}", ex.what());
-    }
-  });
-  impl_->network = std::thread([impl = impl_] { impl->io.run(); });
+  impl_->server->start(
+      [impl = impl_.get()](const net::ServerRequest& req) { return impl->handle(req); });
   impl_->sender = std::thread([impl = impl_] { impl->send_loop(); });
 }
 
@@ -244,12 +190,7 @@ bool RestConnector::shutdown(std::chrono::steady_clock::time_point deadline) {
   }
   impl_->out_wake.notify_all();
   if (impl_->sender.joinable()) impl_->sender.join();
-  asio::post(impl_->io, [impl = impl_] {
-    beast::error_code ec;
-    impl->acceptor.close(ec);
-    impl->io.stop();
-  });
-  if (impl_->network.joinable()) impl_->network.join();
+  impl_->server->stop();
   return delivered;
 }
 

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <random>
 
+#include "formats/common/text.hpp"
 #include "sdk/run_fields.hpp"
 #include "xport/errors.hpp"
 
@@ -25,7 +26,7 @@ class WorkDir {
  public:
   WorkDir(const std::filesystem::path& root, const std::string& session) {
     std::random_device rd;
-    path_ = root / fmt::format("xport-run-{}-{:08x}", safe_name(session), rd());
+    path_ = root / fmt::format("xport-run-{}-{:08x}", text::plain_file_name(session, 40, ""), rd());
     std::filesystem::create_directories(path_);
   }
   ~WorkDir() {
@@ -36,12 +37,6 @@ class WorkDir {
   const std::filesystem::path& path() const { return path_; }
 
  private:
-  static std::string safe_name(const std::string& s) {
-    std::string out;
-    for (char c : s.substr(0, 40))
-      out += (std::isalnum(static_cast<unsigned char>(c)) || c == '-') ? c : '_';
-    return out;
-  }
   std::filesystem::path path_;
 };
 

@@ -7,8 +7,8 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
-#include <random>
 
+#include "util/atomic_file.hpp"
 #include "xport/io.hpp"
 
 namespace xport {
@@ -77,56 +77,20 @@ class StdoutSink final : public ByteSink {
 // crash or an error never leaves a truncated result where a good one is expected.
 class AtomicFileSink final : public ByteSink {
  public:
-  explicit AtomicFileSink(std::string path) : path_(std::move(path)) {
-    std::random_device rd;
-    temp_ = path_ + ".xport-tmp-" + std::to_string(rd());
-    fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw IoError("cannot create " + path_ + ": " + errno_text());
-  }
-  ~AtomicFileSink() override {
-    if (fd_ >= 0) {
-      ::close(fd_);
-      ::unlink(temp_.c_str());
-    }
-  }
-  void write(const char* data, std::size_t size) override {
-    if (fd_ < 0) throw IoError("write to closed file " + path_);
-    write_all(fd_, data, size, path_);
-  }
+  explicit AtomicFileSink(const std::string& path) : file_(path, {}) {}
+  void write(const char* data, std::size_t size) override { file_.write(data, size); }
   bool write_at(std::uint64_t offset, const char* data, std::size_t size) override {
-    if (fd_ < 0) return false;
-    while (size > 0) {
-      ssize_t n = ::pwrite(fd_, data, size, static_cast<off_t>(offset));
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        throw IoError("cannot write " + path_ + ": " + errno_text());
-      }
-      data += n;
-      size -= static_cast<std::size_t>(n);
-      offset += static_cast<std::uint64_t>(n);
-    }
+    if (!file_.is_open()) return false;
+    file_.write_at(offset, data, size);
     return true;
   }
   void close() override {
-    if (fd_ < 0) return;
-    int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0) {
-      ::unlink(temp_.c_str());
-      throw IoError("cannot write " + path_ + ": " + errno_text());
-    }
-    if (::rename(temp_.c_str(), path_.c_str()) != 0) {
-      std::string why = errno_text();
-      ::unlink(temp_.c_str());
-      throw IoError("cannot rename " + temp_ + " to " + path_ + ": " + why);
-    }
+    if (file_.is_open()) file_.commit();
   }
-  std::string name() const override { return path_; }
+  std::string name() const override { return file_.target().string(); }
 
  private:
-  std::string path_;
-  std::string temp_;
-  int fd_ = -1;
+  AtomicFile file_;
 };
 
 }  // namespace

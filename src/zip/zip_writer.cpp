@@ -27,6 +27,7 @@
 #include <string>
 #include <vector>
 
+#include "util/temp_file.hpp"
 #include "xport/zip.hpp"
 
 namespace xport::zip {
@@ -43,20 +44,7 @@ constexpr std::size_t kEocdBytes = 22;               // end of central directory
 // A sink for the archive when the caller's sink cannot overwrite: an anonymous temp file.
 class TempFileSink final : public ByteSink {
  public:
-  TempFileSink() {
-    const char* dir = std::getenv("TMPDIR");
-    std::string where = dir && *dir ? dir : "/tmp";
-    fd_ = ::open(where.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd_ < 0) {
-      std::string path = where + "/xport-zip-XXXXXX";
-      std::vector<char> name(path.begin(), path.end());
-      name.push_back('\0');
-      fd_ = ::mkostemp(name.data(), O_CLOEXEC);
-      if (fd_ >= 0) ::unlink(name.data());
-    }
-    if (fd_ < 0)
-      throw IoError("cannot create a temporary file in " + where + ": " + std::strerror(errno));
-  }
+  TempFileSink() { fd_ = open_anonymous_temp_file("zip"); }
   ~TempFileSink() override { ::close(fd_); }
   void write(const char* data, std::size_t size) override {
     if (!write_at(size_, data, size)) throw IoError("cannot write a temporary file");

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "util/temp_file.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::formats {
@@ -17,31 +18,9 @@ namespace {
   throw IoError(std::string("temporary file: ") + what + ": " + std::strerror(errno));
 }
 
-// In $TMPDIR like formats::Spool, so that users who move large spools elsewhere move
-// this one too.
-std::FILE* open_anonymous() {
-  const char* env = std::getenv("TMPDIR");
-  const std::string dir = env && *env ? env : "/tmp";
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) {  // file systems without O_TMPFILE: create, then unlink at once
-    std::string path = dir + "/xport-records-XXXXXX";
-    std::vector<char> name(path.begin(), path.end());
-    name.push_back('\0');
-    fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd >= 0) ::unlink(name.data());
-  }
-  if (fd < 0) fail(("cannot create in " + dir).c_str());
-  std::FILE* file = ::fdopen(fd, "w+b");
-  if (!file) {
-    ::close(fd);
-    fail("cannot open");
-  }
-  return file;
-}
-
 }  // namespace
 
-RecordFile::RecordFile() : file_(open_anonymous()) {}
+RecordFile::RecordFile() : file_(open_anonymous_temp_stream("records")) {}
 
 RecordFile::~RecordFile() {
   std::fclose(file_);

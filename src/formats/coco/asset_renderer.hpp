@@ -16,13 +16,9 @@
 #include "formats/coco/coco_chunk.hpp"
 #include "formats/coco/coco_options.hpp"
 #include "formats/coco/geometry.hpp"
+#include "xport/string_hash.hpp"
 
 namespace xport::formats::coco {
-
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
 
 class AssetRenderer {
  public:
@@ -49,8 +45,8 @@ class AssetRenderer {
   void keypoints(Context& c) const;
 
   const CocoOptions& options_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> categories_;
-  std::unordered_map<std::string, Keypoint, StringHash, std::equal_to<>> keypoint_names_;
+  StringSet categories_;
+  StringMap<Keypoint> keypoint_names_;
 };
 
 }  // namespace xport::formats::coco

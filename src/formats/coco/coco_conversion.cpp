@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "formats/common/python_json.hpp"
+#include "formats/common/text.hpp"
 
 namespace xport::formats::coco {
 namespace {
@@ -20,20 +21,7 @@ constexpr std::size_t kMaxNameBytes = 100;
 // A batch name as part of a file name: separators, control and reserved characters
 // become '_', cut to kMaxNameBytes on a UTF-8 boundary.
 std::string safe_name(std::string_view batch) {
-  std::string out;
-  for (unsigned char ch : batch) {
-    bool bad =
-        ch < 0x20 || ch == 0x7f ||
-        std::string_view("/\\:*?\"<>|").find(static_cast<char>(ch)) != std::string_view::npos;
-    out += bad ? '_' : static_cast<char>(ch);
-  }
-  if (out.size() > kMaxNameBytes) {
-    std::size_t cut = kMaxNameBytes;
-    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
-      --cut;
-    out.resize(cut);
-  }
-  return out.empty() ? "_" : out;
+  return text::safe_file_name(batch, kMaxNameBytes, "_");
 }
 
 }  // namespace

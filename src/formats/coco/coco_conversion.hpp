@@ -13,6 +13,7 @@
 #include "formats/coco/coco_chunk.hpp"
 #include "formats/coco/coco_options.hpp"
 #include "formats/coco/section_spool.hpp"
+#include "xport/string_hash.hpp"
 #include "xport/typed_format.hpp"
 
 namespace xport::formats::coco {
@@ -46,11 +47,11 @@ class CocoConversion final : public ChunkedConversion<CocoChunk> {
 
   // The class table: names in id order, and their ids.
   std::vector<std::string> categories_;
-  std::unordered_map<std::string, std::int64_t, StringHash, std::equal_to<>> category_ids_;
+  StringMap<std::int64_t> category_ids_;
 
   // split_by batch: documents by batch name, the file names taken, the no-batch document.
-  std::unordered_map<std::string, std::size_t, StringHash, std::equal_to<>> batch_documents_;
-  std::unordered_set<std::string, StringHash, std::equal_to<>> used_names_;
+  StringMap<std::size_t> batch_documents_;
+  StringSet used_names_;
   std::size_t no_batch_document_ = SIZE_MAX;
 
   // commit() scratch, reused.

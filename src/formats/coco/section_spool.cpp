@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "util/temp_file.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::formats::coco {
@@ -27,23 +28,10 @@ void write_all(int fd, const char* p, std::size_t left) {
   }
 }
 
-std::string temp_dir() {
-  const char* dir = std::getenv("TMPDIR");
-  return dir && *dir ? dir : "/tmp";
-}
-
 }  // namespace
 
 SectionSpool::SectionSpool() {
-  std::string dir = temp_dir();
-  fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd_ < 0) {  // file systems without O_TMPFILE: create, then unlink at once
-    std::string name = dir + "/xport-coco-XXXXXX";
-    fd_ = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd_ >= 0) ::unlink(name.c_str());
-  }
-  if (fd_ < 0)
-    throw IoError("cannot create a temporary file in " + dir + ": " + std::strerror(errno));
+  fd_ = open_anonymous_temp_file("coco");
 }
 
 SectionSpool::~SectionSpool() {

@@ -18,15 +18,11 @@
 #include "xport/aaf/model.hpp"
 #include "xport/format_options.hpp"
 #include "xport/report.hpp"
+#include "xport/string_hash.hpp"
 
 namespace xport::formats::dataset {
 
-struct StringHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-template <class V>
-using StringMap = std::unordered_map<std::string, V, StringHash, std::equal_to<>>;
+using xport::StringMap;
 
 // The classes of one export, written once (data.yaml, classes.txt) and used for every
 // label, so that class list and indices can never disagree. Order: the configured

@@ -9,30 +9,17 @@
 #include <string>
 #include <vector>
 
+#include "util/temp_file.hpp"
+
 namespace xport::formats {
 namespace {
 
 constexpr std::size_t kBufferBytes = 1 << 20;
 
-std::string temp_dir() {
-  const char* dir = std::getenv("TMPDIR");
-  return dir && *dir ? dir : "/tmp";
-}
-
 }  // namespace
 
 Spool::Spool() {
-  std::string dir = temp_dir();
-  fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd_ < 0) {  // file systems without O_TMPFILE: create, then unlink at once
-    std::string path = dir + "/xport-spool-XXXXXX";
-    std::vector<char> name(path.begin(), path.end());
-    name.push_back('\0');
-    fd_ = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd_ >= 0) ::unlink(name.data());
-  }
-  if (fd_ < 0)
-    throw IoError("cannot create a temporary file in " + dir + ": " + std::strerror(errno));
+  fd_ = open_anonymous_temp_file("spool");
   buffer_.reserve(kBufferBytes);
 }
 

@@ -85,6 +85,35 @@ std::size_t append_xml_escaped(std::string& out, std::string_view value) {
   return replaced;
 }
 
+void append_json_string(std::string& out, std::string_view utf8) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  out += '"';
+  for (std::size_t i = 0; i < utf8.size(); ++i) {
+    const auto c = static_cast<unsigned char>(utf8[i]);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += static_cast<char>(c);
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if (c == '\t') {
+      out += "\\t";
+    } else if (c < 0x20 || c == 0x7F) {
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    } else if (c == 0xE2 && i + 2 < utf8.size() && utf8[i + 1] == '\x80' &&
+               (utf8[i + 2] == '\xA8' || utf8[i + 2] == '\xA9')) {
+      out += utf8[i + 2] == '\xA8' ? "\\u2028" : "\\u2029";
+      i += 2;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  out += '"';
+}
+
 void append_yaml_quoted(std::string& out, std::string_view value) {
   out += '"';
   for (unsigned char c : value) {
@@ -131,33 +160,54 @@ void append_number(std::string& out, double value) {
   out.append(buf.data(), end);
 }
 
+std::string safe_file_name(std::string_view name, std::size_t max_bytes, std::string_view fallback,
+                           bool trim) {
+  std::string out;
+  out.reserve(name.size());
+  for (unsigned char c : name) {
+    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' ||
+        c == '"' || c == '<' || c == '>' || c == '|')
+      out += '_';
+    else
+      out += static_cast<char>(c);
+  }
+  if (trim) {
+    while (!out.empty() && (out.front() == '.' || out.front() == ' '))
+      out.erase(0, 1);
+    while (!out.empty() && (out.back() == '.' || out.back() == ' '))
+      out.pop_back();
+  }
+  if (out.size() > max_bytes) {
+    // Keep whole UTF-8 sequences: cut before a continuation byte.
+    std::size_t cut = max_bytes;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80)
+      --cut;
+    out.resize(cut);
+  }
+  if (out.empty()) out = fallback;
+  return out;
+}
+
+std::string plain_file_name(std::string_view name, std::size_t max_bytes,
+                            std::string_view fallback) {
+  std::string out;
+  for (char c : name.substr(0, max_bytes)) {
+    const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                       c == '-' || c == '_';
+    out += plain ? c : '_';
+  }
+  if (out.empty()) out = fallback;
+  return out;
+}
+
 std::string StemAllocator::allocate(std::string_view external_id) {
-  std::string stem;
   // Drop a trailing extension (the label file gets its own).
   auto dot = external_id.rfind('.');
   auto slash = external_id.find_last_of("/\\");
   if (dot != std::string_view::npos && dot > 0 &&
       (slash == std::string_view::npos || dot > slash + 1) && external_id.size() - dot <= 6)
     external_id = external_id.substr(0, dot);
-  for (unsigned char c : external_id) {
-    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' ||
-        c == '"' || c == '<' || c == '>' || c == '|')
-      stem += '_';
-    else
-      stem += static_cast<char>(c);
-  }
-  while (!stem.empty() && (stem.front() == '.' || stem.front() == ' '))
-    stem.erase(0, 1);
-  while (!stem.empty() && (stem.back() == '.' || stem.back() == ' '))
-    stem.pop_back();
-  if (stem.size() > 180) {
-    // Keep whole UTF-8 sequences: cut before a continuation byte.
-    std::size_t cut = 180;
-    while (cut > 0 && (static_cast<unsigned char>(stem[cut]) & 0xC0) == 0x80)
-      --cut;
-    stem.resize(cut);
-  }
-  if (stem.empty()) stem = "asset";
+  std::string stem = safe_file_name(external_id, 180, "asset", true);
   std::uint32_t& count = used_[stem];
   ++count;
   if (count == 1) return stem;

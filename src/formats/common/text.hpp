@@ -28,11 +28,29 @@ inline constexpr std::string_view kXmlCharsReplaced =
 // `value` on one line (CR and LF become spaces): a name in a one-name-per-line list file.
 std::string one_line(std::string_view value);
 
+// A JSON string literal of valid UTF-8 (kept as UTF-8; quotes, backslashes, control
+// characters and DEL escaped; U+2028/U+2029 escaped for JavaScript readers). For the
+// Python-exact, ASCII-only form (json.dumps), see python_json.hpp.
+void append_json_string(std::string& out, std::string_view utf8);
+
 // A YAML double-quoted scalar that any YAML parser reads back as exactly `value`.
 void append_yaml_quoted(std::string& out, std::string_view value);
 
 // Number in the "C" locale, shortest form that reads back as the same double.
 void append_number(std::string& out, double value);
+
+// `name` as one file name component: C0 controls, DEL and the characters Windows or zip
+// tools reserve (/ \ : * ? " < > |) become '_', non-ASCII UTF-8 stays; cut to at most
+// `max_bytes` bytes before a UTF-8 continuation byte; `fallback` when nothing is left. With
+// `trim`, leading and trailing dots and spaces are dropped first (so ".." is never a name).
+std::string safe_file_name(std::string_view name, std::size_t max_bytes, std::string_view fallback,
+                           bool trim = false);
+
+// `name` as a plain ASCII file name (ids in temp directory and download names): ASCII
+// letters, digits, '-' and '_' stay, every other byte becomes '_'; at most `max_bytes` bytes
+// of `name` are used; `fallback` when the name is empty.
+std::string plain_file_name(std::string_view name, std::size_t max_bytes,
+                            std::string_view fallback);
 
 // Turns externalIds into file stems that are safe (no separators, no "..", no control
 // characters, not empty, bounded length) and unique within one export: a second

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "formats/common/text.hpp"
+
 namespace xport::formats::ner {
 
 // True when `s` is well-formed UTF-8 (no overlongs, no encoded surrogates, <= U+10FFFF).
@@ -51,9 +53,8 @@ class OffsetMap {
   std::vector<std::uint32_t> cp_start_;  // code point -> byte
 };
 
-// A JSON string literal of valid UTF-8 (kept as UTF-8; quotes, backslashes and control
-// characters escaped; U+2028/U+2029 escaped for JavaScript readers).
-void append_json_string(std::string& out, std::string_view utf8);
+// A JSON string literal of valid UTF-8 (formats/common/text.hpp).
+using text::append_json_string;
 
 // A label safe as one CoNLL column: white space (is_space) replaced by "_". Returns true
 // when anything was replaced.

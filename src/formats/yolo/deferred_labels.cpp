@@ -9,6 +9,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "util/temp_file.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::formats::yolo {
@@ -43,20 +44,7 @@ void get_bytes(std::FILE* f, std::string& out, std::uint32_t n) {
 }  // namespace
 
 DeferredLabels::DeferredLabels() {
-  const char* env = std::getenv("TMPDIR");
-  std::string dir = env && *env ? env : "/tmp";
-  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-  if (fd < 0) {  // file systems without O_TMPFILE: create, then unlink at once
-    std::string name = dir + "/xport-yolo-XXXXXX";
-    fd = ::mkostemp(name.data(), O_CLOEXEC);
-    if (fd >= 0) ::unlink(name.c_str());
-  }
-  if (fd < 0) fail(("cannot create a temporary file in " + dir).c_str());
-  file_ = ::fdopen(fd, "w+b");
-  if (!file_) {
-    ::close(fd);
-    fail("cannot open the temporary file");
-  }
+  file_ = open_anonymous_temp_stream("yolo");
 }
 
 DeferredLabels::~DeferredLabels() {

@@ -54,24 +54,6 @@ Target split_target(std::string_view target) {
   return {std::string(target.substr(0, q)), std::string(target.substr(q + 1))};
 }
 
-// Query parameters, decoded; nullopt when an escape is malformed.
-std::optional<std::multimap<std::string, std::string>> parse_query(std::string_view query) {
-  std::multimap<std::string, std::string> out;
-  while (!query.empty()) {
-    std::size_t amp = query.find('&');
-    std::string_view part = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
-    if (part.empty()) continue;
-    std::size_t eq = part.find('=');
-    auto name = percent_decode(part.substr(0, eq), true);
-    auto value = percent_decode(
-        eq == std::string_view::npos ? std::string_view{} : part.substr(eq + 1), true);
-    if (!name || !value) return std::nullopt;
-    out.emplace(std::move(*name), std::move(*value));
-  }
-  return out;
-}
-
 std::string query_value(const std::multimap<std::string, std::string>& q, const std::string& k) {
   auto it = q.find(k);
   return it == q.end() ? std::string() : it->second;
@@ -114,158 +96,12 @@ class HttpSession {
   }
 
   asio::awaitable<void> run() {
-    const ServerOptions& opts = state_->options;
     for (;;) {
-      error_code ec;
-      http::request_parser<http::empty_body> header;
-      header.header_limit(net::bounded_header_limit(opts.max_header_bytes));
-      header.body_limit(boost::none);
-      tcp_layer().expires_after(opts.idle_timeout);
-      co_await http::async_read_header(stream_, buffer_, header,
-                                       asio::redirect_error(asio::use_awaitable, ec));
-      if (ec == http::error::header_limit) {
-        body_pending_ = true;  // the rest of the header, maybe a body: drain before closing
-        co_await reply_simple(431, "request header too large", false, 11);
-        break;
-      }
-      if (ec) break;  // end of stream, timeout, garbage: just close
-      // Until the body is read, an answer that closes the connection must linger (run's end).
-      body_pending_ = header.content_length().value_or(0) > 0 || header.chunked();
-      const auto& req = header.get();
-      Target target = split_target(req.target());
-      auto query = parse_query(target.query);
-      if (!query) {
-        co_await reply(Response::error(400, "malformed query string"), req.version(), false, false);
-        break;
-      }
-
-      // Socket.IO (Engine.IO) endpoint.
-      const std::string& sio_path = opts.sio_path;
-      if (target.path == sio_path || (target.path + "/" == sio_path)) {
-        if (query_value(*query, "EIO") != "4") {
-          co_await reply_eio(400, R"({"code":5,"message":"Unsupported protocol version"})",
-                             req.version(), false);
-          break;
-        }
-        std::string transport = query_value(*query, "transport");
-        std::string sid = query_value(*query, "sid");
-        if (transport == "websocket") {
-          if (!beast::websocket::is_upgrade(req)) {
-            co_await reply_eio(400, R"({"code":3,"message":"Bad request"})", req.version(), false);
-            break;
-          }
-          tcp_layer().expires_never();
-          run_websocket_session(state_, std::move(stream_), header.release(), sid, remote_);
-          co_return;
-        }
-        if (transport != "polling") {
-          co_await reply_eio(400, R"({"code":0,"message":"Transport unknown"})", req.version(),
-                             false);
-          break;
-        }
-        bool keep = co_await polling(header, sid);
-        if (!keep) break;
-        continue;
-      }
-
-      // REST routes, then static files.
-      Router::Match match = state_->router.match(std::string(req.method_string()), target.path);
-      bool has_body = header.content_length().value_or(0) > 0 || header.chunked();
-      if (match.status != 200) {
-        Response res;
-        bool head = req.method() == http::verb::head;
-        std::optional<std::filesystem::path> file;
-        if (match.status == 404 && opts.static_dir && (req.method() == http::verb::get || head))
-          file = resolve_static(*opts.static_dir, target.path);
-        if (file) {
-          res = Response::send_file(*file, content_type_for(*file));
-        } else if (match.status == 405) {
-          res = Response::error(405,
-                                "method " + std::string(req.method_string()) + " not allowed here");
-          res.headers.emplace_back("Allow", match.allow);
-        } else {
-          res = Response::error(404, "no such path: " + target.path);
-        }
-        // An unread body would be taken for the next request: close after answering.
-        bool keep = req.keep_alive() && !has_body;
-        co_await reply(std::move(res), req.version(), keep, head);
-        if (!keep) break;
-        continue;
-      }
-
-      const Router::Route& route = *match.route;
-      Request request;
-      request.method = std::string(req.method_string());
-      request.target = std::string(req.target());
-      request.path = percent_decode(target.path, false).value_or(target.path);
-      request.query = std::move(*query);
-      request.params = std::move(match.params);
-      request.remote = remote_;
-      for (const auto& field : req)
-        request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-      unsigned version = req.version();
-      bool keep_alive = req.keep_alive();
-      bool head = req.method() == http::verb::head;
-
-      if (header.content_length() && *header.content_length() > route.options.max_body) {
-        co_await reply(Response::error(413, "request body larger than " +
-                                                std::to_string(route.options.max_body) + " bytes"),
-                       version, false, head);
-        break;
-      }
-      if (has_body && iequals(std::string(req[http::field::expect]), "100-continue")) {
-        http::response<http::empty_body> cont{http::status::continue_, version};
-        tcp_layer().expires_after(opts.idle_timeout);
-        co_await http::async_write(stream_, cont, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) break;
-      }
-
-      std::optional<Response> early;
-      if (route.options.body_to_file) {
-        request.body_file = temp_upload_path(opts.upload_dir);
-        http::request_parser<http::file_body> parser{std::move(header)};
-        parser.body_limit(route.options.max_body);
-        parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
-        if (ec) {
-          early = Response::error(500, "cannot create upload file: " + ec.message());
-        } else {
-          ec = co_await read_body(parser);
-          parser.get().body().close();
-          if (ec)
-            early = body_error(ec, route.options.max_body);
-          else
-            request.body_size = std::filesystem::file_size(request.body_file, ec);
-        }
-      } else {
-        http::request_parser<http::string_body> parser{std::move(header)};
-        parser.body_limit(route.options.max_body);
-        ec = co_await read_body(parser);
-        if (ec)
-          early = body_error(ec, route.options.max_body);
-        else
-          request.body = parser.release().body();
-        request.body_size = request.body.size();
-      }
-      if (!early) body_pending_ = false;
-      if (early) {
-        std::error_code rm;
-        if (!request.body_file.empty()) std::filesystem::remove(request.body_file, rm);
-        co_await reply(std::move(*early), version, false, head);
-        break;
-      }
-
-      Response res;
-      if (route.options.blocking)
-        res = co_await asio::co_spawn(state_->workers->get_executor(),
-                                      call_handler_async(route, request), asio::use_awaitable);
-      else
-        res = call_handler(route, request);
-      if (!request.body_file.empty()) {
-        std::error_code rm;
-        std::filesystem::remove(request.body_file, rm);  // unless the handler moved it
-      }
-      bool ok = co_await reply(std::move(res), version, keep_alive, head);
-      if (!ok || !keep_alive) break;
+      HeaderParser header;
+      if (!co_await read_header(header)) break;
+      const Next next = co_await serve(header);
+      if (next == Next::handed_off) co_return;
+      if (next == Next::close) break;
     }
     if (body_pending_)
       co_await linger_close();
@@ -274,6 +110,197 @@ class HttpSession {
   }
 
  private:
+  using HeaderParser = http::request_parser<http::empty_body>;
+  // What a request leaves the connection to do: read the next one, close, or nothing (the
+  // socket went to a WebSocket session).
+  enum class Next { keep_going, close, handed_off };
+
+  // The next request's header, within the header size limit and the idle timeout. False:
+  // close (end of stream, timeout, garbage; or a header too large, answered 431).
+  asio::awaitable<bool> read_header(HeaderParser& header) {
+    const ServerOptions& opts = state_->options;
+    error_code ec;
+    header.header_limit(net::bounded_header_limit(opts.max_header_bytes));
+    header.body_limit(boost::none);
+    tcp_layer().expires_after(opts.idle_timeout);
+    co_await http::async_read_header(stream_, buffer_, header,
+                                     asio::redirect_error(asio::use_awaitable, ec));
+    if (ec == http::error::header_limit) {
+      body_pending_ = true;  // the rest of the header, maybe a body: drain before closing
+      co_await reply_simple(431, "request header too large", false, 11);
+      co_return false;
+    }
+    if (ec) co_return false;
+    // Until the body is read, an answer that closes the connection must linger (run's end).
+    body_pending_ = header.content_length().value_or(0) > 0 || header.chunked();
+    co_return true;
+  }
+
+  // One request whose header was read: the Socket.IO endpoint, a route, or a static file.
+  asio::awaitable<Next> serve(HeaderParser& header) {
+    const auto& req = header.get();
+    Target target = split_target(req.target());
+    auto query = net::parse_query(target.query);
+    if (!query) {
+      co_await reply(Response::error(400, "malformed query string"), req.version(), false, false);
+      co_return Next::close;
+    }
+    const std::string& sio_path = state_->options.sio_path;
+    if (target.path == sio_path || (target.path + "/" == sio_path))
+      co_return co_await serve_engine_io(header, *query);
+    Router::Match match = state_->router.match(std::string(req.method_string()), target.path);
+    if (match.status != 200) co_return co_await serve_unrouted(header, match, target.path);
+    co_return co_await serve_route(header, match, target, std::move(*query));
+  }
+
+  // The Engine.IO endpoint: a WebSocket upgrade (the socket goes to a websocket_session) or
+  // a polling request.
+  asio::awaitable<Next> serve_engine_io(HeaderParser& header,
+                                        const std::multimap<std::string, std::string>& query) {
+    const auto& req = header.get();
+    if (query_value(query, "EIO") != "4") {
+      co_await reply_eio(400, R"({"code":5,"message":"Unsupported protocol version"})",
+                         req.version(), false);
+      co_return Next::close;
+    }
+    std::string transport = query_value(query, "transport");
+    std::string sid = query_value(query, "sid");
+    if (transport == "websocket") {
+      if (!beast::websocket::is_upgrade(req)) {
+        co_await reply_eio(400, R"({"code":3,"message":"Bad request"})", req.version(), false);
+        co_return Next::close;
+      }
+      tcp_layer().expires_never();
+      run_websocket_session(state_, std::move(stream_), header.release(), sid, remote_);
+      co_return Next::handed_off;
+    }
+    if (transport != "polling") {
+      co_await reply_eio(400, R"({"code":0,"message":"Transport unknown"})", req.version(), false);
+      co_return Next::close;
+    }
+    co_return co_await polling(header, sid) ? Next::keep_going : Next::close;
+  }
+
+  // No route took the request: a static file (GET/HEAD of an unknown path), 405 or 404.
+  asio::awaitable<Next> serve_unrouted(HeaderParser& header, const Router::Match& match,
+                                       const std::string& path) {
+    const ServerOptions& opts = state_->options;
+    const auto& req = header.get();
+    Response res;
+    bool head = req.method() == http::verb::head;
+    std::optional<std::filesystem::path> file;
+    if (match.status == 404 && opts.static_dir && (req.method() == http::verb::get || head))
+      file = resolve_static(*opts.static_dir, path);
+    if (file) {
+      res = Response::send_file(*file, content_type_for(*file));
+    } else if (match.status == 405) {
+      res =
+          Response::error(405, "method " + std::string(req.method_string()) + " not allowed here");
+      res.headers.emplace_back("Allow", match.allow);
+    } else {
+      res = Response::error(404, "no such path: " + path);
+    }
+    // An unread body would be taken for the next request: close after answering.
+    bool has_body = header.content_length().value_or(0) > 0 || header.chunked();
+    bool keep = req.keep_alive() && !has_body;
+    co_await reply(std::move(res), req.version(), keep, head);
+    co_return keep ? Next::keep_going : Next::close;
+  }
+
+  // A request as route handlers see it (no body yet).
+  Request make_request(const http::request<http::empty_body>& req, const Target& target,
+                       std::multimap<std::string, std::string> query, Router::Match& match) {
+    Request request;
+    request.method = std::string(req.method_string());
+    request.target = std::string(req.target());
+    request.path = percent_decode(target.path, false).value_or(target.path);
+    request.query = std::move(query);
+    request.params = std::move(match.params);
+    request.remote = remote_;
+    for (const auto& field : req)
+      request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    return request;
+  }
+
+  // A route: its body read within its limit (into memory or a file), its handler called
+  // (on the worker pool when it blocks), its answer written.
+  asio::awaitable<Next> serve_route(HeaderParser& header, Router::Match& match,
+                                    const Target& target,
+                                    std::multimap<std::string, std::string> query) {
+    const auto& req = header.get();
+    const Router::Route& route = *match.route;
+    Request request = make_request(req, target, std::move(query), match);
+    const unsigned version = req.version();
+    const bool keep_alive = req.keep_alive();
+    const bool head = req.method() == http::verb::head;
+    if (header.content_length() && *header.content_length() > route.options.max_body) {
+      co_await reply(Response::error(413, "request body larger than " +
+                                              std::to_string(route.options.max_body) + " bytes"),
+                     version, false, head);
+      co_return Next::close;
+    }
+    if (!co_await continue_if_expected(header)) co_return Next::close;
+    if (std::optional<Response> early = co_await read_request_body(header, route, request)) {
+      std::error_code rm;
+      if (!request.body_file.empty()) std::filesystem::remove(request.body_file, rm);
+      co_await reply(std::move(*early), version, false, head);
+      co_return Next::close;
+    }
+    body_pending_ = false;
+    Response res;
+    if (route.options.blocking)
+      res = co_await asio::co_spawn(state_->workers->get_executor(),
+                                    call_handler_async(route, request), asio::use_awaitable);
+    else
+      res = call_handler(route, request);
+    if (!request.body_file.empty()) {
+      std::error_code rm;
+      std::filesystem::remove(request.body_file, rm);  // unless the handler moved it
+    }
+    bool ok = co_await reply(std::move(res), version, keep_alive, head);
+    co_return ok&& keep_alive ? Next::keep_going : Next::close;
+  }
+
+  // "Expect: 100-continue" before a body: the interim answer. False when writing it failed.
+  asio::awaitable<bool> continue_if_expected(HeaderParser& header) {
+    const auto& req = header.get();
+    bool has_body = header.content_length().value_or(0) > 0 || header.chunked();
+    if (!has_body || !iequals(std::string(req[http::field::expect]), "100-continue"))
+      co_return true;
+    error_code ec;
+    http::response<http::empty_body> cont{http::status::continue_, req.version()};
+    tcp_layer().expires_after(state_->options.idle_timeout);
+    co_await http::async_write(stream_, cont, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+
+  // The body into request.body or, for body_to_file routes, a file in the upload directory.
+  // An error answer (413, 431, 400, 500) when it cannot be read; nullopt when it was.
+  asio::awaitable<std::optional<Response>> read_request_body(HeaderParser& header,
+                                                             const Router::Route& route,
+                                                             Request& request) {
+    error_code ec;
+    if (route.options.body_to_file) {
+      request.body_file = temp_upload_path(state_->options.upload_dir);
+      http::request_parser<http::file_body> parser{std::move(header)};
+      parser.body_limit(route.options.max_body);
+      parser.get().body().open(request.body_file.c_str(), beast::file_mode::write, ec);
+      if (ec) co_return Response::error(500, "cannot create upload file: " + ec.message());
+      ec = co_await read_body(parser);
+      parser.get().body().close();
+      if (ec) co_return body_error(ec, route.options.max_body);
+      request.body_size = std::filesystem::file_size(request.body_file, ec);
+      co_return std::nullopt;
+    }
+    http::request_parser<http::string_body> parser{std::move(header)};
+    parser.body_limit(route.options.max_body);
+    ec = co_await read_body(parser);
+    if (ec) co_return body_error(ec, route.options.max_body);
+    request.body = parser.release().body();
+    request.body_size = request.body.size();
+    co_return std::nullopt;
+  }
+
   beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
 
   // Reads the rest of a request into `parser`, restarting the idle timer on every read: the

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "net/url.hpp"
+
 namespace xport::hub::server {
 
 // ASCII case-insensitive comparison, for HTTP field names and tokens.
@@ -62,9 +64,9 @@ struct Response {
                             std::string_view download_name = {});
 };
 
-// Percent-decoding of a path segment or query part ('+' is a space only in queries).
-// nullopt for a malformed escape or a decoded NUL.
-std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
+// Percent-decoding of a path segment or query part ('+' is a space only in queries),
+// nullopt for a malformed escape or a decoded NUL: net/url.hpp.
+using net::percent_decode;
 
 // The standard reason phrase of a status ("Not Found").
 std::string_view reason_phrase(int status);
