@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -59,25 +60,6 @@ struct ClientArgs {
   // notifications
   bool unread = false;
   std::int64_t limit = 100;
-};
-
-enum class Op {
-  none,
-  project_create,
-  project_list,
-  project_import,
-  project_show,
-  schema_get,
-  schema_set,
-  issues_import,
-  issues_list,
-  plugin_create,
-  plugin_show,
-  plugin_set_timeout,
-  run_start,
-  run_logs,
-  run_download,
-  notifications
 };
 
 void print_json(const json::value& v) {
@@ -152,256 +134,355 @@ void print_run(const json::object& run) {
   if (!str(run, "downloadUrl").empty()) fmt::print("download: {}\n", str(run, "downloadUrl"));
 }
 
-int run_op(Op op, const ClientArgs& a) {
+// One operation of `xport client`: its handler calls the hub and prints the answer (the
+// API's JSON with --json); returns the exit code.
+using Handler = int (*)(const ApiClient& api, const ClientArgs& a);
+
+// Prints the answer's JSON with --json, else `human(answer)`; returns 0.
+template <class Human>
+int answer(const ClientArgs& a, const json::value& v, Human human) {
+  if (a.json)
+    print_json(v);
+  else
+    human(v);
+  return 0;
+}
+
+std::string project_path(const ClientArgs& a, const std::string& rest = {}) {
+  return "/api/projects/" + net::percent_encode(a.project) + rest;
+}
+
+int project_create(const ApiClient& api, const ClientArgs& a) {
+  json::object body{{"name", a.name}};
+  if (!a.stages.empty()) body["stages"] = string_list(a.stages);
+  if (!a.project_batches.empty()) body["batches"] = string_list(a.project_batches);
+  if (!a.type.empty()) body["type"] = a.type;
+  if (!a.schema_file.empty()) body["categorySchema"] = read_json_file(a.schema_file);
+  return answer(a, api.post("/api/projects", body), [](const json::value& p) {
+    auto& o = p.as_object();
+    fmt::print("project {} created: {}\n", str(o, "id"), str(o, "name"));
+  });
+}
+
+int project_list(const ApiClient& api, const ClientArgs& a) {
+  return answer(a, api.get("/api/projects"), [](const json::value& list) {
+    auto& projects = list.as_object().at("projects").as_array();
+    if (projects.empty()) fmt::print("no projects\n");
+    for (auto& p : projects) {
+      auto& o = p.as_object();
+      fmt::print("{}  {:>8} assets  {}\n", str(o, "id"), num(o, "assets"), str(o, "name"));
+    }
+  });
+}
+
+void print_import(const ClientArgs& a, const json::object& o) {
+  fmt::print("imported {} assets into project {} (now {} assets{})\n", num(o, "imported"),
+             a.project, num(o, "assets"),
+             o.contains("replaced") && o.at("replaced").is_bool() && o.at("replaced").as_bool()
+                 ? ", replaced"
+                 : "");
+  if (auto* errs = o.if_contains("errors"); errs && errs->is_array()) {
+    for (auto& err : errs->as_array())
+      if (err.is_object()) fmt::print(stderr, "  skipped: {}\n", str(err.as_object(), "text"));
+    if (num(o, "errorCount") != "-" && num(o, "errorCount") != "0")
+      fmt::print("{} problems: those assets were skipped\n", num(o, "errorCount"));
+  }
+}
+
+int project_import(const ApiClient& api, const ClientArgs& a) {
+  if (!std::filesystem::is_regular_file(a.file))
+    throw ConfigError(fmt::format("{}: no such file", a.file));
+  std::string path = project_path(a, "/import");
+  if (a.replace || a.partial)
+    path += std::string("?") + (a.replace ? "replace=true" : "") +
+            (a.replace && a.partial ? "&" : "") + (a.partial ? "partial=true" : "");
+  return answer(a, api.post_file(path, a.file),
+                [&a](const json::value& r) { print_import(a, r.as_object()); });
+}
+
+int project_show(const ApiClient& api, const ClientArgs& a) {
+  return answer(a, api.get(project_path(a)),
+                [](const json::value& p) { print_project(p.as_object()); });
+}
+
+int schema_get(const ApiClient& api, const ClientArgs& a) {
+  print_json(api.get(project_path(a, "/schema")));
+  return 0;
+}
+
+int schema_set(const ApiClient& api, const ClientArgs& a) {
+  json::value schema = read_json_file(a.file);
+  return answer(a, api.call("PUT", project_path(a, "/schema"), &schema), [&a](const json::value&) {
+    fmt::print("ontology of project {} set from {}\n", a.project, a.file);
+  });
+}
+
+int issues_import(const ApiClient& api, const ClientArgs& a) {
+  json::value issues = read_json_file(a.file);
+  return answer(a, api.post(project_path(a, "/issues/import"), issues), [&a](const json::value& r) {
+    fmt::print("imported {} issues into project {}\n", num(r.as_object(), "imported"), a.project);
+  });
+}
+
+void print_issues(const json::value& r) {
+  for (auto& i : r.as_object().at("issues").as_array()) {
+    if (!i.is_object()) continue;
+    const auto& o = i.as_object();
+    std::string external;
+    if (auto* asset = o.if_contains("asset"); asset && asset->is_object())
+      external = str(asset->as_object(), "externalId");
+    fmt::print("{}  {:<8} {:<24} {}\n", str(o, "_id"), str(o, "status"), external,
+               str(o, "content"));
+  }
+  fmt::print("{} issues\n", num(r.as_object(), "total"));
+}
+
+int issues_list(const ApiClient& api, const ClientArgs& a) {
+  return answer(a,
+                api.get(project_path(a, "/issues?limit=") +
+                        std::to_string(std::clamp<std::int64_t>(a.limit, 1, 1000))),
+                print_issues);
+}
+
+int plugin_set_timeout(const ApiClient& api, const ClientArgs& a) {
+  json::value body = json::object{{"timeoutSeconds", a.plugin_timeout}};
+  return answer(a, api.call("PATCH", "/api/plugins/" + net::percent_encode(a.plugin), &body),
+                [&a](const json::value& p) {
+                  fmt::print("plugin {}: runs time out after {} s without an answer\n", a.plugin,
+                             num(p.as_object(), "timeoutSeconds"));
+                });
+}
+
+int plugin_create(const ApiClient& api, const ClientArgs& a) {
+  json::object body{{"name", a.name}, {"type", "Export"}, {"description", a.description}};
+  if (a.plugin_timeout > 0) body["timeoutSeconds"] = a.plugin_timeout;
+  if (!a.config.empty()) body["defaultConfig"] = config_value(a.config);
+  if (!a.rest_url.empty()) body["restUrl"] = a.rest_url;
+  return answer(a, api.post("/api/plugins", body), [&api](const json::value& p) {
+    auto& o = p.as_object();
+    fmt::print("plugin {} created: {}\n", str(o, "id"), str(o, "name"));
+    fmt::print("id: {}\nsecret: {}\n", str(o, "id"), str(o, "secret"));
+    fmt::print("start it with: xport plugin --host {} --id {} --secret {}\n", api.hub(),
+               str(o, "id"), str(o, "secret"));
+  });
+}
+
+void print_plugin(const json::value& p) {
+  auto& o = p.as_object();
+  fmt::print("id: {}\nname: {}\ntype: {}\n", str(o, "id"), str(o, "name"), str(o, "type"));
+  if (!str(o, "description").empty()) fmt::print("description: {}\n", str(o, "description"));
+  fmt::print("default config: {}\n", str(o, "defaultConfig"));
+  fmt::print("connector: {}{}\n", str(o, "connector"),
+             str(o, "restUrl").empty() ? "" : " (" + str(o, "restUrl") + ")");
+  fmt::print("online instances: {}\n", num(o, "onlineInstances"));
+  fmt::print("answer timeout: {} s\n", num(o, "timeoutSeconds"));
+  if (o.contains("secret")) fmt::print("secret: {}\n", str(o, "secret"));
+}
+
+int plugin_show(const ApiClient& api, const ClientArgs& a) {
+  return answer(a, api.get("/api/plugins/" + net::percent_encode(a.plugin)), print_plugin);
+}
+
+// With --wait: until the run finished (or --timeout); 0 only when it succeeded.
+int wait_for_run(const ApiClient& api, const ClientArgs& a, const json::object& run) {
+  if (!a.json) {
+    fmt::print("session: {}\nstatus: {} (waiting up to {} s)\n", str(run, "session"),
+               str(run, "state"), a.timeout);
+    std::fflush(stdout);
+  }
+  if (!(a.timeout > 0)) throw ConfigError("--timeout must be a positive number of seconds");
+  json::object done = api.wait_run(
+      str(run, "session"), std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout * 1000)));
+  answer(a, done, [](const json::value& d) { print_run(d.as_object()); });
+  if (!client::run_finished(done)) {
+    fmt::print(stderr, "xport client: run {} is still {} after {} s\n", str(done, "session"),
+               str(done, "state"), a.timeout);
+    return 1;
+  }
+  return str(done, "state") == "succeeded" ? 0 : 1;
+}
+
+int run_start(const ApiClient& api, const ClientArgs& a) {
+  json::object body{{"project", a.project}, {"plugin", a.plugin}};
+  if (!a.config.empty()) body["config"] = config_value(a.config);
+  if (!a.stage.empty()) body["stage"] = a.stage;
+  if (!a.batches.empty()) body["batches"] = string_list(a.batches);
+  json::object run = api.post("/api/runs", body).as_object();
+  if (a.wait) return wait_for_run(api, a, run);
+  return answer(a, run, [](const json::value& r) { print_run(r.as_object()); });
+}
+
+int run_logs(const ApiClient& api, const ClientArgs& a) {
+  return answer(a, api.get("/api/runs/" + net::percent_encode(a.session) + "/logs"),
+                [](const json::value& logs) {
+                  for (auto& l : logs.as_object().at("logs").as_array()) {
+                    auto& o = l.as_object();
+                    fmt::print("{:>4} {:<7} {}\n", num(o, "seq"), str(o, "level"), str(o, "msg"));
+                  }
+                });
+}
+
+int run_download(const ApiClient& api, const ClientArgs& a) {
+  json::value link = api.get("/api/runs/" + net::percent_encode(a.session) + "/download");
+  std::string url = str(link.as_object(), "url");
+  std::uint64_t bytes = api.download(url, a.out);
+  json::value saved = json::object{{"session", a.session},
+                                   {"url", url},
+                                   {"path", std::filesystem::absolute(a.out).string()},
+                                   {"bytes", bytes}};
+  return answer(a, saved, [&a, bytes](const json::value&) {
+    fmt::print("saved {} ({} bytes)\n", a.out, bytes);
+  });
+}
+
+void print_notifications(const json::value& list) {
+  auto& notes = list.as_object().at("notifications").as_array();
+  if (notes.empty()) fmt::print("no notifications\n");
+  for (auto& n : notes) {
+    auto& o = n.as_object();
+    bool read = o.contains("read") && o.at("read").is_bool() && o.at("read").as_bool();
+    fmt::print("#{} {}{}: {}\n", num(o, "id"), read ? "" : "[unread] ", str(o, "kind"),
+               str(o, "text"));
+    std::string link = str(o, "url").empty() ? str(o, "link") : str(o, "url");
+    if (!link.empty()) fmt::print("    {}\n", link);
+  }
+}
+
+int notifications(const ApiClient& api, const ClientArgs& a) {
+  std::string path = "/api/notifications?limit=" + std::to_string(a.limit);
+  if (a.unread) path += "&unread=true";
+  return answer(a, api.get(path), print_notifications);
+}
+
+// The options of each operation (CLI11 binds them to the ClientArgs members).
+using Options = void (*)(CLI::App& c, ClientArgs& a);
+
+void repeatable(CLI::Option* o) {
+  o->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+}
+void project_arg(CLI::App& c, ClientArgs& a) {
+  c.add_option("PROJECT", a.project, "Project id")->required();
+}
+void plugin_arg(CLI::App& c, ClientArgs& a) {
+  c.add_option("ID", a.plugin, "Plugin id")->required();
+}
+void session_arg(CLI::App& c, ClientArgs& a) {
+  c.add_option("SESSION", a.session, "Run session")->required();
+}
+void no_options(CLI::App&, ClientArgs&) {}
+
+void project_create_options(CLI::App& c, ClientArgs& a) {
+  c.add_option("NAME", a.name, "Project name")->required();
+  repeatable(c.add_option("--stage", a.stages, "A stage of the project (repeatable)"));
+  repeatable(c.add_option("--batch", a.project_batches, "A batch of the project (repeatable)"));
+  c.add_option("--type", a.type, "The project's type (default image)");
+  c.add_option("--schema", a.schema_file, "The ontology (categorySchema), a JSON file");
+}
+void schema_set_options(CLI::App& c, ClientArgs& a) {
+  project_arg(c, a);
+  c.add_option("FILE", a.file, "{tools, classifications, relations}")->required();
+}
+void issues_import_options(CLI::App& c, ClientArgs& a) {
+  project_arg(c, a);
+  c.add_option("FILE", a.file, "The issue export")->required();
+}
+void issues_list_options(CLI::App& c, ClientArgs& a) {
+  project_arg(c, a);
+  c.add_option("--limit", a.limit, "At most this many")->capture_default_str();
+}
+void project_import_options(CLI::App& c, ClientArgs& a) {
+  project_arg(c, a);
+  c.add_option("FILE", a.file, "The export file (streamed as the body)")->required();
+  c.add_flag("--replace", a.replace,
+             "An asset whose id is already in the project replaces it (default: a conflict)");
+  c.add_flag("--partial", a.partial,
+             "Keep the good assets and skip the bad ones (default: all or nothing)");
+}
+void plugin_create_options(CLI::App& c, ClientArgs& a) {
+  c.add_option("NAME", a.name, "Plugin name")->required();
+  c.add_option("--config", a.config, "Default Config JSON");
+  c.add_option("--description", a.description, "Description");
+  c.add_option("--rest-url", a.rest_url, "Make it a REST-connector plugin at this URL");
+  c.add_option("--timeout", a.plugin_timeout,
+               "Seconds a dispatched run may go unanswered (default 1800)");
+}
+void plugin_set_timeout_options(CLI::App& c, ClientArgs& a) {
+  plugin_arg(c, a);
+  c.add_option("SECONDS", a.plugin_timeout, "Seconds")->required();
+}
+void run_start_options(CLI::App& c, ClientArgs& a) {
+  project_arg(c, a);
+  c.add_option("PLUGIN", a.plugin, "Plugin id")->required();
+  c.add_option("--config", a.config, "Config JSON (default: the plugin's)");
+  c.add_option("--stage", a.stage, "Only assets in this stage");
+  repeatable(c.add_option("--batch", a.batches, "Only assets in this batch (repeatable)"));
+  c.add_flag("--wait", a.wait, "Wait for the run to finish");
+  c.add_option("--timeout", a.timeout, "Seconds --wait waits at most")->capture_default_str();
+}
+void run_download_options(CLI::App& c, ClientArgs& a) {
+  session_arg(c, a);
+  c.add_option("OUT", a.out, "Where to write the zip")->required();
+}
+void notifications_options(CLI::App& c, ClientArgs& a) {
+  c.add_flag("--unread", a.unread, "Only unread ones");
+  c.add_option("--limit", a.limit, "At most this many")->capture_default_str();
+}
+
+// The groups operations sit in ("" is `xport client` itself), by path.
+struct Group {
+  const char* path;
+  const char* help;
+};
+constexpr Group kGroups[] = {
+    {"project", "Projects"},
+    {"project schema", "The project's ontology (categorySchema)"},
+    {"project issues", "The project's issues"},
+    {"plugin", "Plugins"},
+    {"run", "Runs"},
+};
+
+// One row per operation, in the order `--help` lists them.
+struct Operation {
+  const char* group;  // a path of kGroups, or "" for a top-level command
+  const char* name;
+  const char* help;
+  Options options;
+  Handler handler;
+};
+constexpr Operation kOperations[] = {
+    {"project", "create", "Create a project", project_create_options, project_create},
+    {"project", "list", "List the projects of your organization", no_options, project_list},
+    {"project", "show", "Show a project: stages, batches, ontology", project_arg, project_show},
+    {"project schema", "get", "Print the ontology (JSON)", project_arg, schema_get},
+    {"project schema", "set", "Replace the ontology with a JSON file's", schema_set_options,
+     schema_set},
+    {"project issues", "import", "Import the platform's issue export (a JSON list)",
+     issues_import_options, issues_import},
+    {"project issues", "list", "List the project's issues", issues_list_options, issues_list},
+    {"project", "import", "Import an AAF export (NDJSON, JSON or zip)", project_import_options,
+     project_import},
+    {"plugin", "create", "Create an Export plugin; prints its id and secret", plugin_create_options,
+     plugin_create},
+    {"plugin", "set-timeout", "Set how long a run may go unanswered", plugin_set_timeout_options,
+     plugin_set_timeout},
+    {"plugin", "show", "Show a plugin (its secret when you are an admin)", plugin_arg, plugin_show},
+    {"run", "start", "Start a run of PLUGIN on PROJECT", run_start_options, run_start},
+    {"run", "logs", "Print a run's log lines", session_arg, run_logs},
+    {"run", "download", "Download a succeeded run's result", run_download_options, run_download},
+    {"", "notifications", "List your notifications", notifications_options, notifications},
+};
+
+int run_op(const Operation* op, const ClientArgs& a) {
   if (a.hub.empty()) throw ConfigError("--hub (or XPORT_HUB) is required: the hub's URL");
   if (a.api_key.empty()) throw ConfigError("--api-key (or XPORT_API_KEY) is required");
   net::Url::parse(a.hub);  // a bad URL is a usage error, reported before any call
   ApiClient api(a.hub, a.api_key, a.ca_file);
-  const std::string enc_project = net::percent_encode(a.project);
-
-  switch (op) {
-    case Op::project_create: {
-      json::object body{{"name", a.name}};
-      if (!a.stages.empty()) body["stages"] = string_list(a.stages);
-      if (!a.project_batches.empty()) body["batches"] = string_list(a.project_batches);
-      if (!a.type.empty()) body["type"] = a.type;
-      if (!a.schema_file.empty()) body["categorySchema"] = read_json_file(a.schema_file);
-      json::value p = api.post("/api/projects", body);
-      if (a.json) {
-        print_json(p);
-      } else {
-        auto& o = p.as_object();
-        fmt::print("project {} created: {}\n", str(o, "id"), str(o, "name"));
-      }
-      return 0;
-    }
-    case Op::project_list: {
-      json::value list = api.get("/api/projects");
-      if (a.json) {
-        print_json(list);
-        return 0;
-      }
-      auto& projects = list.as_object().at("projects").as_array();
-      if (projects.empty()) fmt::print("no projects\n");
-      for (auto& p : projects) {
-        auto& o = p.as_object();
-        fmt::print("{}  {:>8} assets  {}\n", str(o, "id"), num(o, "assets"), str(o, "name"));
-      }
-      return 0;
-    }
-    case Op::project_import: {
-      if (!std::filesystem::is_regular_file(a.file))
-        throw ConfigError(fmt::format("{}: no such file", a.file));
-      std::string path = "/api/projects/" + enc_project + "/import";
-      if (a.replace || a.partial)
-        path += std::string("?") + (a.replace ? "replace=true" : "") +
-                (a.replace && a.partial ? "&" : "") + (a.partial ? "partial=true" : "");
-      json::value r = api.post_file(path, a.file);
-      if (a.json) {
-        print_json(r);
-      } else {
-        auto& o = r.as_object();
-        fmt::print(
-            "imported {} assets into project {} (now {} assets{})\n", num(o, "imported"), a.project,
-            num(o, "assets"),
-            o.contains("replaced") && o.at("replaced").is_bool() && o.at("replaced").as_bool()
-                ? ", replaced"
-                : "");
-        if (auto* errs = o.if_contains("errors"); errs && errs->is_array()) {
-          for (auto& err : errs->as_array())
-            if (err.is_object())
-              fmt::print(stderr, "  skipped: {}\n", str(err.as_object(), "text"));
-          if (num(o, "errorCount") != "-" && num(o, "errorCount") != "0")
-            fmt::print("{} problems: those assets were skipped\n", num(o, "errorCount"));
-        }
-      }
-      return 0;
-    }
-    case Op::project_show: {
-      json::value p = api.get("/api/projects/" + enc_project);
-      if (a.json)
-        print_json(p);
-      else
-        print_project(p.as_object());
-      return 0;
-    }
-    case Op::schema_get: {
-      print_json(api.get("/api/projects/" + enc_project + "/schema"));
-      return 0;
-    }
-    case Op::schema_set: {
-      json::value schema = read_json_file(a.file);
-      json::value stored = api.call("PUT", "/api/projects/" + enc_project + "/schema", &schema);
-      if (a.json)
-        print_json(stored);
-      else
-        fmt::print("ontology of project {} set from {}\n", a.project, a.file);
-      return 0;
-    }
-    case Op::issues_import: {
-      json::value issues = read_json_file(a.file);
-      json::value r = api.post("/api/projects/" + enc_project + "/issues/import", issues);
-      if (a.json)
-        print_json(r);
-      else
-        fmt::print("imported {} issues into project {}\n", num(r.as_object(), "imported"),
-                   a.project);
-      return 0;
-    }
-    case Op::issues_list: {
-      json::value r = api.get("/api/projects/" + enc_project + "/issues?limit=" +
-                              std::to_string(std::clamp<std::int64_t>(a.limit, 1, 1000)));
-      if (a.json) {
-        print_json(r);
-        return 0;
-      }
-      for (auto& i : r.as_object().at("issues").as_array()) {
-        if (!i.is_object()) continue;
-        const auto& o = i.as_object();
-        std::string external;
-        if (auto* asset = o.if_contains("asset"); asset && asset->is_object())
-          external = str(asset->as_object(), "externalId");
-        fmt::print("{}  {:<8} {:<24} {}\n", str(o, "_id"), str(o, "status"), external,
-                   str(o, "content"));
-      }
-      fmt::print("{} issues\n", num(r.as_object(), "total"));
-      return 0;
-    }
-    case Op::plugin_set_timeout: {
-      json::value body = json::object{{"timeoutSeconds", a.plugin_timeout}};
-      json::value p = api.call("PATCH", "/api/plugins/" + net::percent_encode(a.plugin), &body);
-      if (a.json)
-        print_json(p);
-      else
-        fmt::print("plugin {}: runs time out after {} s without an answer\n", a.plugin,
-                   num(p.as_object(), "timeoutSeconds"));
-      return 0;
-    }
-    case Op::plugin_create: {
-      json::object body{{"name", a.name}, {"type", "Export"}, {"description", a.description}};
-      if (a.plugin_timeout > 0) body["timeoutSeconds"] = a.plugin_timeout;
-      if (!a.config.empty()) body["defaultConfig"] = config_value(a.config);
-      if (!a.rest_url.empty()) body["restUrl"] = a.rest_url;
-      json::value p = api.post("/api/plugins", body);
-      if (a.json) {
-        print_json(p);
-      } else {
-        auto& o = p.as_object();
-        fmt::print("plugin {} created: {}\n", str(o, "id"), str(o, "name"));
-        fmt::print("id: {}\nsecret: {}\n", str(o, "id"), str(o, "secret"));
-        fmt::print("start it with: xport plugin --host {} --id {} --secret {}\n", api.hub(),
-                   str(o, "id"), str(o, "secret"));
-      }
-      return 0;
-    }
-    case Op::plugin_show: {
-      json::value p = api.get("/api/plugins/" + net::percent_encode(a.plugin));
-      if (a.json) {
-        print_json(p);
-        return 0;
-      }
-      auto& o = p.as_object();
-      fmt::print("id: {}\nname: {}\ntype: {}\n", str(o, "id"), str(o, "name"), str(o, "type"));
-      if (!str(o, "description").empty()) fmt::print("description: {}\n", str(o, "description"));
-      fmt::print("default config: {}\n", str(o, "defaultConfig"));
-      fmt::print("connector: {}{}\n", str(o, "connector"),
-                 str(o, "restUrl").empty() ? "" : " (" + str(o, "restUrl") + ")");
-      fmt::print("online instances: {}\n", num(o, "onlineInstances"));
-      fmt::print("answer timeout: {} s\n", num(o, "timeoutSeconds"));
-      if (o.contains("secret")) fmt::print("secret: {}\n", str(o, "secret"));
-      return 0;
-    }
-    case Op::run_start: {
-      json::object body{{"project", a.project}, {"plugin", a.plugin}};
-      if (!a.config.empty()) body["config"] = config_value(a.config);
-      if (!a.stage.empty()) body["stage"] = a.stage;
-      if (!a.batches.empty()) {
-        json::array b;
-        for (auto& s : a.batches)
-          b.emplace_back(s);
-        body["batches"] = std::move(b);
-      }
-      json::object run = api.post("/api/runs", body).as_object();
-      if (!a.wait) {
-        if (a.json)
-          print_json(run);
-        else
-          print_run(run);
-        return 0;
-      }
-      if (!a.json) {
-        fmt::print("session: {}\nstatus: {} (waiting up to {} s)\n", str(run, "session"),
-                   str(run, "state"), a.timeout);
-        std::fflush(stdout);
-      }
-      if (!(a.timeout > 0)) throw ConfigError("--timeout must be a positive number of seconds");
-      json::object done =
-          api.wait_run(str(run, "session"),
-                       std::chrono::milliseconds(static_cast<std::int64_t>(a.timeout * 1000)));
-      if (a.json)
-        print_json(done);
-      else
-        print_run(done);
-      if (!client::run_finished(done)) {
-        fmt::print(stderr, "xport client: run {} is still {} after {} s\n", str(done, "session"),
-                   str(done, "state"), a.timeout);
-        return 1;
-      }
-      return str(done, "state") == "succeeded" ? 0 : 1;
-    }
-    case Op::run_logs: {
-      json::value logs = api.get("/api/runs/" + net::percent_encode(a.session) + "/logs");
-      if (a.json) {
-        print_json(logs);
-        return 0;
-      }
-      for (auto& l : logs.as_object().at("logs").as_array()) {
-        auto& o = l.as_object();
-        fmt::print("{:>4} {:<7} {}\n", num(o, "seq"), str(o, "level"), str(o, "msg"));
-      }
-      return 0;
-    }
-    case Op::run_download: {
-      json::value link = api.get("/api/runs/" + net::percent_encode(a.session) + "/download");
-      std::string url = str(link.as_object(), "url");
-      std::uint64_t bytes = api.download(url, a.out);
-      if (a.json) {
-        print_json(json::object{{"session", a.session},
-                                {"url", url},
-                                {"path", std::filesystem::absolute(a.out).string()},
-                                {"bytes", bytes}});
-      } else {
-        fmt::print("saved {} ({} bytes)\n", a.out, bytes);
-      }
-      return 0;
-    }
-    case Op::notifications: {
-      std::string path = "/api/notifications?limit=" + std::to_string(a.limit);
-      if (a.unread) path += "&unread=true";
-      json::value list = api.get(path);
-      if (a.json) {
-        print_json(list);
-        return 0;
-      }
-      auto& notes = list.as_object().at("notifications").as_array();
-      if (notes.empty()) fmt::print("no notifications\n");
-      for (auto& n : notes) {
-        auto& o = n.as_object();
-        bool read = o.contains("read") && o.at("read").is_bool() && o.at("read").as_bool();
-        fmt::print("#{} {}{}: {}\n", num(o, "id"), read ? "" : "[unread] ", str(o, "kind"),
-                   str(o, "text"));
-        std::string link = str(o, "url").empty() ? str(o, "link") : str(o, "url");
-        if (!link.empty()) fmt::print("    {}\n", link);
-      }
-      return 0;
-    }
-    case Op::none:
-      break;
-  }
-  throw ConfigError("xport client: name a command (project, plugin, run, notifications)");
+  if (op == nullptr)
+    throw ConfigError("xport client: name a command (project, plugin, run, notifications)");
+  return op->handler(api, a);
 }
 
-int run_client(Op op, const ClientArgs& a) {
+int run_client(const Operation* op, const ClientArgs& a) {
   try {
     return run_op(op, a);
   } catch (const ApiError& e) {
@@ -428,11 +509,26 @@ int run_client(Op op, const ClientArgs& a) {
   }
 }
 
+// The group subcommand at `path` ("" : `cmd`), made (with its parents) the first time an
+// operation names it, so that --help lists everything in kOperations' order.
+CLI::App* group(CLI::App& cmd, std::map<std::string, CLI::App*>& made, const std::string& path) {
+  if (path.empty()) return &cmd;
+  if (auto it = made.find(path); it != made.end()) return it->second;
+  const auto space = path.rfind(' ');
+  CLI::App* parent = group(cmd, made, space == std::string::npos ? "" : path.substr(0, space));
+  const char* help = "";
+  for (const Group& g : kGroups)
+    if (path == g.path) help = g.help;
+  CLI::App* g = parent->add_subcommand(path.substr(space + 1), help);
+  g->require_subcommand(1)->fallthrough();
+  return made[path] = g;
+}
+
 }  // namespace
 
 Action add_client_command(CLI::App& app) {
   auto args = std::make_shared<ClientArgs>();
-  auto op = std::make_shared<Op>(Op::none);
+  auto op = std::make_shared<const Operation*>(nullptr);
   CLI::App* cmd = app.add_subcommand(
       "client", "Script the hub over its REST API: projects, plugins, runs, notifications");
   cmd->require_subcommand(1);
@@ -444,89 +540,13 @@ Action add_client_command(CLI::App& app) {
                   "private CA signed");
   cmd->add_flag("--json", args->json, "Print the API's JSON");
 
-  auto leaf = [op](CLI::App* parent, const char* name, const char* help, Op which) {
-    CLI::App* c = parent->add_subcommand(name, help);
+  std::map<std::string, CLI::App*> groups;
+  for (const Operation& row : kOperations) {
+    CLI::App* c = group(*cmd, groups, row.group)->add_subcommand(row.name, row.help);
     c->fallthrough();
-    c->callback([op, which] { *op = which; });
-    return c;
-  };
-
-  CLI::App* project = cmd->add_subcommand("project", "Projects")->require_subcommand(1);
-  project->fallthrough();
-  CLI::App* c = leaf(project, "create", "Create a project", Op::project_create);
-  c->add_option("NAME", args->name, "Project name")->required();
-  c->add_option("--stage", args->stages, "A stage of the project (repeatable)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  c->add_option("--batch", args->project_batches, "A batch of the project (repeatable)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  c->add_option("--type", args->type, "The project's type (default image)");
-  c->add_option("--schema", args->schema_file, "The ontology (categorySchema), a JSON file");
-  leaf(project, "list", "List the projects of your organization", Op::project_list);
-  c = leaf(project, "show", "Show a project: stages, batches, ontology", Op::project_show);
-  c->add_option("PROJECT", args->project, "Project id")->required();
-  CLI::App* schema = project->add_subcommand("schema", "The project's ontology (categorySchema)");
-  schema->require_subcommand(1)->fallthrough();
-  c = leaf(schema, "get", "Print the ontology (JSON)", Op::schema_get);
-  c->add_option("PROJECT", args->project, "Project id")->required();
-  c = leaf(schema, "set", "Replace the ontology with a JSON file's", Op::schema_set);
-  c->add_option("PROJECT", args->project, "Project id")->required();
-  c->add_option("FILE", args->file, "{tools, classifications, relations}")->required();
-  CLI::App* issues = project->add_subcommand("issues", "The project's issues");
-  issues->require_subcommand(1)->fallthrough();
-  c = leaf(issues, "import", "Import the platform's issue export (a JSON list)", Op::issues_import);
-  c->add_option("PROJECT", args->project, "Project id")->required();
-  c->add_option("FILE", args->file, "The issue export")->required();
-  c = leaf(issues, "list", "List the project's issues", Op::issues_list);
-  c->add_option("PROJECT", args->project, "Project id")->required();
-  c->add_option("--limit", args->limit, "At most this many")->capture_default_str();
-  c = leaf(project, "import", "Import an AAF export (NDJSON, JSON or zip)", Op::project_import);
-  c->add_option("PROJECT", args->project, "Project id")->required();
-  c->add_option("FILE", args->file, "The export file (streamed as the body)")->required();
-  c->add_flag("--replace", args->replace,
-              "An asset whose id is already in the project replaces it (default: a conflict)");
-  c->add_flag("--partial", args->partial,
-              "Keep the good assets and skip the bad ones (default: all or nothing)");
-
-  CLI::App* plugin = cmd->add_subcommand("plugin", "Plugins")->require_subcommand(1);
-  plugin->fallthrough();
-  c = leaf(plugin, "create", "Create an Export plugin; prints its id and secret",
-           Op::plugin_create);
-  c->add_option("NAME", args->name, "Plugin name")->required();
-  c->add_option("--config", args->config, "Default Config JSON");
-  c->add_option("--description", args->description, "Description");
-  c->add_option("--rest-url", args->rest_url, "Make it a REST-connector plugin at this URL");
-  c->add_option("--timeout", args->plugin_timeout,
-                "Seconds a dispatched run may go unanswered (default 1800)");
-  c = leaf(plugin, "set-timeout", "Set how long a run may go unanswered", Op::plugin_set_timeout);
-  c->add_option("ID", args->plugin, "Plugin id")->required();
-  c->add_option("SECONDS", args->plugin_timeout, "Seconds")->required();
-  c = leaf(plugin, "show", "Show a plugin (its secret when you are an admin)", Op::plugin_show);
-  c->add_option("ID", args->plugin, "Plugin id")->required();
-
-  CLI::App* run = cmd->add_subcommand("run", "Runs")->require_subcommand(1);
-  run->fallthrough();
-  c = leaf(run, "start", "Start a run of PLUGIN on PROJECT", Op::run_start);
-  c->add_option("PROJECT", args->project, "Project id")->required();
-  c->add_option("PLUGIN", args->plugin, "Plugin id")->required();
-  c->add_option("--config", args->config, "Config JSON (default: the plugin's)");
-  c->add_option("--stage", args->stage, "Only assets in this stage");
-  c->add_option("--batch", args->batches, "Only assets in this batch (repeatable)")
-      ->expected(1)
-      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  c->add_flag("--wait", args->wait, "Wait for the run to finish");
-  c->add_option("--timeout", args->timeout, "Seconds --wait waits at most")->capture_default_str();
-  c = leaf(run, "logs", "Print a run's log lines", Op::run_logs);
-  c->add_option("SESSION", args->session, "Run session")->required();
-  c = leaf(run, "download", "Download a succeeded run's result", Op::run_download);
-  c->add_option("SESSION", args->session, "Run session")->required();
-  c->add_option("OUT", args->out, "Where to write the zip")->required();
-
-  c = leaf(cmd, "notifications", "List your notifications", Op::notifications);
-  c->add_flag("--unread", args->unread, "Only unread ones");
-  c->add_option("--limit", args->limit, "At most this many")->capture_default_str();
-
+    c->callback([op, which = &row] { *op = which; });
+    row.options(*c, *args);
+  }
   return [args, op] { return run_client(*op, *args); };
 }
 

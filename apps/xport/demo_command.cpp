@@ -20,10 +20,8 @@
 
 #include "client/api_client.hpp"
 #include "commands.hpp"
-#include "hub/app/hub_app.hpp"
-#include "hub/hub_core.hpp"
+#include "hub/app/hub_process.hpp"
 #include "hub/key_file.hpp"
-#include "hub/server/server.hpp"
 #include "hub_options.hpp"
 #include "xport/errors.hpp"
 #include "xport/plugin.hpp"
@@ -148,155 +146,171 @@ struct DemoRun {
   fs::path saved;
 };
 
-int run_demo(const DemoArgs& args) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
-  spdlog::set_level(spdlog::level::from_str(args.log_level));
-  auto [host, port] = parse_listen(args.listen);
-  if (!(args.timeout > 0)) throw ConfigError("--timeout must be a positive number of seconds");
-
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  const fs::path data_dir = fs::absolute(args.data_dir);
-  fs::create_directories(data_dir);
-  LivePush live;
-  hub::HubCore core(data_dir, live.domain_options());
-  std::string admin_key;
-  if (auto issued = core.domain().bootstrap(data_dir))
-    admin_key = issued->api_key;
-  else
-    admin_key = read_trimmed(data_dir / "admin-api-key");
-  auto [user, demo_key] = demo_user(core.domain(), data_dir);
-
-  hub::server::ServerOptions so;
-  so.host = host;
-  so.port = port;
-  so.threads = 4;
-  so.upload_dir = data_dir / "incoming";
-  fs::create_directories(so.upload_dir);
-  if (!args.static_dir.empty()) so.static_dir = fs::path(args.static_dir);
-  hub::server::Server server(so);
-  hub::AppOptions ao;
-  ao.dispatch.offline_wait =
+hub::HubProcessOptions demo_process_options(const DemoArgs& args, const fs::path& data_dir,
+                                            const std::string& host, std::uint16_t port) {
+  hub::HubProcessOptions o;
+  o.data_dir = data_dir;
+  o.listen = args.listen;
+  o.server.host = host;
+  o.server.port = port;
+  o.server.threads = 4;
+  if (!args.static_dir.empty()) o.server.static_dir = fs::path(args.static_dir);
+  o.app.dispatch.offline_wait =
       std::chrono::milliseconds(static_cast<std::int64_t>(args.timeout * 1000));
-  hub::HubApp app(core, server, ao);
-  live.attach(app);
-  try {
-    server.start();
-  } catch (const std::runtime_error& e) {
-    throw IoError(fmt::format("cannot listen on {}: {}", args.listen, e.what()));
-  }
-  app.start();
+  return o;
+}
 
-  // What this process calls itself on: a wildcard address is reached on loopback.
-  std::string call_host = host;
-  if (call_host == "0.0.0.0" || call_host.empty()) call_host = "127.0.0.1";
-  if (call_host == "::") call_host = "::1";
-  if (call_host.find(':') != std::string::npos) call_host = "[" + call_host + "]";
-  const std::string base = fmt::format("http://{}:{}", call_host, server.port());
+// The admin's API key: issued at the first start, else the one written then.
+std::string admin_key(hub::Domain& domain, const fs::path& data_dir) {
+  if (auto issued = domain.bootstrap(data_dir)) return issued->api_key;
+  return read_trimmed(data_dir / "admin-api-key");
+}
 
-  std::unique_ptr<ExportPlugin> plugin;
-  std::thread plugin_thread;
-  auto shutdown = [&] {
-    if (plugin) plugin->stop();
-    if (plugin_thread.joinable()) plugin_thread.join();
-    app.stop();
-    server.stop();
-  };
-
-  int code = 0;
-  try {
-    ApiClient api(base, demo_key);
-    json::object project = demo_project(api, args.export_file);
-    json::object plugin_json = demo_plugin(api);
-
+// The built-in formats plugin, served on a thread of its own until stop() or destruction.
+class DemoPlugin {
+ public:
+  DemoPlugin(const json::object& plugin_json, const std::string& base) {
     PluginOptions po;
     po.concurrency = 2;
     po.count_tasks = false;
     po.shutdown_grace = std::chrono::seconds(5);
     po.heartbeat_interval = std::chrono::seconds(30);
-    plugin = std::make_unique<ExportPlugin>(str(plugin_json, "id"), str(plugin_json, "secret"),
-                                            converter_callback("sample"), base, po);
-    plugin_thread = std::thread([&plugin] {
+    plugin_ = std::make_unique<ExportPlugin>(str(plugin_json, "id"), str(plugin_json, "secret"),
+                                             converter_callback("sample"), base, po);
+    thread_ = std::thread([this] {
       try {
-        plugin->serve();
+        plugin_->serve();
       } catch (const std::exception& e) {
         spdlog::error("xport demo: the built-in formats plugin stopped: {}", e.what());
       }
     });
+  }
+  ~DemoPlugin() {
+    plugin_->stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  DemoPlugin(const DemoPlugin&) = delete;
+  DemoPlugin& operator=(const DemoPlugin&) = delete;
 
-    std::vector<DemoRun> runs{{"sample", R"({"separator-character": "-"})", {}, {}},
-                              {"coco", R"({"format": "coco"})", {}, {}}};
-    for (auto& r : runs) {
-      r.run = api.post("/api/runs", json::object{{"project", str(project, "id")},
-                                                 {"plugin", str(plugin_json, "id")},
-                                                 {"config", r.config}})
-                  .as_object();
-    }
-    const auto deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(static_cast<std::int64_t>(args.timeout * 1000));
-    for (auto& r : runs) {
-      auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-          deadline - std::chrono::steady_clock::now());
-      r.run = api.wait_run(str(r.run, "session"), std::max(left, 0ms),
-                           [&] { return !interrupted(signals); });
-      if (str(r.run, "state") == "succeeded") {
-        auto link = api.get("/api/runs/" + str(r.run, "session") + "/download").as_object();
-        r.saved = data_dir / "downloads" / fmt::format("demo-{}.zip", r.label);
-        api.download(str(link, "url"), r.saved);
-      }
-    }
+ private:
+  std::unique_ptr<ExportPlugin> plugin_;
+  std::thread thread_;
+};
 
-    const std::string ui = fmt::format("http://{}:{}/", call_host, server.port());
-    fmt::print("xport demo: data dir {}\n", data_dir.string());
-    fmt::print("UI: {}\n", ui);
-    fmt::print("admin API key: {}\n", admin_key);
-    fmt::print(
-        "demo API key: {}  (user demo, organization {}: owns the demo project; log in "
-        "to the UI with it)\n",
-        demo_key, kDemoOrg);
-    fmt::print("project: {} ({}, {} assets)\n", str(project, "id"), kDemoProject,
-               project.contains("assets") ? json::serialize(project.at("assets")) : "?");
-    fmt::print("plugin id: {}\n", str(plugin_json, "id"));
-    for (auto& r : runs) {
-      fmt::print("run {}: session {} state {}\n", r.label, str(r.run, "session"),
-                 str(r.run, "state"));
-      if (!str(r.run, "message").empty()) fmt::print("  message: {}\n", str(r.run, "message"));
-      if (!str(r.run, "downloadUrl").empty())
-        fmt::print("  download: {}\n", str(r.run, "downloadUrl"));
-      if (!r.saved.empty())
-        fmt::print("  saved: {}\n", r.saved.string());
-      else
-        code = 1;
+// Starts the sample and the COCO run, waits for both (together at most `timeout` seconds, or
+// until interrupted) and downloads the results into DATA_DIR/downloads.
+std::vector<DemoRun> run_exports(const ApiClient& api, const json::object& project,
+                                 const json::object& plugin_json, double timeout,
+                                 const sigset_t& signals, const fs::path& data_dir) {
+  std::vector<DemoRun> runs{{"sample", R"({"separator-character": "-"})", {}, {}},
+                            {"coco", R"({"format": "coco"})", {}, {}}};
+  for (auto& r : runs) {
+    r.run = api.post("/api/runs", json::object{{"project", str(project, "id")},
+                                               {"plugin", str(plugin_json, "id")},
+                                               {"config", r.config}})
+                .as_object();
+  }
+  const auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<std::int64_t>(timeout * 1000));
+  for (auto& r : runs) {
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    r.run = api.wait_run(str(r.run, "session"), std::max(left, 0ms),
+                         [&] { return !interrupted(signals); });
+    if (str(r.run, "state") == "succeeded") {
+      auto link = api.get("/api/runs/" + str(r.run, "session") + "/download").as_object();
+      r.saved = data_dir / "downloads" / fmt::format("demo-{}.zip", r.label);
+      api.download(str(link, "url"), r.saved);
     }
-    if (interrupted(signals)) {
-      fmt::print("xport demo: interrupted, stopping\n");
-      std::fflush(stdout);
-      shutdown();
-      return code == 0 ? 1 : code;
-    }
-    if (args.exit_after_runs) {
-      fmt::print("xport demo: done (--exit-after-runs), stopping\n");
-    } else {
-      fmt::print("xport demo: serving on {} until Ctrl-C\n", ui);
-      std::fflush(stdout);
-      int sig = 0;
-      sigwait(&signals, &sig);
-      fmt::print("xport demo: stopping\n");
-    }
+  }
+  return runs;
+}
+
+struct DemoKeys {
+  std::string admin;
+  std::string demo;
+};
+
+// The summary; returns 0 when every run's result was saved, else 1.
+int print_summary(const hub::HubProcess& hub, const DemoKeys& keys, const json::object& project,
+                  const json::object& plugin_json, const std::vector<DemoRun>& runs) {
+  fmt::print("xport demo: data dir {}\n", hub.data_dir().string());
+  fmt::print("UI: {}/\n", hub.local_url());
+  fmt::print("admin API key: {}\n", keys.admin);
+  fmt::print(
+      "demo API key: {}  (user demo, organization {}: owns the demo project; log in "
+      "to the UI with it)\n",
+      keys.demo, kDemoOrg);
+  fmt::print("project: {} ({}, {} assets)\n", str(project, "id"), kDemoProject,
+             project.contains("assets") ? json::serialize(project.at("assets")) : "?");
+  fmt::print("plugin id: {}\n", str(plugin_json, "id"));
+  int code = 0;
+  for (const auto& r : runs) {
+    fmt::print("run {}: session {} state {}\n", r.label, str(r.run, "session"),
+               str(r.run, "state"));
+    if (!str(r.run, "message").empty()) fmt::print("  message: {}\n", str(r.run, "message"));
+    if (!str(r.run, "downloadUrl").empty())
+      fmt::print("  download: {}\n", str(r.run, "downloadUrl"));
+    if (!r.saved.empty())
+      fmt::print("  saved: {}\n", r.saved.string());
+    else
+      code = 1;
+  }
+  return code;
+}
+
+// On the started hub: the demo project and plugin, the runs, the summary, then serving until
+// a signal (unless --exit-after-runs). The plugin stops on return, before the hub.
+int demo_session(const DemoArgs& args, const hub::HubProcess& hub, const DemoKeys& keys,
+                 const sigset_t& signals) {
+  const std::string base = hub.local_url();
+  ApiClient api(base, keys.demo);
+  json::object project = demo_project(api, args.export_file);
+  json::object plugin_json = demo_plugin(api);
+  DemoPlugin plugin(plugin_json, base);
+  std::vector<DemoRun> runs =
+      run_exports(api, project, plugin_json, args.timeout, signals, hub.data_dir());
+  const int code = print_summary(hub, keys, project, plugin_json, runs);
+  if (interrupted(signals)) {
+    fmt::print("xport demo: interrupted, stopping\n");
     std::fflush(stdout);
+    return code == 0 ? 1 : code;
+  }
+  if (args.exit_after_runs) {
+    fmt::print("xport demo: done (--exit-after-runs), stopping\n");
+  } else {
+    fmt::print("xport demo: serving on {}/ until Ctrl-C\n", hub.local_url());
+    std::fflush(stdout);
+    int sig = 0;
+    sigwait(&signals, &sig);
+    fmt::print("xport demo: stopping\n");
+  }
+  std::fflush(stdout);
+  return code;
+}
+
+int run_demo(const DemoArgs& args) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
+  spdlog::set_level(spdlog::level::from_str(args.log_level));
+  auto [host, port] = parse_listen(args.listen);
+  if (!(args.timeout > 0)) throw ConfigError("--timeout must be a positive number of seconds");
+  const sigset_t signals = block_stop_signals();
+
+  const fs::path data_dir = fs::absolute(args.data_dir);
+  fs::create_directories(data_dir);
+  hub::HubProcess hub(demo_process_options(args, data_dir, host, port));
+  DemoKeys keys;
+  keys.admin = admin_key(hub.core().domain(), data_dir);
+  keys.demo = demo_user(hub.core().domain(), data_dir).second;
+  hub.start();
+  int code = 0;
+  try {
+    code = demo_session(args, hub, keys, signals);
   } catch (const ApiError& e) {
     fmt::print(stderr, "xport demo: the hub answered HTTP {}: {}\n", e.status(), e.what());
-    shutdown();
-    return e.status() >= 500 ? kExitIo : kExitUsage;
-  } catch (...) {
-    shutdown();
-    throw;
+    code = e.status() >= 500 ? kExitIo : kExitUsage;
   }
-  shutdown();
+  hub.stop();
   std::fflush(stdout);
   return code;
 }

@@ -9,9 +9,7 @@
 #include <filesystem>
 
 #include "commands.hpp"
-#include "hub/app/hub_app.hpp"
-#include "hub/hub_core.hpp"
-#include "hub/server/server.hpp"
+#include "hub/app/hub_process.hpp"
 #include "hub_import_command.hpp"
 #include "hub_options.hpp"
 #include "xport/errors.hpp"
@@ -38,71 +36,55 @@ std::chrono::milliseconds seconds(double s, const char* option) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(s * 1000));
 }
 
-int run_hub(const HubArgs& args) {
-  spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
-  spdlog::set_level(spdlog::level::from_str(args.log_level));
+hub::HubProcessOptions process_options(const HubArgs& args) {
   auto [host, port] = parse_listen(args.listen);
-  std::optional<hub::server::ServerTls> tls;
   if (args.tls_cert.empty() != args.tls_key.empty())
     throw ConfigError("--tls-cert and --tls-key go together: pass both or neither");
-  if (!args.tls_cert.empty()) {
-    tls = hub::server::ServerTls{args.tls_cert, args.tls_key};
-    // Before the data dir is created or anything printed: a typo fails fast.
-    hub::server::check_tls_files(*tls);
-  }
+  hub::HubProcessOptions o;
+  o.data_dir = args.data_dir;
+  o.listen = args.listen;
+  o.server.host = host;
+  o.server.port = port;
+  o.server.threads = std::max(1u, args.threads);
+  if (!args.tls_cert.empty()) o.server.tls = hub::server::ServerTls{args.tls_cert, args.tls_key};
+  if (!args.static_dir.empty()) o.server.static_dir = std::filesystem::path(args.static_dir);
+  o.app.public_url = args.public_url;
+  o.app.max_upload_bytes = args.max_upload_mb << 20;
+  o.app.dispatch.offline_wait = seconds(args.offline_wait, "--offline-wait");
+  o.app.dispatch.run_timeout = seconds(args.run_timeout, "--run-timeout");
+  return o;
+}
 
-  // SIGINT/SIGTERM go to sigwait below: block them before any thread starts.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-
-  const std::filesystem::path data_dir = args.data_dir;
-  LivePush live;
-  hub::HubCore core(data_dir, live.domain_options());
-  if (auto issued = core.domain().bootstrap(data_dir)) {
+void print_first_start(hub::HubProcess& hub) {
+  const std::filesystem::path& data_dir = hub.data_dir();
+  if (auto issued = hub.core().domain().bootstrap(data_dir)) {
     fmt::print("xport hub: first start in {}: created organization \"Default\" and user \"{}\"\n",
                data_dir.string(), issued->user.name);
     fmt::print("admin API key: {}\n", issued->api_key);
     fmt::print("(also written to {})\n", (data_dir / "admin-api-key").string());
   }
+}
 
-  hub::server::ServerOptions so;
-  so.host = host;
-  so.port = port;
-  so.threads = std::max(1u, args.threads);
-  so.upload_dir = data_dir / "incoming";
-  so.tls = tls;
-  std::filesystem::create_directories(so.upload_dir);
-  if (!args.static_dir.empty()) so.static_dir = std::filesystem::path(args.static_dir);
-  hub::server::Server server(so);
+int run_hub(const HubArgs& args) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
+  spdlog::set_level(spdlog::level::from_str(args.log_level));
+  hub::HubProcessOptions options = process_options(args);
+  // Before the data dir is created or anything printed: a typo fails fast.
+  if (options.server.tls) hub::server::check_tls_files(*options.server.tls);
 
-  hub::AppOptions ao;
-  ao.public_url = args.public_url;
-  ao.max_upload_bytes = args.max_upload_mb << 20;
-  ao.dispatch.offline_wait = seconds(args.offline_wait, "--offline-wait");
-  ao.dispatch.run_timeout = seconds(args.run_timeout, "--run-timeout");
-  hub::HubApp app(core, server, ao);
-  live.attach(app);
-
-  try {
-    server.start();
-  } catch (const std::runtime_error& e) {
-    throw IoError(fmt::format("cannot listen on {}: {}", args.listen, e.what()));
-  }
-  app.start();
-  const std::string shown_host = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-  fmt::print("xport hub listening on {}://{}:{}\n", tls ? "https" : "http", shown_host,
-             server.port());
+  // SIGINT/SIGTERM go to sigwait below: block them before any thread starts.
+  const sigset_t signals = block_stop_signals();
+  hub::HubProcess hub(std::move(options));
+  print_first_start(hub);
+  hub.start();
+  fmt::print("xport hub listening on {}\n", hub.listen_url());
   if (!args.public_url.empty()) fmt::print("public URL: {}\n", args.public_url);
   std::fflush(stdout);
 
   int sig = 0;
   sigwait(&signals, &sig);
   spdlog::info("xport hub: {} received, stopping", sig == SIGINT ? "SIGINT" : "SIGTERM");
-  app.stop();
-  server.stop();
+  hub.stop();
   fmt::print("xport hub stopped\n");
   std::fflush(stdout);
   return 0;

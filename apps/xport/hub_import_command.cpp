@@ -75,10 +75,13 @@ hub::Project find_project(hub::Store& store, const std::vector<hub::Organization
   return found.front();
 }
 
-int run_import(const ImportArgs& a) {
+namespace fs = std::filesystem;
+
+// Usage errors before the data dir is opened: a typo must not leave half the files imported
+// (--partial).
+void check_args(const ImportArgs& a) {
   if (a.project.empty() == a.create_project.empty())
     throw ConfigError("give one of --project NAME_OR_ID and --create-project NAME");
-  namespace fs = std::filesystem;
   const fs::path data_dir = a.data_dir;
   std::error_code ec;
   if (a.create_project.empty() && !fs::exists(data_dir / "hub.db", ec))
@@ -86,32 +89,39 @@ int run_import(const ImportArgs& a) {
         fmt::format("{} is not a hub data dir (no hub.db): check --data-dir, or "
                     "use --create-project to start one",
                     data_dir.string()));
-  // Every file first: a typo must not leave half the files imported (--partial).
   for (const auto& f : a.files) {
     if (f == "-") continue;
     if (!fs::is_regular_file(f, ec))
       throw IoError(fmt::format("cannot read '{}': {}", f,
                                 fs::exists(f, ec) ? "not a regular file" : "no such file"));
   }
+}
 
-  hub::SqliteOptions so;
-  so.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
-  hub::HubCore core(data_dir, {}, so);
-  hub::Store& store = core.store();
+// As `xport hub` does at a first start (on stderr: stdout may be --json).
+void bootstrap(hub::HubCore& core) {
+  const fs::path& data_dir = core.data_dir();
   if (auto issued = core.domain().bootstrap(data_dir)) {
-    // As `xport hub` does at a first start (on stderr: stdout may be --json).
     fmt::print(stderr,
                "xport hub import: new data dir {}: created organization \"Default\" and "
                "user \"{}\"\nadmin API key: {}\n(also written to {})\n",
                data_dir.string(), issued->user.name, issued->api_key,
                (data_dir / "admin-api-key").string());
   }
+}
 
-  std::vector<hub::Organization> orgs = organizations(store, a.org);
+struct Target {
   hub::Project project;
   bool created = false;
+  std::string org_name;
+};
+
+// --project, or --create-project in the one organization (or --org).
+Target target_project(hub::HubCore& core, const ImportArgs& a) {
+  hub::Store& store = core.store();
+  std::vector<hub::Organization> orgs = organizations(store, a.org);
+  Target t;
   if (!a.project.empty()) {
-    project = find_project(store, orgs, a.project);
+    t.project = find_project(store, orgs, a.project);
   } else {
     if (orgs.size() != 1)
       throw ConfigError(
@@ -124,12 +134,80 @@ int run_import(const ImportArgs& a) {
     owner.org_id = orgs[0].id;
     hub::NewProject request;
     request.name = a.create_project;
-    project = core.domain().create_project(owner, request);
-    created = true;
+    t.project = core.domain().create_project(owner, request);
+    t.created = true;
   }
-  std::string org_name = project.org_id;
+  t.org_name = t.project.org_id;
   for (const auto& o : store.list_organizations())
-    if (o.id == project.org_id) org_name = o.name;
+    if (o.id == t.project.org_id) t.org_name = o.name;
+  return t;
+}
+
+void print_json_result(const ImportArgs& a, const Target& t, const hub::ImportResult& r,
+                       std::int64_t assets) {
+  json::array errors;
+  for (const auto& e : r.problems)
+    errors.push_back(json::object{{"source", e.source},
+                                  {"line", e.line},
+                                  {"asset", e.asset},
+                                  {"byte", e.byte},
+                                  {"path", e.path},
+                                  {"reason", e.reason},
+                                  {"conflict", e.conflict},
+                                  {"text", e.text}});
+  json::array files;
+  for (const auto& f : a.files)
+    files.emplace_back(f);
+  fmt::print("{}\n", json::serialize(json::object{{"projectId", t.project.id},
+                                                  {"project", t.project.name},
+                                                  {"orgId", t.project.org_id},
+                                                  {"createdProject", t.created},
+                                                  {"files", std::move(files)},
+                                                  {"committed", r.committed},
+                                                  {"imported", r.imported},
+                                                  {"assets", assets},
+                                                  {"replaced", a.replace && r.committed},
+                                                  {"partial", a.partial},
+                                                  {"errorCount", r.problem_count},
+                                                  {"errors", std::move(errors)}}));
+}
+
+void print_result(const ImportArgs& a, const Target& t, const hub::ImportResult& r,
+                  std::int64_t assets) {
+  for (const auto& e : r.problems)
+    fmt::print(stderr, "error: {}\n", e.text);
+  if (r.problem_count > r.problems.size())
+    fmt::print(stderr, "... and {} more problem{} (raise --max-problems to see them)\n",
+               r.problem_count - r.problems.size(),
+               r.problem_count - r.problems.size() == 1 ? "" : "s");
+  const std::string where =
+      fmt::format("project \"{}\" ({}) of {}", t.project.name, t.project.id, t.org_name);
+  if (!r.committed) {
+    fmt::print(stderr,
+               "{} problem{} in {} file{}; nothing was imported into {} (--partial keeps the "
+               "good assets)\n",
+               r.problem_count, r.problem_count == 1 ? "" : "s", a.files.size(),
+               a.files.size() == 1 ? "" : "s", where);
+    if (t.created)
+      fmt::print(stderr, "the project was created and is empty: re-run with --project {}\n",
+                 t.project.id);
+    return;
+  }
+  fmt::print("imported {} asset{} into {}{}{}: now {} asset{}\n", r.imported,
+             r.imported == 1 ? "" : "s", t.created ? "new " : "", where,
+             a.replace ? " (replaced)" : "", assets, assets == 1 ? "" : "s");
+  if (r.problem_count > 0)
+    fmt::print("{} problem{}: those assets were skipped\n", r.problem_count,
+               r.problem_count == 1 ? "" : "s");
+}
+
+int run_import(const ImportArgs& a) {
+  check_args(a);
+  hub::SqliteOptions so;
+  so.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
+  hub::HubCore core(a.data_dir, {}, so);
+  bootstrap(core);
+  const Target t = target_project(core, a);
 
   std::vector<hub::ImportSource> sources;
   for (const auto& f : a.files)
@@ -138,62 +216,12 @@ int run_import(const ImportArgs& a) {
   io.partial = a.partial;
   io.replace = a.replace;
   io.max_listed = a.max_problems;
-  hub::ImportResult r = hub::import_exports(store, project.id, sources, io);
-  const std::int64_t assets = store.count_assets(project.id);
-
-  if (a.json) {
-    json::array errors;
-    for (const auto& e : r.problems)
-      errors.push_back(json::object{{"source", e.source},
-                                    {"line", e.line},
-                                    {"asset", e.asset},
-                                    {"byte", e.byte},
-                                    {"path", e.path},
-                                    {"reason", e.reason},
-                                    {"conflict", e.conflict},
-                                    {"text", e.text}});
-    json::array files;
-    for (const auto& f : a.files)
-      files.emplace_back(f);
-    fmt::print("{}\n", json::serialize(json::object{{"projectId", project.id},
-                                                    {"project", project.name},
-                                                    {"orgId", project.org_id},
-                                                    {"createdProject", created},
-                                                    {"files", std::move(files)},
-                                                    {"committed", r.committed},
-                                                    {"imported", r.imported},
-                                                    {"assets", assets},
-                                                    {"replaced", a.replace && r.committed},
-                                                    {"partial", a.partial},
-                                                    {"errorCount", r.problem_count},
-                                                    {"errors", std::move(errors)}}));
-  } else {
-    for (const auto& e : r.problems)
-      fmt::print(stderr, "error: {}\n", e.text);
-    if (r.problem_count > r.problems.size())
-      fmt::print(stderr, "... and {} more problem{} (raise --max-problems to see them)\n",
-                 r.problem_count - r.problems.size(),
-                 r.problem_count - r.problems.size() == 1 ? "" : "s");
-    const std::string where =
-        fmt::format("project \"{}\" ({}) of {}", project.name, project.id, org_name);
-    if (!r.committed) {
-      fmt::print(stderr,
-                 "{} problem{} in {} file{}; nothing was imported into {} (--partial keeps the "
-                 "good assets)\n",
-                 r.problem_count, r.problem_count == 1 ? "" : "s", a.files.size(),
-                 a.files.size() == 1 ? "" : "s", where);
-      if (created)
-        fmt::print(stderr, "the project was created and is empty: re-run with --project {}\n",
-                   project.id);
-    } else {
-      fmt::print("imported {} asset{} into {}{}{}: now {} asset{}\n", r.imported,
-                 r.imported == 1 ? "" : "s", created ? "new " : "", where,
-                 a.replace ? " (replaced)" : "", assets, assets == 1 ? "" : "s");
-      if (r.problem_count > 0)
-        fmt::print("{} problem{}: those assets were skipped\n", r.problem_count,
-                   r.problem_count == 1 ? "" : "s");
-    }
-  }
+  hub::ImportResult r = hub::import_exports(core.store(), t.project.id, sources, io);
+  const std::int64_t assets = core.store().count_assets(t.project.id);
+  if (a.json)
+    print_json_result(a, t, r, assets);
+  else
+    print_result(a, t, r, assets);
   return r.problem_count > 0 ? kExitBadInput : kExitOk;
 }
 

@@ -7,15 +7,13 @@
 
 namespace xport::cli {
 
-hub::DomainOptions LivePush::domain_options() const {
-  hub::DomainOptions o;
-  o.on_notification = [app = app_](const hub::Notification& n) {
-    if (hub::HubApp* a = app->load()) a->push_notification(n);
-  };
-  o.on_run_changed = [app = app_](const std::string& session, const hub::RunLog* log) {
-    if (hub::HubApp* a = app->load()) a->push_run(session, log);
-  };
-  return o;
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
 }
 
 std::string default_web_dir() {

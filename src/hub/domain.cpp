@@ -4,11 +4,18 @@
 
 namespace xport::hub {
 
-Domain::Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options)
+DomainEvents& DomainEvents::none() {
+  static DomainEvents nobody;
+  return nobody;
+}
+
+Domain::Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options,
+               DomainEvents& events)
     : store_(store),
       secrets_(std::move(secrets)),
       signer_(std::move(signer)),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      events_(events) {
   if (!options_.now_ms) {
     options_.now_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "hub/credentials.hpp"
+#include "hub/domain_events.hpp"
 #include "hub/signed_url.hpp"
 #include "hub/store.hpp"
 
@@ -43,11 +44,6 @@ struct DomainOptions {
   std::int64_t link_ttl_seconds = 7 * 24 * 3600;
   // Unix milliseconds; tests pass a fake clock.
   std::function<std::int64_t()> now_ms;
-  // Called after a notification is stored (any thread): the HTTP layer pushes it live.
-  std::function<void(const Notification&)> on_notification;
-  // Called after a run is created, changes state or gets a log line (`log`: that line, else
-  // null), any thread: the HTTP layer pushes the run live to the open UIs.
-  std::function<void(const std::string& session, const RunLog* log)> on_run_changed;
 };
 
 struct IssuedKey {
@@ -107,7 +103,10 @@ struct StartRun {
 
 class Domain {
  public:
-  Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options = {});
+  // `events` hears of every notification stored and every run change (it must outlive the
+  // Domain).
+  Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options = {},
+         DomainEvents& events = DomainEvents::none());
 
   Store& store() { return store_; }
   const UrlSigner& signer() const { return signer_; }
@@ -187,6 +186,7 @@ class Domain {
   SecretBox secrets_;
   UrlSigner signer_;
   DomainOptions options_;
+  DomainEvents& events_;
 };
 
 }  // namespace xport::hub

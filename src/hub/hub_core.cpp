@@ -6,7 +6,8 @@ namespace xport::hub {
 
 namespace fs = std::filesystem;
 
-HubCore::HubCore(fs::path data_dir, DomainOptions options, SqliteOptions sqlite)
+HubCore::HubCore(fs::path data_dir, DomainOptions options, SqliteOptions sqlite,
+                 DomainEvents& events)
     : data_dir_(std::move(data_dir)) {
   if (!fs::exists(data_dir_)) {
     fs::create_directories(data_dir_);
@@ -17,7 +18,7 @@ HubCore::HubCore(fs::path data_dir, DomainOptions options, SqliteOptions sqlite)
   objects_ = std::make_unique<LocalObjectStore>(data_dir_ / "storage");
   domain_ = std::make_unique<Domain>(
       *store_, SecretBox(load_or_create_key(data_dir_ / "secret-box.key", 32)),
-      UrlSigner::from_data_dir(data_dir_), std::move(options));
+      UrlSigner::from_data_dir(data_dir_), std::move(options), events);
 }
 
 }  // namespace xport::hub

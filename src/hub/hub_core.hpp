@@ -20,9 +20,10 @@ class HubCore {
   // Creates the data dir (mode 0700) and its keys if needed, opens the database (schema
   // migrated) and the object store. Does not bootstrap: call domain().bootstrap(data_dir).
   // `sqlite`: e.g. a longer busy timeout for an offline tool that shares the data dir with a
-  // running hub (`xport hub import`).
+  // running hub (`xport hub import`). `events`: the Domain's listener (DomainEvents; must
+  // outlive the HubCore).
   explicit HubCore(std::filesystem::path data_dir, DomainOptions options = {},
-                   SqliteOptions sqlite = {});
+                   SqliteOptions sqlite = {}, DomainEvents& events = DomainEvents::none());
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
   SqliteStore& store() { return *store_; }

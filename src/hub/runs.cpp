@@ -120,7 +120,7 @@ std::int64_t Domain::append_log(const std::string& session, const std::string& l
 }
 
 void Domain::run_changed(const std::string& session, const RunLog* log) {
-  if (options_.on_run_changed) options_.on_run_changed(session, log);
+  events_.run_changed(*this, session, log);
 }
 
 void Domain::notify_finished(const std::string& session, bool succeeded,
@@ -145,7 +145,7 @@ void Domain::notify_finished(const std::string& session, bool succeeded,
     n.link = options_.run_prefix + session;
   }
   n.id = store_.create_notification(n);
-  if (options_.on_notification) options_.on_notification(n);
+  events_.notification_created(n);
 }
 
 }  // namespace xport::hub

@@ -18,16 +18,28 @@
 namespace xport::hub {
 namespace {
 
+// The Domain's listener: records the notifications it hears of, and the runs that changed.
+class RecordedEvents final : public DomainEvents {
+ public:
+  void notification_created(const Notification& n) override {
+    std::lock_guard lock(mutex);  // called from whichever thread finished the run
+    notifications.push_back(n);
+  }
+  void run_changed(Domain&, const std::string& session, const RunLog* log) override {
+    std::lock_guard lock(mutex);
+    runs.push_back(session + (log ? " log " + log->msg : ""));
+  }
+  std::mutex mutex;
+  std::vector<Notification> notifications;
+  std::vector<std::string> runs;  // "SESSION" or "SESSION log MSG"
+};
+
 class DomainTest : public ::testing::Test {
  protected:
   DomainTest() {
     DomainOptions options;
     options.now_ms = [this] { return now_ms_; };
-    options.on_notification = [this](const Notification& n) {
-      std::lock_guard lock(pushed_mutex_);  // called from whichever thread finished the run
-      pushed_.push_back(n);
-    };
-    core_ = std::make_unique<HubCore>(dir_.path() / "data", options);
+    core_ = std::make_unique<HubCore>(dir_.path() / "data", options, SqliteOptions{}, events_);
     admin_key_ = core_->domain().bootstrap(core_->data_dir())->api_key;
     admin_ = *core_->domain().authenticate(admin_key_);
     member_ = domain().create_user({admin_.org_id, "Bob", "bob@example.com", "member"}).user;
@@ -48,8 +60,9 @@ class DomainTest : public ::testing::Test {
 
   test::TempDir dir_;
   std::int64_t now_ms_ = 1'700'000'000'000;
-  std::mutex pushed_mutex_;
-  std::vector<Notification> pushed_;
+  RecordedEvents events_;
+  std::mutex& pushed_mutex_ = events_.mutex;
+  std::vector<Notification>& pushed_ = events_.notifications;
   std::unique_ptr<HubCore> core_;
   std::string admin_key_;
   User admin_, member_;
@@ -180,6 +193,21 @@ TEST_F(DomainTest, SucceededRunNotifiesWithASignedDownloadLink) {
   const auto sig = q.substr(q.find("&sig=") + 5);
   EXPECT_EQ(domain().signer().verify(key, expires, sig, now_ms_ / 1000), UrlCheck::ok);
   EXPECT_TRUE(domain().notifications(admin_).empty());
+}
+
+// Every run change reaches the Domain's DomainEvents: the start, each transition that
+// happened (a refused one does not), each log line with the line.
+TEST_F(DomainTest, RunChangesReachTheDomainsListener) {
+  const hub::Run run = started();
+  EXPECT_TRUE(domain().mark_dispatched(run.session));
+  EXPECT_FALSE(domain().mark_dispatched(run.session));
+  domain().append_log(run.session, "info", "half way");
+  EXPECT_TRUE(domain().mark_failed(run.session, "broken"));
+  std::lock_guard lock(events_.mutex);
+  EXPECT_EQ(events_.runs, (std::vector<std::string>{run.session, run.session,
+                                                    run.session + " log half way", run.session}));
+  ASSERT_EQ(events_.notifications.size(), 1u);
+  EXPECT_EQ(events_.notifications[0].kind, "run_failed");
 }
 
 TEST_F(DomainTest, FailuresNotifyWithTheReason) {

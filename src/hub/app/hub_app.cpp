@@ -1,7 +1,5 @@
 #include "hub/app/hub_app.hpp"
 
-#include <spdlog/spdlog.h>
-
 #include <boost/json.hpp>
 
 #include "hub/app/app_internal.hpp"
@@ -12,7 +10,7 @@
 
 namespace xport::hub {
 
-HubApp::HubApp(HubCore& core, server::Server& server, AppOptions options)
+HubApp::HubApp(HubCore& core, server::Server& server, UiPush& ui, AppOptions options)
     : core_(core), server_(server), options_(std::move(options)) {
   while (!options_.public_url.empty() && options_.public_url.back() == '/')
     options_.public_url.pop_back();
@@ -22,20 +20,17 @@ HubApp::HubApp(HubCore& core, server::Server& server, AppOptions options)
   add_routes();
 
   server::SocketIoServer& sio = server_.sio();
-  sio.on_connect("/ui", [this](const server::SocketInfo& s) -> std::optional<std::string> {
+  sio.on_connect("/ui", [this, &ui](const server::SocketInfo& s) -> std::optional<std::string> {
     const boost::json::object* auth = s.auth.if_object();
     const boost::json::value* key = auth ? auth->if_contains("apikey") : nullptr;
     if (!key || !key->is_string()) return "send {\"apikey\": KEY} as the auth payload";
     auto user = core_.domain().authenticate(std::string(key->get_string()));
     if (!user) return "invalid API key";
-    std::lock_guard lock(ui_mutex_);
-    ui_sockets_[s.id] = UiSocket{user->id, user->org_id};
+    ui.connected(s.id, user->id, user->org_id);
     return std::nullopt;
   });
-  sio.on_disconnect("/ui", [this](const server::SocketInfo& s, const std::string&) {
-    std::lock_guard lock(ui_mutex_);
-    ui_sockets_.erase(s.id);
-  });
+  sio.on_disconnect(
+      "/ui", [&ui](const server::SocketInfo& s, const std::string&) { ui.disconnected(s.id); });
 }
 
 void HubApp::add_routes() {
@@ -46,50 +41,6 @@ void HubApp::add_routes() {
         routes::plugin_routes, routes::run_routes, routes::platform_routes, routes::transfer_routes,
         routes::platform_read_routes})
     hub::add_routes(router, context, table(context));
-}
-
-void HubApp::push_notification(const Notification& n) {
-  std::vector<std::string> targets;
-  {
-    std::lock_guard lock(ui_mutex_);
-    for (const auto& [socket, ui] : ui_sockets_)
-      if (ui.user_id == n.user_id) targets.push_back(socket);
-  }
-  if (targets.empty()) return;
-  boost::json::object o{
-      {"id", n.id},     {"session", n.session}, {"kind", n.kind},           {"text", n.text},
-      {"link", n.link}, {"read", n.read},       {"createdAt", n.created_at}};
-  if (!options_.public_url.empty()) o["url"] = options_.public_url + n.link;
-  for (const auto& socket : targets)
-    server_.sio().emit(socket, "/ui", "notification", boost::json::array{o});
-}
-
-void HubApp::push_run(const std::string& session, const RunLog* log) {
-  {
-    std::lock_guard lock(ui_mutex_);
-    if (ui_sockets_.empty()) return;  // nobody watching: no store reads
-  }
-  try {
-    Store& store = core_.store();
-    const auto run = store.get_run(session);
-    if (!run) return;
-    const auto project = store.get_project(run->project_id);
-    if (!project) return;
-    std::vector<std::string> targets;
-    {
-      std::lock_guard lock(ui_mutex_);
-      for (const auto& [socket, ui] : ui_sockets_)
-        if (ui.org_id == project->org_id) targets.push_back(socket);
-    }
-    if (targets.empty()) return;
-    boost::json::object o = detail::run_to_json(core_.domain(), *run, options_.public_url);
-    if (log) o["log"] = detail::to_json(*log);
-    for (const auto& socket : targets)
-      server_.sio().emit(socket, "/ui", "run", boost::json::array{o});
-  } catch (const std::exception& e) {
-    // The change itself is stored; the UI's safety poll will catch up.
-    spdlog::warn("run {}: pushing the change to the UI failed: {}", session, e.what());
-  }
 }
 
 HubApp::~HubApp() {

@@ -1,17 +1,16 @@
 // The hub's application: the REST API (/api/..., docs/api.md), the platform endpoints of
 // protocol.md §2 (/v2/...), uploads and signed downloads (/upload/.., /objects/..), and the
-// dispatcher, wired onto a Server and a HubCore. `xport hub` is this plus a signal wait.
+// dispatcher, wired onto a Server and a HubCore. HubProcess (hub_process.hpp) builds it.
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 
 #include "hub/app/dispatcher.hpp"
 #include "hub/app/janitor.hpp"
+#include "hub/app/ui_push.hpp"
 #include "hub/hub_core.hpp"
 #include "hub/server/server.hpp"
 
@@ -29,8 +28,10 @@ struct AppOptions {
 
 class HubApp {
  public:
-  // Registers every route and Socket.IO handler on `server` (before server.start()).
-  HubApp(HubCore& core, server::Server& server, AppOptions options);
+  // Registers every route and Socket.IO handler on `server` (before server.start()); /ui
+  // sockets, once their API key is checked, are registered with `ui` (the UiPush the core's
+  // Domain was given as its DomainEvents). HubProcess (hub_process.hpp) builds all of them.
+  HubApp(HubCore& core, server::Server& server, UiPush& ui, AppOptions options);
   ~HubApp();
   HubApp(const HubApp&) = delete;
   HubApp& operator=(const HubApp&) = delete;
@@ -40,15 +41,6 @@ class HubApp {
   void stop();
 
   Dispatcher& dispatcher() { return *dispatcher_; }
-
-  // Pushes a stored notification live to its user's open UI sockets: Socket.IO namespace
-  // /ui, CONNECT auth {"apikey": KEY}, event `notification` with the notification's JSON.
-  // Wire DomainOptions::on_notification to this (any thread).
-  void push_notification(const Notification& n);
-  // Pushes a run's current JSON (as GET /api/runs/{session}) as event `run` to the /ui
-  // sockets of the members of the run's organisation, with `log` (the new line) when a log
-  // line caused it. Wire DomainOptions::on_run_changed to this (any thread; never throws).
-  void push_run(const std::string& session, const RunLog* log);
 
   // Implementation details shared by the route files.
   struct Caller {
@@ -73,12 +65,6 @@ class HubApp {
   AppOptions options_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<Janitor> janitor_;
-  struct UiSocket {
-    std::string user_id;
-    std::string org_id;
-  };
-  std::mutex ui_mutex_;
-  std::map<std::string, UiSocket> ui_sockets_;  // by socket id
 };
 
 }  // namespace xport::hub

@@ -3,7 +3,7 @@
 // server (which answers 500). And the hub's own tables, registered on a HubApp.
 #include "hub/app/route_table.hpp"
 
-#include "hub/app/hub_app.hpp"
+#include "hub/app/hub_process.hpp"
 #include "hub/hub_core.hpp"
 #include "support/temp_dir.hpp"
 
@@ -50,15 +50,14 @@ TEST(RouteTable, OtherExceptionsAreRethrown) {
 class HubRoutes : public ::testing::Test {
  protected:
   test::TempDir dir;
-  HubCore core{dir.path()};
-  std::string key = core.domain().bootstrap(dir.path()).value().api_key;
-  server::Server server{server::ServerOptions{}};
-  AppOptions options = [] {
-    AppOptions o;
-    o.max_import_bytes = 777;
+  HubProcess hub{[this] {
+    HubProcessOptions o;
+    o.data_dir = dir.path();
+    o.app.max_import_bytes = 777;
     return o;
-  }();
-  HubApp app{core, server, options};
+  }()};
+  std::string key = hub.core().domain().bootstrap(dir.path()).value().api_key;
+  server::Server& server = hub.server();
 
   server::Response call(const char* method, const std::string& path, bool with_key = true) {
     auto m = server.router().match(method, path);

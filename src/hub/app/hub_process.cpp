@@ -1,0 +1,69 @@
+#include "hub/app/hub_process.hpp"
+
+#include <fmt/format.h>
+
+#include <stdexcept>
+
+#include "xport/errors.hpp"
+
+namespace xport::hub {
+
+namespace fs = std::filesystem;
+
+HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options)) {
+  while (!options_.app.public_url.empty() && options_.app.public_url.back() == '/')
+    options_.app.public_url.pop_back();
+  if (options_.server.upload_dir.empty())
+    options_.server.upload_dir = options_.data_dir / "incoming";
+  server_ = std::make_unique<server::Server>(options_.server);
+  ui_ = std::make_unique<UiPush>(server_->sio(), options_.app.public_url);
+  core_ = std::make_unique<HubCore>(options_.data_dir, options_.domain, options_.sqlite, *ui_);
+  // After the HubCore: it creates the data dir itself, private (0700).
+  fs::create_directories(options_.server.upload_dir);
+  app_ = std::make_unique<HubApp>(*core_, *server_, *ui_, options_.app);
+}
+
+HubProcess::~HubProcess() {
+  stop();
+}
+
+void HubProcess::start() {
+  try {
+    server_->start();
+  } catch (const std::runtime_error& e) {
+    const std::string where = options_.listen.empty()
+                                  ? fmt::format("{}:{}", options_.server.host, options_.server.port)
+                                  : options_.listen;
+    throw IoError(fmt::format("cannot listen on {}: {}", where, e.what()));
+  }
+  app_->start();
+}
+
+void HubProcess::stop() {
+  if (app_) app_->stop();  // dispatcher, janitor
+  server_->stop();         // stop accepting, close the sessions, drain blocking handlers
+  app_.reset();
+  core_.reset();  // the store and the object store
+}
+
+std::string HubProcess::url_with_host(std::string host) const {
+  if (host.find(':') != std::string::npos) host = "[" + host + "]";
+  return fmt::format("{}://{}:{}", tls() ? "https" : "http", host, port());
+}
+
+std::string HubProcess::listen_url() const {
+  return url_with_host(options_.server.host);
+}
+
+std::string HubProcess::local_url() const {
+  std::string host = options_.server.host;
+  if (host == "0.0.0.0" || host.empty()) host = "127.0.0.1";
+  if (host == "::") host = "::1";
+  return url_with_host(host);
+}
+
+std::string HubProcess::public_url() const {
+  return options_.app.public_url.empty() ? local_url() : options_.app.public_url;
+}
+
+}  // namespace xport::hub
