@@ -27,3 +27,15 @@ endif()
 function(xport_target_defaults target)
   target_link_libraries(${target} PRIVATE xport_options)
 endfunction()
+
+# xport_component(NAME SOURCES...): the static library of src/NAME — target xport_NAME,
+# alias xport::NAME, include/ as its public include path and src/ as a private one (a
+# component reaches another's private headers only through a link), the project's warnings.
+# Links stay in the component's CMakeLists.txt, where they say what it depends on.
+function(xport_component name)
+  add_library(xport_${name} STATIC ${ARGN})
+  add_library(xport::${name} ALIAS xport_${name})
+  target_include_directories(xport_${name} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+                                           PRIVATE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/src>)
+  xport_target_defaults(xport_${name})
+endfunction()
