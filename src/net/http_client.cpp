@@ -33,13 +33,6 @@ namespace {
 constexpr std::size_t kReadChunk = 256 * 1024;
 constexpr std::size_t kExcerpt = 300;
 
-bool iequals(std::string_view a, std::string_view b) {
-  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-    return std::tolower(static_cast<unsigned char>(x)) ==
-           std::tolower(static_cast<unsigned char>(y));
-  });
-}
-
 std::string duration_text(std::chrono::milliseconds d) {
   if (d.count() % 1000 == 0) return std::to_string(d.count() / 1000) + " s";
   return std::to_string(d.count()) + " ms";
@@ -73,6 +66,16 @@ struct ResponseHead {
   std::string reason;
   Headers headers;
 };
+
+HttpResponse to_response(ResponseHead head, std::string body, const Url& url) {
+  HttpResponse response;
+  response.status = head.status;
+  response.reason = std::move(head.reason);
+  response.headers = std::move(head.headers);
+  response.body = std::move(body);
+  response.url = url.str();
+  return response;
+}
 
 class Sink {
  public:
@@ -393,13 +396,7 @@ HttpResponse HttpClient::request(const Request& request) const {
       throw NetError(method + " " + Url::parse(request.url).redacted() + ": more than " +
                      std::to_string(impl_->options.max_redirects) + " redirects");
     }
-    HttpResponse response;
-    response.status = head.status;
-    response.reason = std::move(head.reason);
-    response.headers = std::move(head.headers);
-    response.body = std::move(sink.body_);
-    response.url = url.str();
-    return response;
+    return to_response(std::move(head), std::move(sink.body_), url);
   }
 }
 
@@ -462,13 +459,7 @@ HttpResponse HttpClient::upload(const std::string& method, const std::string& ur
     throw HttpStatusError(message, head.status, std::move(head.reason), std::move(head.headers),
                           std::move(sink.body_), sink.truncated_);
   }
-  HttpResponse response;
-  response.status = head.status;
-  response.reason = std::move(head.reason);
-  response.headers = std::move(head.headers);
-  response.body = std::move(sink.body_);
-  response.url = url.str();
-  return response;
+  return to_response(std::move(head), std::move(sink.body_), url);
 }
 
 }  // namespace xport::net

@@ -171,4 +171,11 @@ std::string join_url(std::string_view base, std::string_view path, const QueryPa
   return out;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+    return std::tolower(static_cast<unsigned char>(x)) ==
+           std::tolower(static_cast<unsigned char>(y));
+  });
+}
+
 }  // namespace xport::net

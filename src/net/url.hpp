@@ -59,6 +59,9 @@ std::string percent_encode(std::string_view text);
 // a malformed escape ("%4", "%zz") or an escape that decodes to NUL.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 
+// ASCII case-insensitive comparison, for HTTP field names and tokens.
+bool iequals(std::string_view a, std::string_view b);
+
 // A query string ("a=1&b=x+y&c") → its parameters, names and values decoded ('+' is a space;
 // "c" has the value ""); empty parts ("a=1&&b") are skipped, repeated names kept in order.
 // nullopt when any escape is malformed. Split by hand, not with boost::urls::parse_query,

@@ -117,14 +117,7 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
       return;
     }
     auto self = shared_from_this();
-    auto done = [self](std::exception_ptr e) {
-      if (!e) return;
-      try {
-        std::rethrow_exception(e);
-      } catch (const std::exception& ex) {
-        self->finish(ex.what());
-      }
-    };
+    auto done = finish_on_error(self);
     if (secure) {
       asio::co_spawn(strand, run(self, *secure, url, tls), done);
     } else {
@@ -276,10 +269,9 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
     finish("connection lost: " + ec.message());
   }
 
-  void start_writer() {
-    writing = true;
-    auto self = shared_from_this();
-    auto done = [self](std::exception_ptr e) {
+  // The completion handler of a coroutine on the strand: its exception ends the link.
+  static std::function<void(std::exception_ptr)> finish_on_error(std::shared_ptr<Impl> self) {
+    return [self = std::move(self)](std::exception_ptr e) {
       if (!e) return;
       try {
         std::rethrow_exception(e);
@@ -287,6 +279,12 @@ struct WebSocketClient::Impl : std::enable_shared_from_this<Impl> {
         self->finish(ex.what());
       }
     };
+  }
+
+  void start_writer() {
+    writing = true;
+    auto self = shared_from_this();
+    auto done = finish_on_error(self);
     if (secure) {
       asio::co_spawn(strand, write_loop(self, *secure), done);
     } else {

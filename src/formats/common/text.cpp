@@ -146,6 +146,13 @@ void append_yaml_quoted(std::string& out, std::string_view value) {
   out += '"';
 }
 
+void append_image_row(std::string& out, std::string_view path, std::string_view url) {
+  append_tsv_field(out, path);
+  out += '\t';
+  append_tsv_field(out, url);
+  out += '\n';
+}
+
 std::string one_line(std::string_view value) {
   std::string out(value);
   for (char& c : out)

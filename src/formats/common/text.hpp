@@ -16,6 +16,8 @@ void append_csv_field(std::string& out, std::string_view value, char delimiter =
 // TSV field (IANA text/tab-separated-values has no quoting): tab, LF, CR and backslash are
 // written as the escapes \t \n \r \\ that pandas and most readers understand.
 void append_tsv_field(std::string& out, std::string_view value);
+// One row of an images.txt (path, URL) as TSV fields, ending in LF.
+void append_image_row(std::string& out, std::string_view path, std::string_view url);
 
 // XML 1.0 character data / attribute value: escapes < > & " '. Characters XML 1.0 forbids
 // (C0 controls other than tab, LF, CR) cannot be written even as references: each is

@@ -161,10 +161,7 @@ void KittiConversion::commit_chunk(KittiChunk& chunk) {
     std::string stem = stems_.allocate(image.stem_source);
     context_.zip.add("label_2/" + stem + ".txt", image.labels, context_.entry);
     line.clear();
-    text::append_tsv_field(line, "image_2/" + stem + image.extension);
-    line += '\t';
-    text::append_tsv_field(line, image.url);
-    line += '\n';
+    text::append_image_row(line, "image_2/" + stem + image.extension, image.url);
     image_list_.write(line);
   }
   context_.report.merge(chunk.report);

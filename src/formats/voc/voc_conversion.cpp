@@ -148,10 +148,7 @@ void VocConversion::commit_chunk(VocChunk& chunk) {
     for (std::uint32_t i = image.first_object; i < image.first_object + image.objects; ++i)
       chunk.classes.resolve(chunk.object_classes[i], settings_.classes);
     line.clear();
-    text::append_tsv_field(line, "JPEGImages/" + stem + ".jpg");
-    line += '\t';
-    text::append_tsv_field(line, image.url);
-    line += '\n';
+    text::append_image_row(line, "JPEGImages/" + stem + ".jpg", image.url);
     image_list_.write(line);
   }
   context_.report.merge(chunk.report);

@@ -107,10 +107,7 @@ void YoloConversion::commit_chunk(YoloChunk& chunk) {
 
     std::string image_file = image_path(image.split, stem, image.extension);
     list_line.clear();
-    text::append_tsv_field(list_line, image_file);
-    list_line += '\t';
-    text::append_tsv_field(list_line, image.url);
-    list_line += '\n';
+    text::append_image_row(list_line, image_file, image.url);
     image_list_.write(list_line);
     if (settings_.layout == Layout::darknet) {
       if (split == split_lists_.size()) split_lists_.push_back(std::make_unique<Spool>());

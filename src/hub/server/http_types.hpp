@@ -17,8 +17,7 @@
 
 namespace xport::hub::server {
 
-// ASCII case-insensitive comparison, for HTTP field names and tokens.
-bool iequals(std::string_view a, std::string_view b);
+using net::iequals;
 
 // Header fields in order; names as received (matching is case-insensitive).
 using Headers = std::vector<std::pair<std::string, std::string>>;
