@@ -12,8 +12,6 @@ namespace xport::hub {
 
 HubApp::HubApp(HubCore& core, server::Server& server, UiPush& ui, AppOptions options)
     : core_(core), server_(server), options_(std::move(options)) {
-  while (!options_.public_url.empty() && options_.public_url.back() == '/')
-    options_.public_url.pop_back();
   dispatcher_ = std::make_unique<LocalDispatcher>(core_.domain(), core_.objects(), server_.sio(),
                                                   options_.dispatch);
   dispatcher_->install();

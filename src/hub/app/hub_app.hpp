@@ -18,7 +18,8 @@ namespace xport::hub {
 
 struct AppOptions {
   // Absolute base URL for links handed out ("https://hub.example.com"); empty: taken from
-  // each request's Host header (http://<host>).
+  // each request's Host header (http://<host>). Without a trailing slash: HubProcess, which
+  // builds HubApp and UiPush, trims it once for both.
   std::string public_url;
   std::uint64_t max_upload_bytes = std::uint64_t{4} << 30;  // a plugin's result (PUT)
   std::uint64_t max_import_bytes = std::uint64_t{4} << 30;  // an import body

@@ -11,6 +11,7 @@ namespace xport::hub {
 namespace fs = std::filesystem;
 
 HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options)) {
+  // Once, for HubApp, UiPush and public_url(): links are public_url + "/...".
   while (!options_.app.public_url.empty() && options_.app.public_url.back() == '/')
     options_.app.public_url.pop_back();
   if (options_.server.upload_dir.empty())

@@ -11,10 +11,7 @@
 namespace xport::hub {
 
 UiPush::UiPush(server::SocketIoServer& sio, std::string public_url)
-    : sio_(sio), public_url_(std::move(public_url)) {
-  while (!public_url_.empty() && public_url_.back() == '/')
-    public_url_.pop_back();
-}
+    : sio_(sio), public_url_(std::move(public_url)) {}
 
 void UiPush::connected(const std::string& socket, const std::string& user_id,
                        const std::string& org_id) {
