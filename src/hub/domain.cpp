@@ -10,12 +10,13 @@ DomainEvents& DomainEvents::none() {
 }
 
 Domain::Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options,
-               DomainEvents& events)
+               DomainEvents& events, StorageAccess& storage_access)
     : store_(store),
       secrets_(std::move(secrets)),
       signer_(std::move(signer)),
       options_(std::move(options)),
-      events_(events) {
+      events_(events),
+      storage_access_(storage_access) {
   if (!options_.now_ms) {
     options_.now_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -7,7 +7,7 @@ namespace xport::hub {
 namespace fs = std::filesystem;
 
 HubCore::HubCore(fs::path data_dir, DomainOptions options, SqliteOptions sqlite,
-                 DomainEvents& events)
+                 DomainEvents& events, StorageAccess& storage)
     : data_dir_(std::move(data_dir)) {
   if (!fs::exists(data_dir_)) {
     fs::create_directories(data_dir_);
@@ -18,7 +18,7 @@ HubCore::HubCore(fs::path data_dir, DomainOptions options, SqliteOptions sqlite,
   objects_ = std::make_unique<LocalObjectStore>(data_dir_ / "storage");
   domain_ = std::make_unique<Domain>(
       *store_, SecretBox(load_or_create_key(data_dir_ / "secret-box.key", 32)),
-      UrlSigner::from_data_dir(data_dir_), std::move(options), events);
+      UrlSigner::from_data_dir(data_dir_), std::move(options), events, storage);
 }
 
 }  // namespace xport::hub

@@ -21,9 +21,11 @@ class HubCore {
   // migrated) and the object store. Does not bootstrap: call domain().bootstrap(data_dir).
   // `sqlite`: e.g. a longer busy timeout for an offline tool that shares the data dir with a
   // running hub (`xport hub import`). `events`: the Domain's listener (DomainEvents; must
-  // outlive the HubCore).
+  // outlive the HubCore). `storage`: how customers' buckets are reached (src/s3; the default
+  // refuses, for tools that never touch them).
   explicit HubCore(std::filesystem::path data_dir, DomainOptions options = {},
-                   SqliteOptions sqlite = {}, DomainEvents& events = DomainEvents::none());
+                   SqliteOptions sqlite = {}, DomainEvents& events = DomainEvents::none(),
+                   StorageAccess& storage = StorageAccess::none());
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
   SqliteStore& store() { return *store_; }

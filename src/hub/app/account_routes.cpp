@@ -27,7 +27,7 @@ Response list_notifications(const RouteContext& c, Request& req) {
                                 {"kind", n.kind},
                                 {"text", n.text},
                                 {"link", n.link},
-                                {"url", base + n.link},
+                                {"url", detail::absolute_link(base, n.link)},
                                 {"read", n.read},
                                 {"createdAt", n.created_at}});
   }
