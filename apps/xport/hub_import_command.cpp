@@ -205,7 +205,9 @@ int run_import(const ImportArgs& a) {
   check_args(a);
   hub::SqliteOptions so;
   so.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
-  hub::HubCore core(a.data_dir, {}, so);
+  hub::HubCoreOptions core_options;
+  core_options.sqlite = so;
+  hub::HubCore core(a.data_dir, std::move(core_options));
   bootstrap(core);
   const Target t = target_project(core, a);
 

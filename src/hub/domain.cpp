@@ -9,9 +9,10 @@ DomainEvents& DomainEvents::none() {
   return nobody;
 }
 
-Domain::Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options,
-               DomainEvents& events, StorageAccess& storage_access)
+Domain::Domain(Store& store, ObjectStore& objects, SecretBox secrets, UrlSigner signer,
+               DomainOptions options, DomainEvents& events, StorageAccess& storage_access)
     : store_(store),
+      objects_(objects),
       secrets_(std::move(secrets)),
       signer_(std::move(signer)),
       options_(std::move(options)),

@@ -24,6 +24,7 @@
 
 #include "hub/credentials.hpp"
 #include "hub/domain_events.hpp"
+#include "hub/object_store.hpp"
 #include "hub/signed_url.hpp"
 #include "hub/storage_access.hpp"
 #include "hub/store.hpp"
@@ -115,11 +116,12 @@ class Domain {
  public:
   // `events` hears of every notification stored and every run change; `storage_access`
   // reaches customers' buckets (both must outlive the Domain).
-  Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options = {},
-         DomainEvents& events = DomainEvents::none(),
+  Domain(Store& store, ObjectStore& objects, SecretBox secrets, UrlSigner signer,
+         DomainOptions options = {}, DomainEvents& events = DomainEvents::none(),
          StorageAccess& storage_access = StorageAccess::none());
 
   Store& store() { return store_; }
+  ObjectStore& objects() { return objects_; }
   const UrlSigner& signer() const { return signer_; }
   std::int64_t now_ms() const { return options_.now_ms(); }
 
@@ -188,6 +190,9 @@ class Domain {
   // A fresh signed link to the run's result (ConfigError if the run has none): relative for
   // the hub's own objects ("/objects/..."), absolute for one presigned into S3.
   std::string download_link(const Run& run) const;
+  // A link to one of the hub's objects for `ttl_seconds`: presigned when the object store
+  // has direct links (S3), else the hub's signed "/objects/<key>?..." (relative).
+  std::string object_link(const std::string& key, std::int64_t ttl_seconds) const;
   std::int64_t append_log(const std::string& session, const std::string& level,
                           const std::string& msg);
 
@@ -205,6 +210,7 @@ class Domain {
               std::optional<std::string> result_object);
 
   Store& store_;
+  ObjectStore& objects_;
   SecretBox secrets_;
   UrlSigner signer_;
   DomainOptions options_;

@@ -116,8 +116,15 @@ std::string Domain::download_link(const Run& r) const {
     return storage_access_.presign_get(storage_target(*storage, place->bucket), place->key,
                                        std::chrono::seconds(options_.link_ttl_seconds), name);
   }
-  const std::int64_t expires = now_ms() / 1000 + options_.link_ttl_seconds;
-  return options_.download_prefix + r.result_object + "?" + signer_.make(r.result_object, expires);
+  return object_link(r.result_object, options_.link_ttl_seconds);
+}
+
+std::string Domain::object_link(const std::string& key, std::int64_t ttl_seconds) const {
+  const std::string name = key.substr(key.rfind('/') + 1);
+  if (auto direct = objects_.presign_get(key, std::chrono::seconds(ttl_seconds), name))
+    return *direct;
+  const std::int64_t expires = now_ms() / 1000 + ttl_seconds;
+  return options_.download_prefix + key + "?" + signer_.make(key, expires);
 }
 
 std::int64_t Domain::append_log(const std::string& session, const std::string& level,

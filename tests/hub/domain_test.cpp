@@ -39,7 +39,9 @@ class DomainTest : public ::testing::Test {
   DomainTest() {
     DomainOptions options;
     options.now_ms = [this] { return now_ms_; };
-    core_ = std::make_unique<HubCore>(dir_.path() / "data", options, SqliteOptions{}, events_);
+    HubCoreOptions core;
+    core.domain = options;
+    core_ = std::make_unique<HubCore>(dir_.path() / "data", std::move(core), events_);
     admin_key_ = core_->domain().bootstrap(core_->data_dir())->api_key;
     admin_ = *core_->domain().authenticate(admin_key_);
     member_ = domain().create_user({admin_.org_id, "Bob", "bob@example.com", "member"}).user;

@@ -39,8 +39,8 @@ class RecordingAccess final : public StorageAccess {
 class StorageDomainTest : public ::testing::Test {
  protected:
   StorageDomainTest() {
-    core_ = std::make_unique<HubCore>(dir_.path() / "data", DomainOptions{}, SqliteOptions{},
-                                      DomainEvents::none(), access_);
+    core_ = std::make_unique<HubCore>(dir_.path() / "data", HubCoreOptions{}, DomainEvents::none(),
+                                      access_);
     admin_ = *domain().authenticate(domain().bootstrap(core_->data_dir())->api_key);
     member_ = domain().create_user({admin_.org_id, "Bob", "bob@example.com", "member"}).user;
     const Organization other = domain().create_organization("Other");

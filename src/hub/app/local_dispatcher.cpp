@@ -319,7 +319,7 @@ void LocalDispatcher::accept_result(const Run& run, const std::string& url) {
       return;
     }
   }
-  const auto key = object_key_from_url(url);
+  const auto key = hub_object_key(objects_, url);
   const std::string prefix = "uploads/" + run.project_id + "/";
   if (!key || key->rfind(prefix, 0) != 0) {
     domain_.mark_failed(run.session, "the plugin's result \"" + url.substr(0, 200) +

@@ -2,9 +2,8 @@
 // links, and the REST transport's answers and log lines.
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
-#include <system_error>
+#include <chrono>
+#include <limits>
 
 #include "hub/app/app_internal.hpp"
 #include "hub/app/export_writer.hpp"
@@ -18,8 +17,6 @@
 #include "xport/zip.hpp"
 
 namespace xport::hub::routes {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -85,9 +82,7 @@ Response export_project(const RouteContext& c, Request& req) {
   Project p = c.app.platform_project(caller, required_param(req, "project"));
   const ExportQuery q = export_query(p, req);
   const std::string key = "exports/" + p.id + "/" + new_id() + ".zip";
-  const fs::path path = c.objects.path_of(key);
-  fs::create_directories(path.parent_path());
-  std::unique_ptr<ByteSink> sink = open_file_sink(path.string());
+  std::unique_ptr<ByteSink> sink = c.objects.sink(key, std::numeric_limits<std::uint64_t>::max());
   ExportSpec spec;
   spec.project_id = p.id;
   spec.entry_name =
@@ -96,9 +91,8 @@ Response export_project(const RouteContext& c, Request& req) {
   spec.filter = q.filter;
   const ExportOutcome outcome = q.type == "issue" ? write_issue_export(c.store, spec, *sink)
                                                   : write_export(c.store, spec, *sink);
-  const std::int64_t expires = c.domain.now_ms() / 1000 + kExportLinkSeconds;
   const std::string url =
-      c.app.base_url(req) + "/objects/" + key + "?" + c.domain.signer().make(key, expires);
+      absolute_link(c.app.base_url(req), c.domain.object_link(key, kExportLinkSeconds));
   if (caller.run)
     c.domain.append_log(
         caller.run->session, "INFO",
@@ -135,6 +129,9 @@ Response upload_url(const RouteContext& c, Request& req) {
                                                         std::chrono::seconds(kUploadLinkSeconds))));
   name = safe_segment(name, "export.zip");
   const std::string key = "uploads/" + p.id + "/" + new_id() + "/" + name;
+  // Straight into the object store when it signs links (S3), else through the hub.
+  if (auto direct = c.objects.presign_put(key, std::chrono::seconds(kUploadLinkSeconds)))
+    return Response::json(200, data_reply("uploadUrl", *direct));
   const std::int64_t expires = c.domain.now_ms() / 1000 + kUploadLinkSeconds;
   return Response::json(
       200, data_reply("uploadUrl", c.app.base_url(req) + "/upload/" + key + "?" +
@@ -160,17 +157,17 @@ Response signed_url(const RouteContext& c, Request& req) {
         data_reply("signedUrl", storage_download_url(c.domain, *storage, p.id, name,
                                                      std::chrono::seconds(kDownloadLinkSeconds))));
   }
-  auto key = object_key_from_url(name);
+  auto key = hub_object_key(c.objects, name);
   if (!key || key->rfind("uploads/", 0) != 0)
     throw HttpError(400, "name must be an upload URL given by /v2/getUploadUrl");
   const std::string project_id = key->substr(8, key->find('/', 8) - 8);
   if (auto p = req.query_param("project"); p && !p->empty() && *p != project_id)
     throw HttpError(400, "the upload URL belongs to project " + project_id);
   c.app.platform_project(caller, project_id);
-  const std::int64_t expires = c.domain.now_ms() / 1000 + kDownloadLinkSeconds;
-  return Response::json(200,
-                        data_reply("signedUrl", c.app.base_url(req) + "/objects/" + *key + "?" +
-                                                    c.domain.signer().make(*key, expires)));
+  return Response::json(
+      200,
+      data_reply("signedUrl", absolute_link(c.app.base_url(req),
+                                            c.domain.object_link(*key, kDownloadLinkSeconds))));
 }
 
 // REST transport answers are authenticated with the run's token.

@@ -15,7 +15,7 @@ namespace xport::hub {
 class HubApp;
 class Domain;
 class Store;
-class LocalObjectStore;
+class ObjectStore;
 struct AppOptions;
 
 // What a handler works with; references into the HubApp and HubCore, which outlive the server.
@@ -23,7 +23,7 @@ struct RouteContext {
   HubApp& app;  // authentication, links, the dispatcher
   Domain& domain;
   Store& store;
-  LocalObjectStore& objects;
+  ObjectStore& objects;
   const AppOptions& options;
 };
 
