@@ -28,7 +28,7 @@ struct RetryPolicy {
 };
 
 struct S3ClientOptions {
-  net::ClientOptions http{.connect_timeout = std::chrono::seconds(10)};
+  net::ClientOptions http{};
   RetryPolicy retry{};
   // The signing time (tests put it in the past for an expired link).
   std::function<std::chrono::system_clock::time_point()> clock = [] {
@@ -38,28 +38,28 @@ struct S3ClientOptions {
 
 struct ObjectHead {
   std::uint64_t size = 0;
-  std::string etag;  // as S3 sends it, quotes removed
-  std::string content_type;
+  std::string etag{};  // as S3 sends it, quotes removed
+  std::string content_type{};
   std::chrono::system_clock::time_point last_modified{};
 };
 
 struct ListedObject {
-  std::string key;
+  std::string key{};
   std::uint64_t size = 0;
-  std::string etag;
+  std::string etag{};
   std::chrono::system_clock::time_point last_modified{};
 };
 
 struct ListPage {
-  std::vector<ListedObject> objects;
-  std::vector<std::string> common_prefixes;
+  std::vector<ListedObject> objects{};
+  std::vector<std::string> common_prefixes{};
   bool truncated = false;
-  std::string next_token;  // continuation token when truncated
+  std::string next_token{};  // continuation token when truncated
 };
 
 struct ByteRange {
   std::uint64_t first = 0;
-  std::optional<std::uint64_t> last;  // inclusive; nullopt: to the end
+  std::optional<std::uint64_t> last{};  // inclusive; nullopt: to the end
 };
 
 struct PutOptions {
@@ -69,7 +69,7 @@ struct PutOptions {
 
 struct CompletedPart {
   int number = 0;
-  std::string etag;
+  std::string etag{};
 };
 
 // Parts of a multipart upload must be at least this big, except the last.

@@ -17,11 +17,11 @@
 namespace xport::s3 {
 
 struct S3Config {
-  std::string endpoint;  // "http://127.0.0.1:7480", no trailing slash
+  std::string endpoint{};  // "http://127.0.0.1:7480", no trailing slash
   std::string region = "us-east-1";
-  std::string bucket;
-  std::string prefix;  // "" or ending in '/'
-  Credentials credentials;
+  std::string bucket{};
+  std::string prefix{};  // "" or ending in '/'
+  Credentials credentials{};
 
   // Throws ConfigError naming the bad part of the URL (scheme, bucket, endpoint, a parameter,
   // the credentials file or the missing variables).

@@ -18,8 +18,8 @@ namespace xport::s3 {
 using Fields = std::vector<std::pair<std::string, std::string>>;
 
 struct Credentials {
-  std::string access_key;
-  std::string secret_key;  // never logged
+  std::string access_key{};
+  std::string secret_key{};  // never logged
 };
 
 struct Scope {
@@ -30,21 +30,21 @@ struct Scope {
 // What is signed. `path` and `query` are decoded ("/bucket/a b", {"prefix", "x/y"}): encoding
 // them is the signer's job, so that what is signed and what is sent cannot differ.
 struct SignableRequest {
-  std::string method;
-  std::string path;
-  Fields query;
-  Fields headers;  // must contain Host; every header given is signed
+  std::string method{};
+  std::string path{};
+  Fields query{};
+  Fields headers{};  // must contain Host; every header given is signed
   // Hex SHA-256 of the body, or "UNSIGNED-PAYLOAD". S3 also wants it sent as the
   // x-amz-content-sha256 header (s3_client adds it); other services do not.
-  std::string payload_hash;
+  std::string payload_hash{};
 };
 
 struct Signature {
-  std::string canonical_request;
-  std::string string_to_sign;
-  std::string signature;       // hex
-  std::string signed_headers;  // "host;x-amz-date"
-  std::string authorization;   // the Authorization header's value
+  std::string canonical_request{};
+  std::string string_to_sign{};
+  std::string signature{};       // hex
+  std::string signed_headers{};  // "host;x-amz-date"
+  std::string authorization{};   // the Authorization header's value
 };
 
 constexpr std::chrono::seconds kMaxPresignExpiry{7 * 24 * 3600};
@@ -80,11 +80,11 @@ Signature sign_headers(SignableRequest& request, const Credentials& credentials,
 
 struct PresignRequest {
   std::string method = "GET";
-  std::string endpoint;  // scheme://host[:port], exactly as the link's user will reach it
-  std::string path;      // decoded, "/bucket/key"
-  Fields query;          // decoded extras, e.g. response-content-disposition
+  std::string endpoint{};  // scheme://host[:port], exactly as the link's user will reach it
+  std::string path{};      // decoded, "/bucket/key"
+  Fields query{};          // decoded extras, e.g. response-content-disposition
   std::chrono::seconds expires{3600};  // capped at kMaxPresignExpiry
-  Fields headers;  // headers the user must send, besides Host (e.g. Content-Type); usually none
+  Fields headers{};  // headers the user must send, besides Host (e.g. Content-Type); usually none
 };
 
 // A query-string signed URL (X-Amz-Algorithm, -Credential, -Date, -Expires, -SignedHeaders,
