@@ -96,6 +96,7 @@ std::string ascii_name(std::string_view name) {
   std::string out;
   for (char c : name) {
     const auto u = static_cast<unsigned char>(c);
+    if (u >= 0x80 && u < 0xc0) continue;  // a UTF-8 continuation byte: one '_' per character
     out += (u < 0x20 || u > 0x7e || c == '"' || c == '\\') ? '_' : c;
   }
   return out;
@@ -268,7 +269,11 @@ std::string S3Client::complete_multipart(std::string_view key, std::string_view 
         "S3 POST " + place(config_, key) + ": " + result.error->code + ": " + result.error->message,
         r.status, result.error->code, result.error->message, config_.bucket, std::string(key));
   }
-  return result.etag;
+  if (!result.etag.empty()) return result.etag;
+  // RGW 16 answers <ETag></ETag>: the object's own head has it.
+  if (std::string etag = xml::unquote(r.header("etag")); !etag.empty()) return etag;
+  const auto head = head_object(key);
+  return head ? head->etag : std::string();
 }
 
 void S3Client::abort_multipart(std::string_view key, std::string_view upload_id) const {

@@ -137,9 +137,9 @@ TEST_P(ObjectStoreContract, ASinkCommitsOnCloseOnly) {
 }
 
 TEST_P(ObjectStoreContract, AdoptsFiles) {
+  static int counter = 0;
   const auto file = std::filesystem::temp_directory_path() /
-                    ("xport-adopt-" + std::to_string(::getpid()) + "-" +
-                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+                    ("xport-adopt-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
   std::ofstream(file) << "result bytes";
   store().adopt_file("uploads/p1/id/result.zip", file);
   EXPECT_FALSE(std::filesystem::exists(file));  // consumed

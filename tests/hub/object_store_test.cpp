@@ -24,7 +24,8 @@ std::unique_ptr<ObjectStore> local_store() {
   return std::make_unique<LocalObjectStore>(dir.path() / std::to_string(counter++));
 }
 
-INSTANTIATE_TEST_SUITE_P(Local, contract::ObjectStoreContract,
+using contract::ObjectStoreContract;
+INSTANTIATE_TEST_SUITE_P(Local, ObjectStoreContract,
                          ::testing::Values(contract::StoreFactory(local_store)));
 
 std::size_t files_under(const std::filesystem::path& dir) {

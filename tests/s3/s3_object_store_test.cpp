@@ -17,7 +17,8 @@ std::unique_ptr<hub::ObjectStore> s3_store() {
   return std::make_unique<S3ObjectStore>(test::rgw_config());
 }
 
-INSTANTIATE_TEST_SUITE_P(S3, hub::contract::ObjectStoreContract,
+using hub::contract::ObjectStoreContract;
+INSTANTIATE_TEST_SUITE_P(S3, ObjectStoreContract,
                          ::testing::Values(hub::contract::StoreFactory(s3_store)));
 
 // Bytes that do not compress or repeat at part boundaries.
