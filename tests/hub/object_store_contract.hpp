@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <string>
 
 #include "hub/credentials.hpp"
@@ -19,7 +20,12 @@
 
 namespace xport::hub::contract {
 
-using StoreFactory = std::function<std::unique_ptr<ObjectStore>()>;
+// The store's name names the tests ("Local/ObjectStoreContract.PutOpenExistsRemove/local").
+struct StoreFactory {
+  std::string name;
+  std::function<std::unique_ptr<ObjectStore>()> make;
+  friend void PrintTo(const StoreFactory& f, std::ostream* out) { *out << f.name; }
+};
 
 inline std::string read_all(ByteSource& source) {
   std::string out;
@@ -47,7 +53,7 @@ class FailingSource final : public ByteSource {
 
 class ObjectStoreContract : public ::testing::TestWithParam<StoreFactory> {
  protected:
-  void SetUp() override { store_ = GetParam()(); }
+  void SetUp() override { store_ = GetParam().make(); }
   ObjectStore& store() { return *store_; }
 
  private:

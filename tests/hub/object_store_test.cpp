@@ -26,7 +26,8 @@ std::unique_ptr<ObjectStore> local_store() {
 
 using contract::ObjectStoreContract;
 INSTANTIATE_TEST_SUITE_P(Local, ObjectStoreContract,
-                         ::testing::Values(contract::StoreFactory(local_store)));
+                         ::testing::Values(contract::StoreFactory{"local", local_store}),
+                         [](const auto& test) { return test.param.name; });
 
 std::size_t files_under(const std::filesystem::path& dir) {
   std::size_t n = 0;

@@ -8,8 +8,10 @@
 # Every wait is bounded; a step that fails prints the end of its log and exits non-zero.
 set -euo pipefail
 
-ACCESS_KEY=XPORTTESTACCESSKEY01
-SECRET_KEY=xportTestSecretKey0123456789abcdefghijkl
+# The keys of the S3 user (also read by the tests as an S3Config credentials file).
+KEYS="$(dirname "$0")/ceph-test-keys"
+ACCESS_KEY=$(sed -n 's/^access_key=//p' "$KEYS")
+SECRET_KEY=$(sed -n 's/^secret_key=//p' "$KEYS")
 
 die() {
   echo "ceph.sh: $*" >&2

@@ -13,25 +13,15 @@
 
 namespace xport::s3::test {
 
-inline std::string env(const char* name) {
-  const char* value = std::getenv(name);
-  if (!value || !*value) {
-    throw std::runtime_error(std::string(name) +
-                             " is not set: run these tests through ctest (the rgw fixture)");
-  }
-  return value;
-}
-
-inline constexpr const char* kBucket = "xport-test";
-
 // A configuration of the fixture's gateway and test bucket (created on first use), with a
 // key prefix no other test uses.
 inline S3Config rgw_config() {
   static std::atomic<int> counter{0};
-  S3Config config;
-  config.endpoint = env("XPORT_TEST_S3_ENDPOINT");
-  config.bucket = kBucket;
-  config.credentials = {env("XPORT_TEST_S3_ACCESS_KEY"), env("XPORT_TEST_S3_SECRET_KEY")};
+  const char* url = std::getenv("XPORT_TEST_S3_URL");
+  if (!url || !*url) {
+    throw std::runtime_error("XPORT_TEST_S3_URL is not set: run these tests through ctest -L s3");
+  }
+  S3Config config = S3Config::parse(url);
   static const bool created = [&] {
     S3Client(config).create_bucket();
     return true;

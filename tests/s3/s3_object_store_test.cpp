@@ -19,7 +19,8 @@ std::unique_ptr<hub::ObjectStore> s3_store() {
 
 using hub::contract::ObjectStoreContract;
 INSTANTIATE_TEST_SUITE_P(S3, ObjectStoreContract,
-                         ::testing::Values(hub::contract::StoreFactory(s3_store)));
+                         ::testing::Values(hub::contract::StoreFactory{"s3", s3_store}),
+                         [](const auto& test) { return test.param.name; });
 
 // Bytes that do not compress or repeat at part boundaries.
 std::string pattern(std::size_t size) {
