@@ -163,6 +163,7 @@ TEST(Sigv4, EncodingAndTimes) {
   EXPECT_EQ(amz_date(parse_time("2015-08-30T12:36:00.000Z")), "20150830T123600Z");
   EXPECT_EQ(amz_date(parse_time("Sun, 30 Aug 2015 12:36:00 GMT")), "20150830T123600Z");
   EXPECT_THROW(parse_time("yesterday"), InputError);
+  EXPECT_THROW(parse_time("4761-01-01T00:00:00Z"), InputError);  // past system_clock's range
   EXPECT_EQ(sha256_hex(""), kEmptySha256);
 }
 
