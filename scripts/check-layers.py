@@ -37,6 +37,7 @@ LAYERS = [
     ("format writers", ["xport_format_common"]),
     ("converters", ["xport_formats"]),
     ("SDK, hub state, hub network", ["xport_sdk", "xport_hub_core", "xport_hub_server"]),
+    ("object storage on S3 (implements hub core's ObjectStore and StorageAccess)", ["xport_s3"]),
     ("hub application", ["xport_hub_app"]),
     ("programs", ["xport", "sample_plugin", "stage_report_plugin"]),
 ]
@@ -56,6 +57,7 @@ SOURCE_DIRS = {
     "src/formats": "xport_formats",
     "src/sdk": "xport_sdk",
     "src/hub/server": "xport_hub_server",
+    "src/s3": "xport_s3",
     "src/hub/app": "xport_hub_app",
     "src/hub": "xport_hub_core",
     "apps/xport": "xport",

@@ -11,13 +11,17 @@ packages=(
   # libraries
   libsimdjson-dev libarchive-dev zlib1g-dev libminizip-dev libisal-dev libboost1.81-dev libboost-json1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libsqlitecpp-dev
+  # S3's XML answers (src/s3)
+  libexpat1-dev
   # tests, fuzzing and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   unzip time bc python3 python3-aiohttp openssl
   # the real peers: the libraries the platform's Python SDK and its plugins use
   python3-socketio python3-engineio python3-websocket python3-requests python3-pandas
-  # the real components a cluster runs on, started by tests/infra/ (HAProxy in front of hubs)
+  # the real components a cluster runs on, started by tests/infra/: HAProxy in front of hubs,
+  # and a throwaway Ceph cluster with its RADOS Gateway as the S3 server (ceph.sh)
   haproxy
+  ceph-mon ceph-osd radosgw curl
   # the web UI's browser test (tests/browser: playwright-core drives Debian's chromium)
   chromium
 )

@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <functional>
 #include <mutex>
 #include <system_error>
 
@@ -126,6 +127,25 @@ class UploadSink : public Sink {
 
  private:
   std::size_t cap_;
+  bool ok_ = true;
+};
+
+// stream()'s answer: a 2xx body to the caller's callback, any other kept as UploadSink does.
+class CallbackSink : public Sink {
+ public:
+  explicit CallbackSink(const std::function<void(const char*, std::size_t)>& on_data)
+      : on_data_(on_data) {}
+  void begin(const ResponseHead& head) override { ok_ = head.status >= 200 && head.status < 300; }
+  void data(const char* p, std::size_t n) override {
+    if (ok_) return on_data_(p, n);
+    const std::size_t room =
+        HttpStatusError::kMaxBody - std::min(HttpStatusError::kMaxBody, body_.size());
+    body_.append(p, std::min(n, room));
+  }
+  std::string body_;
+
+ private:
+  const std::function<void(const char*, std::size_t)>& on_data_;
   bool ok_ = true;
 };
 
@@ -398,6 +418,22 @@ HttpResponse HttpClient::request(const Request& request) const {
     }
     return to_response(std::move(head), std::move(sink.body_), url);
   }
+}
+
+HttpResponse HttpClient::stream(
+    const Request& request, const std::function<void(const char*, std::size_t)>& on_data) const {
+  const Url url = Url::parse(request.url);
+  const http::verb verb = parse_verb(request.method);
+  http::request<http::string_body> req(verb, url.target(), 11);
+  add_headers(req, url, request.headers, impl_->options.user_agent);
+  req.body() = request.body;
+  if (!request.body.empty() || verb == http::verb::post || verb == http::verb::put ||
+      verb == http::verb::patch) {
+    req.content_length(request.body.size());
+  }
+  CallbackSink sink(on_data);
+  ResponseHead head = impl_->perform(url, req, sink);
+  return to_response(std::move(head), std::move(sink.body_), url);
 }
 
 std::uint64_t HttpClient::download(const std::string& url_text, const Headers& headers_in,

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -81,6 +82,14 @@ class HttpClient {
   // response otherwise (body capped at options.max_body).
   HttpResponse upload(const std::string& method, const std::string& url, const Headers& headers,
                       const std::filesystem::path& file) const;
+
+  // Sends `request` (its body with Content-Length, as request() does) and hands the body of a
+  // 2xx answer to `on_data` as it arrives, through a fixed buffer, never holding it in memory
+  // (an S3 object read into a pipe). Any other answer's body is kept in the response, up to
+  // HttpStatusError::kMaxBody (an error document). No redirects. `on_data` may throw to stop;
+  // that exception is rethrown as a NetError. Network failures throw NetError.
+  HttpResponse stream(const Request& request,
+                      const std::function<void(const char*, std::size_t)>& on_data) const;
 
   const ClientOptions& options() const;
 
