@@ -11,6 +11,9 @@ packages=(
   # libraries
   libsimdjson-dev libarchive-dev zlib1g-dev libminizip-dev libisal-dev libboost1.81-dev libboost-json1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libsqlitecpp-dev
+  libpqxx-dev
+  # PostgreSQL for the pg-labelled tests (tests/infra/postgres.sh starts a throwaway server)
+  postgresql-15
   # tests, fuzzing and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   unzip time bc python3 python3-aiohttp openssl
