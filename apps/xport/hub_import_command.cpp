@@ -26,6 +26,7 @@ namespace json = boost::json;
 
 struct ImportArgs {
   std::string data_dir;
+  std::string database;  // empty: SQLite in the data dir
   std::string project;
   std::string create_project;
   std::string org;
@@ -203,9 +204,10 @@ void print_result(const ImportArgs& a, const Target& t, const hub::ImportResult&
 
 int run_import(const ImportArgs& a) {
   check_args(a);
-  hub::SqliteOptions so;
-  so.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
-  hub::HubCore core(a.data_dir, {}, so);
+  hub::DatabaseOptions database;
+  database.url = a.database;
+  database.sqlite.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
+  hub::HubCore core(a.data_dir, {}, database);
   bootstrap(core);
   const Target t = target_project(core, a);
 
@@ -241,6 +243,9 @@ CLI::App* add_hub_import_command(CLI::App& hub, Action& action) {
       "imported), 2 usage or unknown project/organization, 3 files or database.");
   cmd->add_option("--data-dir", args->data_dir,
                   "The hub's data dir (as `xport hub --data-dir`; required, here or there)");
+  cmd->add_option("--database", args->database,
+                  "The hub's PostgreSQL database (as `xport hub --database`; default: SQLite in "
+                  "the data dir)");
   cmd->add_option("--project", args->project, "Import into this project (id or name)");
   cmd->add_option("--create-project", args->create_project,
                   "Create a project of this name and import into it");
@@ -254,14 +259,17 @@ CLI::App* add_hub_import_command(CLI::App& hub, Action& action) {
   cmd->add_option("--max-problems", args->max_problems, "List at most this many problems")
       ->capture_default_str();
   cmd->add_option("--busy-timeout", args->busy_timeout,
-                  "Seconds to wait for a running hub's database lock")
+                  "Seconds to wait for a running hub's database lock (SQLite)")
       ->capture_default_str();
   cmd->add_option("FILE", args->files, "Export files (\"-\": standard input)")->required();
   // `xport hub --data-dir DIR import ...` works too.
   CLI::Option* hub_data_dir = hub.get_option_no_throw("--data-dir");
-  action = [args, hub_data_dir] {
+  CLI::Option* hub_database = hub.get_option_no_throw("--database");
+  action = [args, hub_data_dir, hub_database] {
     if (args->data_dir.empty() && hub_data_dir && hub_data_dir->count() > 0)
       args->data_dir = hub_data_dir->as<std::string>();
+    if (args->database.empty() && hub_database && hub_database->count() > 0)
+      args->database = hub_database->as<std::string>();
     if (args->data_dir.empty()) throw ConfigError("xport hub import: --data-dir DIR is required");
     return run_import(*args);
   };
