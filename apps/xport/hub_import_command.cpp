@@ -85,11 +85,14 @@ void check_args(const ImportArgs& a) {
     throw ConfigError("give one of --project NAME_OR_ID and --create-project NAME");
   const fs::path data_dir = a.data_dir;
   std::error_code ec;
-  if (a.create_project.empty() && !fs::exists(data_dir / "hub.db", ec))
+  // A hub's data dir has its database (SQLite) or at least its keys (PostgreSQL holds the
+  // records, the data dir the keys that sealed the plugins' secrets).
+  const char* marker = a.database.empty() ? "hub.db" : "secret-box.key";
+  if (a.create_project.empty() && !fs::exists(data_dir / marker, ec))
     throw ConfigError(
-        fmt::format("{} is not a hub data dir (no hub.db): check --data-dir, or "
+        fmt::format("{} is not a hub data dir (no {}): check --data-dir, or "
                     "use --create-project to start one",
-                    data_dir.string()));
+                    data_dir.string(), marker));
   for (const auto& f : a.files) {
     if (f == "-") continue;
     if (!fs::is_regular_file(f, ec))

@@ -13,6 +13,7 @@
 #include "hub/json_text.hpp"
 #include "hub/project_meta.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {
@@ -34,12 +35,20 @@ class RecordedEvents final : public DomainEvents {
   std::vector<std::string> runs;  // "SESSION" or "SESSION log MSG"
 };
 
+// SQLite in the data dir, or (the pg copy) the data dir's PostgreSQL database.
+DatabaseOptions database(const std::filesystem::path& data_dir) {
+  DatabaseOptions d;
+  d.url = test::hub_database(data_dir);
+  return d;
+}
+
 class DomainTest : public ::testing::Test {
  protected:
   DomainTest() {
     DomainOptions options;
     options.now_ms = [this] { return now_ms_; };
-    core_ = std::make_unique<HubCore>(dir_.path() / "data", options, SqliteOptions{}, events_);
+    core_ = std::make_unique<HubCore>(dir_.path() / "data", options, database(dir_.path() / "data"),
+                                      events_);
     admin_key_ = core_->domain().bootstrap(core_->data_dir())->api_key;
     admin_ = *core_->domain().authenticate(admin_key_);
     member_ = domain().create_user({admin_.org_id, "Bob", "bob@example.com", "member"}).user;
@@ -117,7 +126,7 @@ TEST_F(DomainTest, PluginSecretIsShownAgainToAdminsAndVerifiedInConstantTime) {
 TEST_F(DomainTest, SecretsSurviveARestartOnTheSameDataDir) {
   const auto data_dir = core_->data_dir();
   core_.reset();
-  HubCore reopened(data_dir);
+  HubCore reopened(data_dir, {}, database(data_dir));
   EXPECT_EQ(reopened.domain().reveal_secret(admin_, plugin_.plugin.id), plugin_.secret);
   EXPECT_TRUE(reopened.domain().check_plugin_credentials(plugin_.plugin.id, plugin_.secret));
 }
