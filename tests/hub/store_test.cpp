@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <ostream>
 #include <stdexcept>
 #include <thread>
 
@@ -55,6 +56,9 @@ AssetFilter stage_filter(const std::string& stage, std::vector<std::string> batc
 }
 
 enum class Backend { sqlite, postgres };
+void PrintTo(Backend b, std::ostream* os) {
+  *os << (b == Backend::sqlite ? "SQLite" : "PostgreSQL");
+}
 
 class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
