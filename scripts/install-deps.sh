@@ -19,6 +19,8 @@ packages=(
   unzip time bc python3 python3-aiohttp openssl
   # the real peers: the libraries the platform's Python SDK and its plugins use
   python3-socketio python3-engineio python3-websocket python3-requests python3-pandas
+  # the real components a cluster runs on, started by tests/infra/ (HAProxy in front of hubs)
+  haproxy
   # the web UI's browser test (tests/browser: playwright-core drives Debian's chromium)
   chromium
 )

@@ -13,6 +13,7 @@ import { projectPage } from './pages/project.js';
 import { projectSettingsPage } from './pages/project-settings.js';
 import { projectsPage } from './pages/projects.js';
 import { runPage } from './pages/run.js';
+import { storagesPage } from './pages/storages.js';
 
 const PAGES = Object.freeze({
   plugin: pluginPage,
@@ -21,6 +22,7 @@ const PAGES = Object.freeze({
   projectSettings: projectSettingsPage,
   projects: projectsPage,
   run: runPage,
+  storages: storagesPage,
 });
 
 // '#/projects/ID/settings/plugins' → {page: 'projectSettings', id: 'ID', nav: 'projects'}:
@@ -35,6 +37,7 @@ export function parseRoute(hash) {
     return { page: 'projectSettings', id, nav };
   if (section === 'projects' && id) return { page: 'project', id, nav };
   if (section === 'runs' && id) return { page: 'run', id, nav };
+  if (section === 'storages') return { page: 'storages', nav };
   return { page: 'projects', nav };
 }
 

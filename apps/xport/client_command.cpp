@@ -50,6 +50,13 @@ struct ClientArgs {
   std::string description;
   std::string rest_url;
   std::int64_t plugin_timeout = 0;  // seconds; 0: the hub's default
+  // storage
+  std::string storage;
+  std::string endpoint;
+  std::string bucket;
+  std::string region = "us-east-1";
+  std::string access_key;
+  std::string secret_key;
   // run
   std::string stage;
   std::vector<std::string> batches;
@@ -283,6 +290,34 @@ int plugin_show(const ApiClient& api, const ClientArgs& a) {
   return answer(a, api.get("/api/plugins/" + net::percent_encode(a.plugin)), print_plugin);
 }
 
+// The hub checks the storage (a small object written, read back and deleted) before it
+// saves it: a storage that answers here works for runs.
+int storage_add(const ApiClient& api, const ClientArgs& a) {
+  json::object body{{"name", a.name},     {"endpoint", a.endpoint},    {"bucket", a.bucket},
+                    {"region", a.region}, {"accessKey", a.access_key}, {"secretKey", a.secret_key}};
+  return answer(a, api.post("/api/storages", body), [](const json::value& s) {
+    auto& o = s.as_object();
+    fmt::print("storage {} added ({} {}), checked: it writes and reads the bucket\n",
+               str(o, "name"), str(o, "endpoint"), str(o, "bucket"));
+    fmt::print("id: {}\n", str(o, "id"));
+  });
+}
+
+int storage_list(const ApiClient& api, const ClientArgs& a) {
+  return answer(a, api.get("/api/storages"), [](const json::value& r) {
+    for (const auto& s : r.as_object().at("storages").as_array()) {
+      auto& o = s.as_object();
+      fmt::print("{}  {:<20} {} {} ({})\n", str(o, "id"), str(o, "name"), str(o, "endpoint"),
+                 str(o, "bucket"), str(o, "region"));
+    }
+  });
+}
+
+int storage_remove(const ApiClient& api, const ClientArgs& a) {
+  return answer(a, api.call("DELETE", "/api/storages/" + net::percent_encode(a.storage), nullptr),
+                [&a](const json::value&) { fmt::print("storage {} removed\n", a.storage); });
+}
+
 // With --wait: until the run finished (or --timeout); 0 only when it succeeded.
 int wait_for_run(const ApiClient& api, const ClientArgs& a, const json::object& run) {
   if (!a.json) {
@@ -423,6 +458,22 @@ void run_download_options(CLI::App& c, ClientArgs& a) {
   session_arg(c, a);
   c.add_option("OUT", a.out, "Where to write the zip")->required();
 }
+void storage_add_options(CLI::App& c, ClientArgs& a) {
+  c.add_option("NAME", a.name, "A name for the storage")->required();
+  c.add_option("--endpoint", a.endpoint, "The S3 endpoint (http://127.0.0.1:7480)")->required();
+  c.add_option("--bucket", a.bucket, "The bucket results go to")->required();
+  c.add_option("--region", a.region, "The bucket's region")->capture_default_str();
+  c.add_option("--access-key", a.access_key, "The access key id")
+      ->envname("XPORT_STORAGE_ACCESS_KEY")
+      ->required();
+  // From the environment, the secret stays out of `ps` and shell histories.
+  c.add_option("--secret-key", a.secret_key, "The secret key")
+      ->envname("XPORT_STORAGE_SECRET_KEY")
+      ->required();
+}
+void storage_arg(CLI::App& c, ClientArgs& a) {
+  c.add_option("ID", a.storage, "Storage id")->required();
+}
 void notifications_options(CLI::App& c, ClientArgs& a) {
   c.add_flag("--unread", a.unread, "Only unread ones");
   c.add_option("--limit", a.limit, "At most this many")->capture_default_str();
@@ -438,6 +489,7 @@ constexpr Group kGroups[] = {
     {"project schema", "The project's ontology (categorySchema)"},
     {"project issues", "The project's issues"},
     {"plugin", "Plugins"},
+    {"storage", "Your organization's own S3-compatible storages, for results"},
     {"run", "Runs"},
 };
 
@@ -466,6 +518,10 @@ constexpr Operation kOperations[] = {
     {"plugin", "set-timeout", "Set how long a run may go unanswered", plugin_set_timeout_options,
      plugin_set_timeout},
     {"plugin", "show", "Show a plugin (its secret when you are an admin)", plugin_arg, plugin_show},
+    {"storage", "add", "Add a storage (checked first); prints its id", storage_add_options,
+     storage_add},
+    {"storage", "list", "List your organization's storages", no_options, storage_list},
+    {"storage", "remove", "Remove a storage", storage_arg, storage_remove},
     {"run", "start", "Start a run of PLUGIN on PROJECT", run_start_options, run_start},
     {"run", "logs", "Print a run's log lines", session_arg, run_logs},
     {"run", "download", "Download a succeeded run's result", run_download_options, run_download},
@@ -478,7 +534,8 @@ int run_op(const Operation* op, const ClientArgs& a) {
   net::Url::parse(a.hub);  // a bad URL is a usage error, reported before any call
   ApiClient api(a.hub, a.api_key, a.ca_file);
   if (op == nullptr)
-    throw ConfigError("xport client: name a command (project, plugin, run, notifications)");
+    throw ConfigError(
+        "xport client: name a command (project, plugin, storage, run, notifications)");
   return op->handler(api, a);
 }
 
@@ -530,7 +587,8 @@ Action add_client_command(CLI::App& app) {
   auto args = std::make_shared<ClientArgs>();
   auto op = std::make_shared<const Operation*>(nullptr);
   CLI::App* cmd = app.add_subcommand(
-      "client", "Script the hub over its REST API: projects, plugins, runs, notifications");
+      "client",
+      "Script the hub over its REST API: projects, plugins, storages, runs, notifications");
   cmd->require_subcommand(1);
   cmd->add_option("--hub", args->hub, "The hub's URL (http://127.0.0.1:8080)")
       ->envname("XPORT_HUB");

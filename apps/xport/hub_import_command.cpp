@@ -207,10 +207,10 @@ void print_result(const ImportArgs& a, const Target& t, const hub::ImportResult&
 
 int run_import(const ImportArgs& a) {
   check_args(a);
-  hub::DatabaseOptions database;
-  database.url = a.database;
-  database.sqlite.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
-  hub::HubCore core(a.data_dir, {}, database);
+  hub::HubCoreOptions core_options;
+  core_options.database.url = a.database;
+  core_options.database.sqlite.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
+  hub::HubCore core(a.data_dir, std::move(core_options));
   bootstrap(core);
   const Target t = target_project(core, a);
 

@@ -9,13 +9,15 @@ DomainEvents& DomainEvents::none() {
   return nobody;
 }
 
-Domain::Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options,
-               DomainEvents& events)
+Domain::Domain(Store& store, ObjectStore& objects, SecretBox secrets, UrlSigner signer,
+               DomainOptions options, DomainEvents& events, StorageAccess& storage_access)
     : store_(store),
+      objects_(objects),
       secrets_(std::move(secrets)),
       signer_(std::move(signer)),
       options_(std::move(options)),
-      events_(events) {
+      events_(events),
+      storage_access_(storage_access) {
   if (!options_.now_ms) {
     options_.now_ms = [] {
       return std::chrono::duration_cast<std::chrono::milliseconds>(

@@ -24,7 +24,9 @@
 
 #include "hub/credentials.hpp"
 #include "hub/domain_events.hpp"
+#include "hub/object_store.hpp"
 #include "hub/signed_url.hpp"
+#include "hub/storage_access.hpp"
 #include "hub/store.hpp"
 
 namespace xport::hub {
@@ -88,6 +90,15 @@ struct NewIssue {
   std::optional<std::pair<double, double>> position;
 };
 
+struct NewStorage {
+  std::string name;
+  std::string endpoint;
+  std::string bucket;
+  std::string region = "us-east-1";
+  std::string access_key;
+  std::string secret_key;
+};
+
 struct CreatedPlugin {
   Plugin plugin;       // as stored; never send secret_hash / secret (sealed) to clients
   std::string secret;  // the plain secret
@@ -103,12 +114,14 @@ struct StartRun {
 
 class Domain {
  public:
-  // `events` hears of every notification stored and every run change (it must outlive the
-  // Domain).
-  Domain(Store& store, SecretBox secrets, UrlSigner signer, DomainOptions options = {},
-         DomainEvents& events = DomainEvents::none());
+  // `events` hears of every notification stored and every run change; `storage_access`
+  // reaches customers' buckets (both must outlive the Domain).
+  Domain(Store& store, ObjectStore& objects, SecretBox secrets, UrlSigner signer,
+         DomainOptions options = {}, DomainEvents& events = DomainEvents::none(),
+         StorageAccess& storage_access = StorageAccess::none());
 
   Store& store() { return store_; }
+  ObjectStore& objects() { return objects_; }
   const UrlSigner& signer() const { return signer_; }
   std::int64_t now_ms() const { return options_.now_ms(); }
 
@@ -153,6 +166,16 @@ class Domain {
   // unknown id costs the same hash and compare.
   bool check_plugin_credentials(std::string_view plugin_id, std::string_view secret);
 
+  // Customers' storages (storages.cpp) ----------------------------------------------------
+  // Org admins only; the storage is checked (StorageError with S3's code) before it is saved.
+  Storage create_storage(const User& admin, const NewStorage& storage);
+  std::vector<Storage> storages(const User& user);                   // the user's organisation's
+  Storage storage(const User& user, const std::string& storage_id);  // NotFound across orgs
+  void delete_storage(const User& admin, const std::string& storage_id);
+  // The storage's bucket (or `bucket`, when a plugin names another) with its secret unsealed.
+  StorageTarget storage_target(const Storage& storage, std::string_view bucket = {}) const;
+  StorageAccess& storage_access() { return storage_access_; }
+
   // Runs (runs.cpp) -----------------------------------------------------------------------
   // Validates the Config JSON text (a JSON object), the stage (one of the project's, when
   // the project declares stages) and creates the run, queued. Returns it (its session).
@@ -164,8 +187,12 @@ class Domain {
   bool mark_failed(const std::string& session, const std::string& reason);
   bool mark_timed_out(const std::string& session, const std::string& reason);
   bool cancel(const User& user, const std::string& session);  // the run's user or an admin
-  // A fresh signed link to the run's result (ConfigError if the run has none).
+  // A fresh signed link to the run's result (ConfigError if the run has none): relative for
+  // the hub's own objects ("/objects/..."), absolute for one presigned into S3.
   std::string download_link(const Run& run) const;
+  // A link to one of the hub's objects for `ttl_seconds`: presigned when the object store
+  // has direct links (S3), else the hub's signed "/objects/<key>?..." (relative).
+  std::string object_link(const std::string& key, std::int64_t ttl_seconds) const;
   std::int64_t append_log(const std::string& session, const std::string& level,
                           const std::string& msg);
 
@@ -183,10 +210,12 @@ class Domain {
               std::optional<std::string> result_object);
 
   Store& store_;
+  ObjectStore& objects_;
   SecretBox secrets_;
   UrlSigner signer_;
   DomainOptions options_;
   DomainEvents& events_;
+  StorageAccess& storage_access_;
 };
 
 }  // namespace xport::hub

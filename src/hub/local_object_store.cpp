@@ -81,6 +81,20 @@ std::unique_ptr<ObjectWriter> LocalObjectStore::create(std::string_view key,
   return std::make_unique<LocalWriter>(root_ / "tmp" / new_id(), std::move(target), max_bytes);
 }
 
+void LocalObjectStore::adopt_file(std::string_view key, const fs::path& path) {
+  const fs::path dest = path_of(key);
+  fs::create_directories(dest.parent_path());
+  std::error_code ec;
+  fs::rename(path, dest, ec);  // the same file system: atomic, no copy
+  if (ec) ObjectStore::adopt_file(key, path);
+}
+
+std::optional<fs::path> LocalObjectStore::file_of(std::string_view key) {
+  fs::path path = path_of(key);
+  if (!fs::is_regular_file(path)) return std::nullopt;
+  return path;
+}
+
 std::unique_ptr<ByteSource> LocalObjectStore::open(std::string_view key) {
   const auto path = path_of(key);
   if (!fs::is_regular_file(path)) throw NotFound("no object " + std::string(key));

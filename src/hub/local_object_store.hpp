@@ -20,6 +20,9 @@ class LocalObjectStore final : public ObjectStore {
   std::size_t remove_older_than(std::string_view prefix,
                                 std::chrono::system_clock::time_point before) override;
 
+  void adopt_file(std::string_view key, const std::filesystem::path& path) override;
+  std::optional<std::filesystem::path> file_of(std::string_view key) override;
+
   std::filesystem::path path_of(std::string_view key) const;  // checks the key
 
  private:

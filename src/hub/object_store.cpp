@@ -1,5 +1,6 @@
 #include "hub/object_store.hpp"
 
+#include <limits>
 #include <vector>
 
 namespace xport::hub {
@@ -30,6 +31,36 @@ ObjectInfo ObjectStore::put(std::string_view key, ByteSource& source, std::uint6
     writer->write(buffer.data(), n);
   }
   return writer->commit();
+}
+
+namespace {
+
+class ObjectSink final : public ByteSink {
+ public:
+  ObjectSink(std::unique_ptr<ObjectWriter> writer, std::string name)
+      : writer_(std::move(writer)), name_(std::move(name)) {}
+  void write(const char* data, std::size_t size) override { writer_->write(data, size); }
+  void close() override { writer_->commit(); }
+  std::string name() const override { return name_; }
+
+ private:
+  std::unique_ptr<ObjectWriter> writer_;
+  std::string name_;
+};
+
+}  // namespace
+
+std::unique_ptr<ByteSink> ObjectStore::sink(std::string_view key, std::uint64_t max_bytes) {
+  return std::make_unique<ObjectSink>(create(key, max_bytes), "object " + std::string(key));
+}
+
+void ObjectStore::adopt_file(std::string_view key, const std::filesystem::path& path) {
+  {
+    auto source = open_file_source(path.string());
+    put(key, *source, std::numeric_limits<std::uint64_t>::max());
+  }
+  std::error_code ignored;
+  std::filesystem::remove(path, ignored);
 }
 
 }  // namespace xport::hub

@@ -1,11 +1,13 @@
-// Where run results and generated exports live: an interface (a local directory now,
-// S3-compatible storage later). Objects are written whole or not at all: a reader never
+// Where run results and generated exports live: an interface (a local directory, or an
+// S3-compatible bucket: src/s3). Objects are written whole or not at all: a reader never
 // sees a partial object, and a failed or oversized upload leaves nothing behind.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -48,6 +50,17 @@ class ObjectStore {
   virtual std::unique_ptr<ObjectWriter> create(std::string_view key, std::uint64_t max_bytes) = 0;
   // Reads `source` to its end into the object (create + write + commit).
   ObjectInfo put(std::string_view key, ByteSource& source, std::uint64_t max_bytes);
+  // The writer as a ByteSink (for the zip writer): close() commits.
+  std::unique_ptr<ByteSink> sink(std::string_view key, std::uint64_t max_bytes);
+  // Makes the complete file at `path` the object (the file is consumed: a rename where the
+  // store can, else it is uploaded and removed).
+  virtual void adopt_file(std::string_view key, const std::filesystem::path& path);
+  // The object as a local file, when the store keeps it as one (the HTTP layer sends it
+  // with sendfile); nullopt otherwise.
+  virtual std::optional<std::filesystem::path> file_of(std::string_view key) {
+    (void)key;
+    return std::nullopt;
+  }
   // Throws NotFound (hub/store.hpp) if there is no such object.
   virtual std::unique_ptr<ByteSource> open(std::string_view key) = 0;
   virtual bool exists(std::string_view key) = 0;
@@ -56,6 +69,25 @@ class ObjectStore {
   // how many. For objects that are only reachable through links that have expired.
   virtual std::size_t remove_older_than(std::string_view prefix,
                                         std::chrono::system_clock::time_point before) = 0;
+
+  // Direct links: URLs whose holder may GET / PUT the object without the hub (S3 presigned
+  // URLs), so that export and result bytes never pass through the hub. nullopt when the store
+  // has none (a local directory: the hub's own signed /objects/ and /upload/ links serve it).
+  // GET links make browsers save the file as `download_name`.
+  virtual std::optional<std::string> presign_get(std::string_view key, std::chrono::seconds ttl,
+                                                 std::string_view download_name) {
+    (void)key, (void)ttl, (void)download_name;
+    return std::nullopt;
+  }
+  virtual std::optional<std::string> presign_put(std::string_view key, std::chrono::seconds ttl) {
+    (void)key, (void)ttl;
+    return std::nullopt;
+  }
+  // The key a direct link of this store names, or nullopt when the URL is not one of its.
+  virtual std::optional<std::string> key_of_url(std::string_view url) {
+    (void)url;
+    return std::nullopt;
+  }
 };
 
 }  // namespace xport::hub

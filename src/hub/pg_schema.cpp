@@ -125,7 +125,25 @@ CREATE TABLE issues (
 CREATE UNIQUE INDEX issues_id ON issues(project_id, id);
 )sql";
 
-constexpr std::array kMigrations = {Migration{1, kV1}};
+// Customers' own buckets (storage integrations; SQLite's version 3): the secret key sealed
+// like plugin secrets.
+constexpr const char* kV2 = R"sql(
+CREATE TABLE storages (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  org_id TEXT COLLATE "C" NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  name TEXT COLLATE "C" NOT NULL,
+  provider TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  bucket TEXT NOT NULL,
+  region TEXT NOT NULL,
+  access_key TEXT NOT NULL,
+  secret_key TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  UNIQUE (org_id, name)
+);
+)sql";
+
+constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}};
 static_assert(numbered_from_one(kMigrations));
 
 }  // namespace

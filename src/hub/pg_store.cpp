@@ -47,6 +47,13 @@ Plugin read_plugin(const pqxx::row& r) {
                 text(r, 6), text(r, 7), text(r, 8), integer(r, 9), integer(r, 10)};
 }
 
+constexpr const char* kStorageColumns =
+    "id, org_id, name, provider, endpoint, bucket, region, access_key, secret_key, created_at";
+Storage read_storage(const pqxx::row& r) {
+  return Storage{text(r, 0), text(r, 1), text(r, 2), text(r, 3), text(r, 4),
+                 text(r, 5), text(r, 6), text(r, 7), text(r, 8), integer(r, 9)};
+}
+
 constexpr const char* kRunColumns =
     "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
     "result_object, created_at, dispatched_at, finished_at";
@@ -234,6 +241,31 @@ void PgStore::set_plugin_timeout(const std::string& id, std::int64_t seconds) {
 
 bool PgStore::delete_plugin(const std::string& id) {
   return impl_->exec("plugin " + id, "DELETE FROM plugins WHERE id = $1", id).affected_rows() > 0;
+}
+
+// Storages --------------------------------------------------------------------------------
+
+void PgStore::create_storage(const Storage& st) {
+  impl_->exec("storage " + st.name,
+              std::string("INSERT INTO storages (") + kStorageColumns +
+                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+              st.id, st.org_id, st.name, st.provider, st.endpoint, st.bucket, st.region,
+              st.access_key, st.secret_key, st.created_at);
+}
+
+std::optional<Storage> PgStore::get_storage(const std::string& id) {
+  return impl_->one(std::string("SELECT ") + kStorageColumns + " FROM storages WHERE id = $1",
+                    read_storage, id);
+}
+
+std::vector<Storage> PgStore::list_storages(const std::string& org_id) {
+  return impl_->many(std::string("SELECT ") + kStorageColumns +
+                         " FROM storages WHERE org_id = $1 ORDER BY created_at, id",
+                     read_storage, org_id);
+}
+
+bool PgStore::delete_storage(const std::string& id) {
+  return impl_->exec("storage " + id, "DELETE FROM storages WHERE id = $1", id).affected_rows() > 0;
 }
 
 // Runs ------------------------------------------------------------------------------------

@@ -75,6 +75,11 @@ class PgStore final : public Store {
   bool delete_plugin(const std::string& id) override;
   void set_plugin_timeout(const std::string& id, std::int64_t seconds) override;
 
+  void create_storage(const Storage& storage) override;
+  std::optional<Storage> get_storage(const std::string& id) override;
+  std::vector<Storage> list_storages(const std::string& org_id) override;
+  bool delete_storage(const std::string& id) override;
+
   void create_run(const Run& run) override;
   std::optional<Run> get_run(const std::string& session) override;
   std::vector<Run> list_runs(const RunQuery& query) override;

@@ -6,6 +6,7 @@
 #include "hub/domain.hpp"
 #include "hub/json_text.hpp"
 #include "hub/project_meta.hpp"
+#include "hub/result_location.hpp"
 #include "xport/config.hpp"
 #include "xport/errors.hpp"
 
@@ -107,8 +108,23 @@ bool Domain::cancel(const User& user, const std::string& session) {
 
 std::string Domain::download_link(const Run& r) const {
   if (r.result_object.empty()) throw ConfigError("run " + r.session + " has no result");
-  const std::int64_t expires = now_ms() / 1000 + options_.link_ttl_seconds;
-  return options_.download_prefix + r.result_object + "?" + signer_.make(r.result_object, expires);
+  if (auto place = storage_place_of(r.result_object)) {
+    // In the customer's bucket: a link signed with their credentials, straight to it.
+    const auto storage = store_.get_storage(place->storage_id);
+    if (!storage) throw NotFound("the storage of run " + r.session + "'s result was removed");
+    const std::string name = place->key.substr(place->key.rfind('/') + 1);
+    return storage_access_.presign_get(storage_target(*storage, place->bucket), place->key,
+                                       std::chrono::seconds(options_.link_ttl_seconds), name);
+  }
+  return object_link(r.result_object, options_.link_ttl_seconds);
+}
+
+std::string Domain::object_link(const std::string& key, std::int64_t ttl_seconds) const {
+  const std::string name = key.substr(key.rfind('/') + 1);
+  if (auto direct = objects_.presign_get(key, std::chrono::seconds(ttl_seconds), name))
+    return *direct;
+  const std::int64_t expires = now_ms() / 1000 + ttl_seconds;
+  return options_.download_prefix + key + "?" + signer_.make(key, expires);
 }
 
 std::int64_t Domain::append_log(const std::string& session, const std::string& level,
@@ -138,7 +154,13 @@ void Domain::notify_finished(const std::string& session, bool succeeded,
   if (succeeded) {
     n.kind = "run_succeeded";
     n.text = what + " is ready";
-    n.link = download_link(*r);
+    try {
+      n.link = download_link(*r);
+    } catch (const std::exception&) {
+      // The run has succeeded whatever happens to one link (a storage removed since): the
+      // run page makes fresh ones and says what is wrong.
+      n.link = options_.run_prefix + session;
+    }
   } else {
     n.kind = "run_failed";
     n.text = what + " failed: " + (detail.empty() ? std::string("no reason given") : detail);

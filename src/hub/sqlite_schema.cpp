@@ -135,7 +135,24 @@ CREATE TABLE issues (
 CREATE UNIQUE INDEX issues_id ON issues(project_id, id);
 )sql";
 
-constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}};
+// Customers' own buckets (storage integrations): the secret key sealed like plugin secrets.
+constexpr const char* kV3 = R"sql(
+CREATE TABLE storages (
+  id TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+  name TEXT NOT NULL,
+  provider TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  bucket TEXT NOT NULL,
+  region TEXT NOT NULL,
+  access_key TEXT NOT NULL,
+  secret_key TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  UNIQUE (org_id, name)
+);
+)sql";
+
+constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3}};
 static_assert(numbered_from_one(kMigrations));
 
 }  // namespace

@@ -119,6 +119,13 @@ Plugin read_plugin(SQLite::Statement& s) {
                 text(s, 6), text(s, 7), text(s, 8), integer(s, 9), integer(s, 10)};
 }
 
+constexpr const char* kStorageColumns =
+    "id, org_id, name, provider, endpoint, bucket, region, access_key, secret_key, created_at";
+Storage read_storage(SQLite::Statement& s) {
+  return Storage{text(s, 0), text(s, 1), text(s, 2), text(s, 3), text(s, 4),
+                 text(s, 5), text(s, 6), text(s, 7), text(s, 8), integer(s, 9)};
+}
+
 constexpr const char* kRunColumns =
     "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
     "result_object, created_at, dispatched_at, finished_at";
@@ -538,6 +545,36 @@ void SqliteStore::set_plugin_timeout(const std::string& id, std::int64_t seconds
 
 bool SqliteStore::delete_plugin(const std::string& id) {
   return impl_->write("plugin " + id, "DELETE FROM plugins WHERE id = ?",
+                      [&](SQLite::Statement& s) { s.bind(1, id); }) > 0;
+}
+
+// Storages --------------------------------------------------------------------------------
+
+void SqliteStore::create_storage(const Storage& st) {
+  impl_->write(
+      "storage " + st.name,
+      std::string("INSERT INTO storages (") + kStorageColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?)",
+      [&](SQLite::Statement& s) {
+        SQLite::bind(s, st.id, st.org_id, st.name, st.provider, st.endpoint, st.bucket, st.region,
+                     st.access_key, st.secret_key, st.created_at);
+      });
+}
+
+std::optional<Storage> SqliteStore::get_storage(const std::string& id) {
+  return impl_->one<Storage>(
+      std::string("SELECT ") + kStorageColumns + " FROM storages WHERE id = ?",
+      [&](SQLite::Statement& s) { s.bind(1, id); }, read_storage);
+}
+
+std::vector<Storage> SqliteStore::list_storages(const std::string& org_id) {
+  return impl_->many<Storage>(
+      std::string("SELECT ") + kStorageColumns +
+          " FROM storages WHERE org_id = ? ORDER BY created_at, id",
+      [&](SQLite::Statement& s) { s.bind(1, org_id); }, read_storage);
+}
+
+bool SqliteStore::delete_storage(const std::string& id) {
+  return impl_->write("storage " + id, "DELETE FROM storages WHERE id = ?",
                       [&](SQLite::Statement& s) { s.bind(1, id); }) > 0;
 }
 

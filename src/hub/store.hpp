@@ -125,6 +125,21 @@ struct Plugin {
   std::int64_t timeout_seconds = 1800;
 };
 
+// A customer's own S3-compatible bucket, registered by an organisation's admin: results of
+// runs whose plugin answers with its id (ExportResponse's storage_id) are written there.
+struct Storage {
+  std::string id;
+  std::string org_id;
+  std::string name;
+  std::string provider = "S3";  // what GET /v2/storages says; S3-compatible is all there is
+  std::string endpoint;         // http(s)://host[:port], path-style requests
+  std::string bucket;           // the default bucket (a plugin may name another)
+  std::string region = "us-east-1";
+  std::string access_key;
+  std::string secret_key;  // sealed with the data dir's key (credentials.hpp), never returned
+  std::int64_t created_at = 0;
+};
+
 enum class RunState { queued, dispatched, succeeded, failed, timed_out, cancelled };
 std::string_view to_string(RunState state);
 RunState run_state_from_string(std::string_view text);  // throws std::invalid_argument
@@ -140,7 +155,9 @@ struct Run {
   std::string batches_json = "[]";
   RunState state = RunState::queued;
   std::string message;
-  std::string result_object;  // object-store key of the result, once succeeded
+  // Where the result is, once succeeded: a key of the hub's object store, or a place in a
+  // customer's storage (result_location.hpp: "storage/<storage id>/<bucket>/<key>").
+  std::string result_object;
   std::int64_t created_at = 0;
   std::optional<std::int64_t> dispatched_at;
   std::optional<std::int64_t> finished_at;
@@ -255,6 +272,12 @@ class Store {
                                  const std::string& sealed_secret) = 0;  // NotFound
   virtual bool delete_plugin(const std::string& id) = 0;                 // also deletes its runs
   virtual void set_plugin_timeout(const std::string& id, std::int64_t seconds) = 0;  // NotFound
+
+  // Customers' storages. create_storage: Conflict on a name already in the organisation.
+  virtual void create_storage(const Storage& storage) = 0;
+  virtual std::optional<Storage> get_storage(const std::string& id) = 0;
+  virtual std::vector<Storage> list_storages(const std::string& org_id) = 0;
+  virtual bool delete_storage(const std::string& id) = 0;  // false if it was not there
 
   // Runs. transition() is a compare-and-set: it changes the run only if its state is one
   // of `t.from`, atomically, and says whether it did. Of concurrent callers, one wins.

@@ -92,6 +92,7 @@ std::uint64_t PlatformApi::download(const std::string& url, const std::filesyste
 std::string PlatformApi::upload_url(const UploadTarget& t) {
   net::QueryParams params{{"name", t.file_name}, {"project", t.project_id}, {"type", t.type}};
   if (!t.storage_id.empty()) params.emplace_back("storageId", t.storage_id);
+  if (!t.storage_id.empty() && !t.bucket.empty()) params.emplace_back("bucket", t.bucket);
   return get_data_field("asking where to upload the result",
                         net::join_url(impl_->host, "/v2/getUploadUrl", params), t.api_key,
                         "uploadUrl");

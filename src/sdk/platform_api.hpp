@@ -34,6 +34,7 @@ struct UploadTarget {
   std::string file_name;
   std::string storage_id;  // empty: the platform's storage
   std::string type = "export";
+  std::string bucket;  // with storage_id: another bucket than the storage's own (empty: its own)
 };
 
 class PlatformApi {

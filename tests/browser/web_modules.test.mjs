@@ -40,6 +40,7 @@ test('routes: each hash reaches its page with its id and the top bar link to mar
     nav: 'projects',
   });
   assert.deepEqual(parseRoute('#/plugins'), { page: 'plugins', nav: 'plugins' });
+  assert.deepEqual(parseRoute('#/storages'), { page: 'storages', nav: 'storages' });
   assert.deepEqual(parseRoute('#/plugins/x9/'), { page: 'plugin', id: 'x9', nav: 'plugins' });
   assert.deepEqual(parseRoute('#/runs/s7'), { page: 'run', id: 's7', nav: 'runs' });
   // Unknown sections show the projects, and mark no link (as before the split).

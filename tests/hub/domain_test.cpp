@@ -47,8 +47,10 @@ class DomainTest : public ::testing::Test {
   DomainTest() {
     DomainOptions options;
     options.now_ms = [this] { return now_ms_; };
-    core_ = std::make_unique<HubCore>(dir_.path() / "data", options, database(dir_.path() / "data"),
-                                      events_);
+    HubCoreOptions core;
+    core.domain = options;
+    core.database = database(dir_.path() / "data");
+    core_ = std::make_unique<HubCore>(dir_.path() / "data", std::move(core), events_);
     admin_key_ = core_->domain().bootstrap(core_->data_dir())->api_key;
     admin_ = *core_->domain().authenticate(admin_key_);
     member_ = domain().create_user({admin_.org_id, "Bob", "bob@example.com", "member"}).user;
@@ -126,7 +128,9 @@ TEST_F(DomainTest, PluginSecretIsShownAgainToAdminsAndVerifiedInConstantTime) {
 TEST_F(DomainTest, SecretsSurviveARestartOnTheSameDataDir) {
   const auto data_dir = core_->data_dir();
   core_.reset();
-  HubCore reopened(data_dir, {}, database(data_dir));
+  HubCoreOptions options;
+  options.database = database(data_dir);
+  HubCore reopened(data_dir, std::move(options));
   EXPECT_EQ(reopened.domain().reveal_secret(admin_, plugin_.plugin.id), plugin_.secret);
   EXPECT_TRUE(reopened.domain().check_plugin_credentials(plugin_.plugin.id, plugin_.secret));
 }

@@ -141,5 +141,38 @@ TEST(LocalObjectStore, RemoveOlderThanTakesOnlyOldObjectsUnderThePrefix) {
   EXPECT_THROW(store.remove_older_than("../", day_ago), InputError);
 }
 
+TEST(LocalObjectStore, AdoptsFilesAndHasNoDirectLinks) {
+  TempDir dir;
+  LocalObjectStore store(dir.path() / "store");
+  const auto upload = dir.path() / "upload.part";
+  std::ofstream(upload) << "result bytes";
+  store.adopt_file("uploads/p1/id/result.zip", upload);
+  EXPECT_FALSE(std::filesystem::exists(upload));  // consumed
+  EXPECT_EQ(read_all(*store.open("uploads/p1/id/result.zip")), "result bytes");
+  EXPECT_EQ(store.file_of("uploads/p1/id/result.zip"), store.path_of("uploads/p1/id/result.zip"));
+  EXPECT_FALSE(store.file_of("uploads/p1/id/missing.zip"));
+  // The hub's own signed links serve a local store.
+  EXPECT_FALSE(store.presign_get("uploads/p1/id/result.zip", std::chrono::hours(1), "r.zip"));
+  EXPECT_FALSE(store.presign_put("uploads/p1/id/other.zip", std::chrono::hours(1)));
+  EXPECT_FALSE(store.key_of_url("http://127.0.0.1/objects/uploads/p1/id/result.zip"));
+}
+
+TEST(ObjectStore, ASinkCommitsOnCloseOnly) {
+  TempDir dir;
+  LocalObjectStore store(dir.path());
+  {
+    auto sink = store.sink("exports/p1/a.zip", 100);
+    sink->write("abc");
+    EXPECT_FALSE(store.exists("exports/p1/a.zip"));
+    sink->close();
+  }
+  EXPECT_EQ(read_all(*store.open("exports/p1/a.zip")), "abc");
+  {
+    auto sink = store.sink("exports/p1/b.zip", 100);
+    sink->write("never closed");
+  }
+  EXPECT_FALSE(store.exists("exports/p1/b.zip"));
+}
+
 }  // namespace
 }  // namespace xport::hub

@@ -441,5 +441,31 @@ TEST_P(StoreTest, NotificationsBelongToTheirUser) {
   EXPECT_FALSE(store_->list_notifications("u2", true, 100).empty());
 }
 
+TEST_P(StoreTest, StoragesRoundTripAndNamesAreUniquePerOrganization) {
+  store_->create_organization({"org2", "Other", 1});
+  const Storage s{"st1",        "org1", "Results", "S3",     "http://127.0.0.1:7480",
+                  "bucket-one", "eu-1", "AK",      "sealed", 5};
+  store_->create_storage(s);
+  const auto got = store_->get_storage("st1");
+  ASSERT_TRUE(got);
+  EXPECT_EQ(got->name, "Results");
+  EXPECT_EQ(got->endpoint, "http://127.0.0.1:7480");
+  EXPECT_EQ(got->bucket, "bucket-one");
+  EXPECT_EQ(got->region, "eu-1");
+  EXPECT_EQ(got->access_key, "AK");
+  EXPECT_EQ(got->secret_key, "sealed");
+  EXPECT_EQ(got->created_at, 5);
+  Storage same_name = s;
+  same_name.id = "st2";
+  EXPECT_THROW(store_->create_storage(same_name), Conflict);
+  same_name.org_id = "org2";  // another organisation may use the name
+  store_->create_storage(same_name);
+  ASSERT_EQ(store_->list_storages("org1").size(), 1u);
+  EXPECT_EQ(store_->list_storages("org2").at(0).id, "st2");
+  EXPECT_TRUE(store_->delete_storage("st1"));
+  EXPECT_FALSE(store_->delete_storage("st1"));
+  EXPECT_FALSE(store_->get_storage("st1"));
+}
+
 }  // namespace
 }  // namespace xport::hub

@@ -1,4 +1,5 @@
-// The caller's own resources (docs/api.md): who they are, and their notifications.
+// The caller's own resources (docs/api.md): who they are, and their notifications; and the
+// hub's health, for load balancers.
 #include <algorithm>
 #include <charconv>
 
@@ -27,7 +28,7 @@ Response list_notifications(const RouteContext& c, Request& req) {
                                 {"kind", n.kind},
                                 {"text", n.text},
                                 {"link", n.link},
-                                {"url", base + n.link},
+                                {"url", detail::absolute_link(base, n.link)},
                                 {"read", n.read},
                                 {"createdAt", n.created_at}});
   }
@@ -50,10 +51,22 @@ Response mark_read(const RouteContext& c, Request& req) {
   return Response::json(200, json::object{{"id", id}, {"read", true}});
 }
 
+// GET /healthz, for load balancers and supervisors: 200 when this hub serves and its database
+// answers, 503 (with the reason) when the database does not. No key needed; says nothing else.
+Response healthz(const RouteContext& c, Request&) {
+  try {
+    c.store.count_users();
+  } catch (const std::exception& e) {
+    return Response::json(503, json::object{{"status", "unavailable"}, {"message", e.what()}});
+  }
+  return Response::json(200, json::object{{"status", "ok"}});
+}
+
 }  // namespace
 
 RouteTable account_routes(const RouteContext&) {
   return {
+      {"GET", "/healthz", healthz},
       {"GET", "/api/me", me},
       {"GET", "/api/notifications", list_notifications},
       {"POST", "/api/notifications/read-all", mark_all_read},

@@ -57,6 +57,12 @@ inline std::vector<std::string> str_list(const json::object& o, std::string_view
   return out;
 }
 
+// A link of the Domain made absolute: relative ones ("/objects/...", "/runs/...") are the
+// hub's own and get its public URL; absolute ones (presigned into S3) are left as they are.
+inline std::string absolute_link(const std::string& base, const std::string& link) {
+  return !link.empty() && link.front() == '/' ? base + link : link;
+}
+
 inline json::value opt_time(const std::optional<std::int64_t>& t) {
   return t ? json::value(*t) : json::value(nullptr);
 }
@@ -113,6 +119,18 @@ inline json::object to_json(const Plugin& p) {
           {"restUrl", p.rest_url},
           {"timeoutSeconds", p.timeout_seconds},
           {"createdAt", p.created_at}};
+}
+
+// A storage as its organisation sees it: never its secret key.
+inline json::object to_json(const Storage& s) {
+  return {{"id", s.id},
+          {"name", s.name},
+          {"provider", s.provider},
+          {"endpoint", s.endpoint},
+          {"bucket", s.bucket},
+          {"region", s.region},
+          {"accessKey", s.access_key},
+          {"createdAt", s.created_at}};
 }
 
 inline json::object to_json(const User& u) {

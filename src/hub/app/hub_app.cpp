@@ -36,8 +36,8 @@ void HubApp::add_routes() {
   server::Router& router = server_.router();
   for (RouteTable (*table)(const RouteContext&) :
        {routes::account_routes, routes::project_routes, routes::import_routes,
-        routes::plugin_routes, routes::run_routes, routes::platform_routes, routes::transfer_routes,
-        routes::platform_read_routes})
+        routes::plugin_routes, routes::storage_routes, routes::run_routes, routes::platform_routes,
+        routes::transfer_routes, routes::platform_read_routes})
     hub::add_routes(router, context, table(context));
 }
 

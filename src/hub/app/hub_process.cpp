@@ -18,7 +18,10 @@ HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options))
     options_.server.upload_dir = options_.data_dir / "incoming";
   server_ = std::make_unique<server::Server>(options_.server);
   ui_ = std::make_unique<UiPush>(server_->sio(), options_.app.public_url);
-  core_ = std::make_unique<HubCore>(options_.data_dir, options_.domain, options_.database, *ui_);
+  HubCoreOptions core;
+  core.domain = options_.domain;
+  core.database = options_.database;
+  core_ = std::make_unique<HubCore>(options_.data_dir, std::move(core), *ui_);
   // After the HubCore: it creates the data dir itself, private (0700).
   fs::create_directories(options_.server.upload_dir);
   app_ = std::make_unique<HubApp>(*core_, *server_, *ui_, options_.app);

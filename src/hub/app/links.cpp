@@ -75,6 +75,11 @@ std::optional<std::string> object_key_from_url(std::string_view url) {
   return std::nullopt;
 }
 
+std::optional<std::string> hub_object_key(ObjectStore& objects, std::string_view url) {
+  if (auto key = object_key_from_url(url)) return key;
+  return objects.key_of_url(url);
+}
+
 std::string safe_segment(std::string_view name, std::string_view fallback) {
   if (auto slash = name.find_last_of("/\\"); slash != std::string_view::npos)
     name = name.substr(slash + 1);

@@ -38,6 +38,11 @@ UrlCheck verify_upload(const UrlSigner& signer, std::string_view key, std::strin
 // URL has neither or the key is not a valid object key.
 std::optional<std::string> object_key_from_url(std::string_view url);
 
+// The key of the hub's object store an upload or download URL names: one of the hub's own
+// links (object_key_from_url) or a direct link of the object store (presigned into S3).
+class ObjectStore;
+std::optional<std::string> hub_object_key(ObjectStore& objects, std::string_view url);
+
 // A file name reduced to one safe object-key segment ("a/b c.zip" → "b_c.zip").
 std::string safe_segment(std::string_view name, std::string_view fallback = "result.zip");
 

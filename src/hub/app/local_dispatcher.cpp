@@ -7,6 +7,7 @@
 
 #include "hub/app/dispatch/run_messages.hpp"
 #include "hub/app/links.hpp"
+#include "hub/app/storage_links.hpp"
 
 namespace xport::hub {
 
@@ -30,11 +31,7 @@ LocalDispatcher::LocalDispatcher(Domain& domain, ObjectStore& objects, server::S
       options_(options),
       sockets_(sio),
       rest_([this](const Plugin& p) { return secret_of(p); },
-            [this](std::function<void()> job) {
-              std::lock_guard lock(mutex_);
-              jobs_.push_back(std::move(job));
-              wake_.notify_all();
-            }),
+            [this](std::function<void()> job) { post(std::move(job)); }),
       routing_(options.offline_wait) {}
 
 LocalDispatcher::~LocalDispatcher() {
@@ -308,20 +305,59 @@ std::optional<std::string> LocalDispatcher::handle_response(const std::string& p
     domain_.mark_failed(session, answer.message);
     return std::nullopt;
   }
-  const auto key = object_key_from_url(answer.result_url);
-  const std::string prefix = "uploads/" + run->project_id + "/";
+  accept_result(*run, answer.result_url);
+  return std::nullopt;
+}
+
+// The answer's URL names the result: a link of the hub's own for the run's project, or one
+// into a storage of its organisation (then checked with a HEAD, off the network thread).
+void LocalDispatcher::accept_result(const Run& run, const std::string& url) {
+  const auto project = domain_.store().get_project(run.project_id);
+  if (project) {
+    if (auto place = storage_place_of_answer(domain_, project->org_id, run.project_id, url)) {
+      post([this, session = run.session, place = *place] { accept_stored(session, place); });
+      return;
+    }
+  }
+  const auto key = hub_object_key(objects_, url);
+  const std::string prefix = "uploads/" + run.project_id + "/";
   if (!key || key->rfind(prefix, 0) != 0) {
-    domain_.mark_failed(session, "the plugin's result \"" + answer.result_url.substr(0, 200) +
-                                     "\" is not an upload link of this hub for this project");
-    return std::nullopt;
+    domain_.mark_failed(run.session, "the plugin's result \"" + url.substr(0, 200) +
+                                         "\" is not an upload link of this hub or of a storage "
+                                         "of this organization for this project");
+    return;
   }
   if (!objects_.exists(*key)) {
-    domain_.mark_failed(session, "the plugin answered with a result that was never uploaded");
-    return std::nullopt;
+    domain_.mark_failed(run.session, "the plugin answered with a result that was never uploaded");
+    return;
   }
-  domain_.mark_succeeded(session, *key);
-  spdlog::info("run {} succeeded: {}", session, *key);
-  return std::nullopt;
+  domain_.mark_succeeded(run.session, *key);
+  spdlog::info("run {} succeeded: {}", run.session, *key);
+}
+
+void LocalDispatcher::accept_stored(const std::string& session, const StoragePlace& place) {
+  const auto storage = domain_.store().get_storage(place.storage_id);
+  if (!storage) {
+    domain_.mark_failed(session, "the storage the result was written to has been removed");
+    return;
+  }
+  try {
+    domain_.storage_access().size_of(domain_.storage_target(*storage, place.bucket), place.key);
+  } catch (const StorageError& e) {
+    // S3's own code and message: "NoSuchKey" (never uploaded), "AccessDenied", ...
+    domain_.mark_failed(session, "the result in storage " + storage->name + " (" + place.bucket +
+                                     "/" + place.key + ") cannot be read: " + e.what());
+    return;
+  }
+  domain_.mark_succeeded(session, storage_result_object(place));
+  spdlog::info("run {} succeeded: storage {} {}/{}", session, storage->name, place.bucket,
+               place.key);
+}
+
+void LocalDispatcher::post(std::function<void()> job) {
+  std::lock_guard lock(mutex_);
+  jobs_.push_back(std::move(job));
+  wake_.notify_all();
 }
 
 std::optional<std::string> LocalDispatcher::handle_log(const std::string& plugin_id,

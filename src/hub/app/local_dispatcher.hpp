@@ -25,6 +25,7 @@
 #include "hub/app/dispatcher.hpp"
 #include "hub/domain.hpp"
 #include "hub/object_store.hpp"
+#include "hub/result_location.hpp"
 #include "hub/server/socketio_server.hpp"
 
 namespace xport::hub {
@@ -81,6 +82,9 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   // Stops tracking a run that is still queued (one that another thread already dispatched
   // stays); true when it did.
   bool untrack_queued(const std::string& session);
+  void accept_result(const Run& run, const std::string& url);
+  void accept_stored(const std::string& session, const StoragePlace& place);
+  void post(std::function<void()> job);  // runs `job` on the dispatcher's thread
   void fail_expired(const std::vector<dispatch::ExpiredRun>& expired);
   void loop();
   std::string secret_of(const Plugin& plugin);
@@ -95,8 +99,8 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   std::condition_variable wake_;
   bool stopping_ = false;
   dispatch::Routing routing_;
-  std::deque<std::function<void()>> jobs_;             // REST probes, run on the thread
-  std::set<std::string> rest_in_flight_;               // runs whose POST {url}/plugin is under way
+  std::deque<std::function<void()>> jobs_;  // REST probes, storage checks: run on the thread
+  std::set<std::string> rest_in_flight_;    // runs whose POST {url}/plugin is under way
   std::map<std::string, std::string> pending_errors_;  // their error answers, until it ends
   std::thread thread_;
 };

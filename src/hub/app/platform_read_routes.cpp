@@ -1,9 +1,9 @@
 // The platform's read API (protocol.md §6): what existing export plugins ask of the
 // platform beyond the export itself — the project (stages, batches, ontology), its assets
-// and tasks page by page, a task and its history, the projects a key sees, the storages.
-// Answers are {"data": {...}} with the platform's field names, so the plugins written for
-// its Python SDK run unchanged. A user key sees its organisation's projects, a run token
-// only its run's project: anything else is 404, like an unknown id.
+// and tasks page by page, a task and its history, the projects a key sees (the storages:
+// storage_routes.cpp). Answers are {"data": {...}} with the platform's field names, so the plugins
+// written for its Python SDK run unchanged. A user key sees its organisation's projects, a run
+// token only its run's project: anything else is 404, like an unknown id.
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -413,15 +413,6 @@ Response list_projects(const RouteContext& c, Request& req) {
                                                   {"limit", page.limit}}));
 }
 
-// The organisation's registered storages (customer buckets): none can be registered on this
-// hub yet, so the list is empty and any id is unknown.
-Response list_storages(const RouteContext& c, Request& req) {
-  c.app.authenticate(req);
-  if (auto id = req.query_param("_id"); id && !id->empty())
-    throw NotFound("no storage " + *id + " is registered for this organization");
-  return Response::json(200, data_of(json::object{{"storages", json::array{}}}));
-}
-
 }  // namespace
 
 RouteTable platform_read_routes(const RouteContext&) {
@@ -434,7 +425,6 @@ RouteTable platform_read_routes(const RouteContext&) {
       {"GET", "/v2/task/{id}", get_task},
       {"GET", "/v2/task/{id}/history", task_history},
       {"GET", "/v2/listProjects", list_projects},
-      {"GET", "/v2/storages", list_storages},
   };
 }
 

@@ -2,9 +2,8 @@
 // links, and the REST transport's answers and log lines.
 #include <fmt/format.h>
 
-#include <filesystem>
-#include <fstream>
-#include <system_error>
+#include <chrono>
+#include <limits>
 
 #include "hub/app/app_internal.hpp"
 #include "hub/app/export_writer.hpp"
@@ -12,13 +11,12 @@
 #include "hub/app/links.hpp"
 #include "hub/app/platform_query.hpp"
 #include "hub/app/route_table.hpp"
+#include "hub/app/storage_links.hpp"
 #include "hub/credentials.hpp"
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
 
 namespace xport::hub::routes {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -33,14 +31,13 @@ std::string required_param(const Request& req, std::string_view name) {
   return *v;
 }
 
-// protocol.md: a non-empty storageId sends the result to the customer's own bucket. This hub
-// has no storage integrations yet; saying so beats storing the result where nobody looks.
-void refuse_storage_integration(const Request& req) {
-  if (auto id = req.query_param("storageId"); id && !id->empty())
-    throw HttpError(400, fmt::format("storageId \"{}\": this hub has no storage integrations "
-                                     "(customer buckets); leave storage_id and bucket empty "
-                                     "to keep the result on the hub",
-                                     *id));
+// protocol.md: a non-empty storageId sends the result to the customer's own bucket (one of
+// the caller's organisation's storages; another's answers like an unknown one).
+std::optional<Storage> requested_storage(const RouteContext& c, const HubApp::Caller& caller,
+                                         const Request& req) {
+  auto id = req.query_param("storageId");
+  if (!id || id->empty() || *id == "None" || *id == "null") return std::nullopt;
+  return c.domain.storage(caller.user, *id);
 }
 
 json::object data_reply(std::string_view field, const std::string& value) {
@@ -85,9 +82,7 @@ Response export_project(const RouteContext& c, Request& req) {
   Project p = c.app.platform_project(caller, required_param(req, "project"));
   const ExportQuery q = export_query(p, req);
   const std::string key = "exports/" + p.id + "/" + new_id() + ".zip";
-  const fs::path path = c.objects.path_of(key);
-  fs::create_directories(path.parent_path());
-  std::unique_ptr<ByteSink> sink = open_file_sink(path.string());
+  std::unique_ptr<ByteSink> sink = c.objects.sink(key, std::numeric_limits<std::uint64_t>::max());
   ExportSpec spec;
   spec.project_id = p.id;
   spec.entry_name =
@@ -96,9 +91,8 @@ Response export_project(const RouteContext& c, Request& req) {
   spec.filter = q.filter;
   const ExportOutcome outcome = q.type == "issue" ? write_issue_export(c.store, spec, *sink)
                                                   : write_export(c.store, spec, *sink);
-  const std::int64_t expires = c.domain.now_ms() / 1000 + kExportLinkSeconds;
   const std::string url =
-      c.app.base_url(req) + "/objects/" + key + "?" + c.domain.signer().make(key, expires);
+      absolute_link(c.app.base_url(req), c.domain.object_link(key, kExportLinkSeconds));
   if (caller.run)
     c.domain.append_log(
         caller.run->session, "INFO",
@@ -111,10 +105,11 @@ Response export_project(const RouteContext& c, Request& req) {
   return Response::json(200, data_reply("exportPath", url));
 }
 
-// GET /v2/getUploadUrl: a signed PUT link on this hub for one result file.
+// GET /v2/getUploadUrl: a signed PUT link for one result file, on this hub or presigned into
+// the customer's storage the storageId names (bucket: the plugin's, else the storage's).
 Response upload_url(const RouteContext& c, Request& req) {
   HubApp::Caller caller = c.app.authenticate(req);
-  refuse_storage_integration(req);
+  const std::optional<Storage> storage = requested_storage(c, caller, req);
   std::string name = req.query_param("name").value_or("");
   std::string project_id = req.query_param("project").value_or("");
   // SDK <= 1.3: name=<projectId>/exports/<file>, and no project.
@@ -127,8 +122,16 @@ Response upload_url(const RouteContext& c, Request& req) {
                     "query parameter \"project\" is required (or a name of the form "
                     "<projectId>/exports/<file>, as SDK 1.3 and older send)");
   Project p = c.app.platform_project(caller, project_id);
+  if (storage)
+    return Response::json(
+        200, data_reply("uploadUrl", storage_upload_url(c.domain, *storage, p.id, name,
+                                                        req.query_param("bucket").value_or(""),
+                                                        std::chrono::seconds(kUploadLinkSeconds))));
   name = safe_segment(name, "export.zip");
   const std::string key = "uploads/" + p.id + "/" + new_id() + "/" + name;
+  // Straight into the object store when it signs links (S3), else through the hub.
+  if (auto direct = c.objects.presign_put(key, std::chrono::seconds(kUploadLinkSeconds)))
+    return Response::json(200, data_reply("uploadUrl", *direct));
   const std::int64_t expires = c.domain.now_ms() / 1000 + kUploadLinkSeconds;
   return Response::json(
       200, data_reply("uploadUrl", c.app.base_url(req) + "/upload/" + key + "?" +
@@ -139,23 +142,32 @@ Response upload_url(const RouteContext& c, Request& req) {
 // uploaded yet: the SDKs ask before the PUT).
 Response signed_url(const RouteContext& c, Request& req) {
   HubApp::Caller caller = c.app.authenticate(req);
-  refuse_storage_integration(req);
-  // The SDKs send the upload URL unencoded: its own ?expires=..&sig=.. spill into our
-  // query, so the value runs on to the next parameter of ours.
+  // The SDKs send the upload URL unencoded: its own ?expires=..&sig=.. (or X-Amz-...) spill
+  // into our query, so the value runs on to the next parameter of ours.
   const std::string name =
-      spilled_param(req, "name", {"project", "type", "storageId"}).value_or("");
+      spilled_param(req, "name", {"project", "type", "storageId", "bucket"}).value_or("");
   if (name.empty()) throw HttpError(400, "query parameter \"name\" is required");
-  auto key = object_key_from_url(name);
+  if (const std::optional<Storage> storage = requested_storage(c, caller, req)) {
+    const std::string project_id =
+        req.query_param("project").value_or(caller.run ? caller.run->project_id : "");
+    if (project_id.empty()) throw HttpError(400, "query parameter \"project\" is required");
+    const Project p = c.app.platform_project(caller, project_id);
+    return Response::json(
+        200,
+        data_reply("signedUrl", storage_download_url(c.domain, *storage, p.id, name,
+                                                     std::chrono::seconds(kDownloadLinkSeconds))));
+  }
+  auto key = hub_object_key(c.objects, name);
   if (!key || key->rfind("uploads/", 0) != 0)
     throw HttpError(400, "name must be an upload URL given by /v2/getUploadUrl");
   const std::string project_id = key->substr(8, key->find('/', 8) - 8);
   if (auto p = req.query_param("project"); p && !p->empty() && *p != project_id)
     throw HttpError(400, "the upload URL belongs to project " + project_id);
   c.app.platform_project(caller, project_id);
-  const std::int64_t expires = c.domain.now_ms() / 1000 + kDownloadLinkSeconds;
-  return Response::json(200,
-                        data_reply("signedUrl", c.app.base_url(req) + "/objects/" + *key + "?" +
-                                                    c.domain.signer().make(*key, expires)));
+  return Response::json(
+      200,
+      data_reply("signedUrl", absolute_link(c.app.base_url(req),
+                                            c.domain.object_link(*key, kDownloadLinkSeconds))));
 }
 
 // REST transport answers are authenticated with the run's token.

@@ -23,6 +23,9 @@ server::Response error_response(std::exception_ptr error) {
     return server::Response::error(413, e.what());
   } catch (const ConfigError& e) {
     return server::Response::error(400, e.what());
+  } catch (const StorageError& e) {
+    // A customer's storage refused or could not be reached: their settings are the input.
+    return server::Response::error(400, e.what());
   } catch (const InputError& e) {
     return server::Response::error(400, e.what());
   }

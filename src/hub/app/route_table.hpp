@@ -15,7 +15,7 @@ namespace xport::hub {
 class HubApp;
 class Domain;
 class Store;
-class LocalObjectStore;
+class ObjectStore;
 struct AppOptions;
 
 // What a handler works with; references into the HubApp and HubCore, which outlive the server.
@@ -23,7 +23,7 @@ struct RouteContext {
   HubApp& app;  // authentication, links, the dispatcher
   Domain& domain;
   Store& store;
-  LocalObjectStore& objects;
+  ObjectStore& objects;
   const AppOptions& options;
 };
 
@@ -60,6 +60,7 @@ RouteTable project_routes(const RouteContext& context);        // projects, onto
 RouteTable import_routes(const RouteContext& context);         // project import
 RouteTable plugin_routes(const RouteContext& context);         // plugins
 RouteTable run_routes(const RouteContext& context);            // runs, logs, downloads
+RouteTable storage_routes(const RouteContext& context);        // customers' storages
 RouteTable platform_routes(const RouteContext& context);       // /v2 export, links, answers
 RouteTable transfer_routes(const RouteContext& context);       // /upload and /objects
 RouteTable platform_read_routes(const RouteContext& context);  // /v2 reads (protocol.md §6)

@@ -91,7 +91,7 @@ Response download_run(const RouteContext& c, Request& req) {
     throw HttpError(409, "run " + run.session + " is " + std::string(to_string(run.state)) +
                              (run.message.empty() ? "" : ": " + run.message) +
                              "; there is nothing to download");
-  const std::string url = c.app.base_url(req) + c.domain.download_link(run);
+  const std::string url = detail::absolute_link(c.app.base_url(req), c.domain.download_link(run));
   if (flag_param(req, "redirect")) {
     Response res = Response::json(302, json::object{{"url", url}});
     res.headers.emplace_back("Location", url);

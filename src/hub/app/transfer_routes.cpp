@@ -1,20 +1,15 @@
 // The hub's own object links: PUT /upload/<key> (a plugin's result, on a signed upload link)
 // and GET /objects/<key> (signed downloads of exports and results).
-#include <filesystem>
-#include <fstream>
-#include <system_error>
-#include <vector>
+#include <chrono>
+#include <limits>
 
 #include "hub/app/app_internal.hpp"
 #include "hub/app/hub_app.hpp"
 #include "hub/app/links.hpp"
 #include "hub/app/route_table.hpp"
 #include "hub/credentials.hpp"
-#include "hub/local_object_store.hpp"
 
 namespace xport::hub::routes {
-
-namespace fs = std::filesystem;
 
 namespace {
 
@@ -28,25 +23,12 @@ std::string content_type_of(std::string_view key) {
   return "application/octet-stream";
 }
 
-// Moves the uploaded body file into the object store (a rename on the same file system),
-// or copies it (another file system, or a body kept in memory).
-void store_upload(LocalObjectStore& objects, const std::string& key, const Request& req) {
-  const fs::path dest = objects.path_of(key);
-  fs::create_directories(dest.parent_path());
-  std::error_code ec;
-  if (!req.body_file.empty()) fs::rename(req.body_file, dest, ec);
-  if (!req.body_file.empty() && !ec) return;
-  auto writer = objects.create(key, std::uint64_t{1} << 62);
-  if (!req.body_file.empty()) {
-    std::ifstream in(req.body_file, std::ios::binary);
-    std::vector<char> buf(1 << 20);
-    while (in) {
-      in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
-      if (in.gcount() > 0) writer->write(buf.data(), static_cast<std::size_t>(in.gcount()));
-    }
-  } else if (!req.body.empty()) {
-    writer->write(req.body.data(), req.body.size());
-  }
+// The uploaded body into the object store: the file the server streamed it to is adopted (a
+// rename for a local store), a body kept in memory is written.
+void store_upload(ObjectStore& objects, const std::string& key, const Request& req) {
+  if (!req.body_file.empty()) return objects.adopt_file(key, req.body_file);
+  auto writer = objects.create(key, std::numeric_limits<std::uint64_t>::max());
+  if (!req.body.empty()) writer->write(req.body.data(), req.body.size());
   writer->commit();
 }
 
@@ -78,9 +60,17 @@ Response download(const RouteContext& c, Request& req) {
   if (check != UrlCheck::ok)
     throw HttpError(403, check == UrlCheck::expired ? "this download link has expired"
                                                     : "this download link is not valid");
-  if (!c.objects.exists(key)) throw HttpError(404, "this file no longer exists");
   std::string name = key.substr(key.rfind('/') + 1);
-  return Response::send_file(c.objects.path_of(key), content_type_of(key), name);
+  if (auto file = c.objects.file_of(key))
+    return Response::send_file(*file, content_type_of(key), name);
+  // An object store with direct links (S3): the bytes go from there, not through the hub.
+  if (!c.objects.exists(key)) throw HttpError(404, "this file no longer exists");
+  if (auto direct = c.objects.presign_get(key, std::chrono::minutes(10), name)) {
+    Response res = Response::json(302, json::object{{"url", *direct}});
+    res.headers.emplace_back("Location", *direct);
+    return res;
+  }
+  throw HttpError(500, "the object store can neither send nor link " + key);
 }
 
 }  // namespace

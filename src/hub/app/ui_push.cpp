@@ -35,7 +35,7 @@ void UiPush::notification_created(const Notification& n) {
   boost::json::object o{
       {"id", n.id},     {"session", n.session}, {"kind", n.kind},           {"text", n.text},
       {"link", n.link}, {"read", n.read},       {"createdAt", n.created_at}};
-  if (!public_url_.empty()) o["url"] = public_url_ + n.link;
+  if (!public_url_.empty()) o["url"] = detail::absolute_link(public_url_, n.link);
   for (const auto& socket : targets)
     sio_.emit(socket, "/ui", "notification", boost::json::array{o});
 }

@@ -23,6 +23,7 @@
 
 #include "hub/server/engine_session.hpp"
 #include "hub/server/listener.hpp"
+#include "hub/server/socketio_server.hpp"
 #include "hub/server/static_files.hpp"
 #include "hub/server/websocket_session.hpp"
 #include "net/read_buffer.hpp"
@@ -404,9 +405,11 @@ class HttpSession {
       }
     }
     PollAnswer answer;
+    std::string new_sid;  // the handshake's: also sent as a header (kSidHeader)
     if (req.method() == http::verb::get) {
       if (!engine) {
         engine = state_->sio->create_session(remote_);
+        new_sid = engine->sid();
         answer = co_await engine->start_polling();
       } else {
         answer = co_await engine->poll();
@@ -442,13 +445,18 @@ class HttpSession {
       co_return false;
     }
     bool written = co_await reply_eio(answer.status, std::move(answer.body), version, keep_alive,
-                                      answer.content_type);
+                                      answer.content_type, new_sid);
     co_return written&& keep_alive;  // "Connection: close" ends the connection here too
   }
 
+  // `sid`: a new session's id, sent as the kSidHeader header too. A load balancer in front of
+  // several hubs learns from it which hub holds the session (it cannot read the body) and
+  // sends every later request carrying ?sid= there (deploy/haproxy.cfg: stick store-response).
   asio::awaitable<bool> reply_eio(int status, std::string body, unsigned version, bool keep,
-                                  std::string content_type = "application/json") {
+                                  std::string content_type = "application/json",
+                                  const std::string& sid = {}) {
     Response res = Response::text(status, std::move(body), std::move(content_type));
+    if (!sid.empty()) res.headers.emplace_back(std::string(kSidHeader), sid);
     co_return co_await reply(std::move(res), version, keep, false);
   }
 

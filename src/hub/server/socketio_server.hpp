@@ -20,6 +20,10 @@
 
 namespace xport::hub::server {
 
+// The response header of an Engine.IO polling handshake that repeats the new session's id,
+// for load balancers that pin a session's requests to the hub holding it (docs/deploy.md).
+inline constexpr std::string_view kSidHeader = "X-Xport-Sid";
+
 struct SocketInfo {
   std::string id;           // the socket id (the "sid" of the CONNECT answer); unique
   std::string nsp;          // "/plugin"

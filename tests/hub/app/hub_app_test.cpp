@@ -608,11 +608,11 @@ TEST_F(HubApp, PlatformEndpointsAndSignedLinks) {
   ASSERT_EQ(thinned.size(), 2u);
   EXPECT_EQ(thinned[g_project + ".ndjson"], entries.begin()->second);
   EXPECT_TRUE(thinned.count("report.json"));
-  // Customer buckets are refused with a reason, not ignored.
+  // A storage id that is none of the organisation's storages is refused, not ignored.
   auto bucket = call(
       "GET", "/v2/getUploadUrl?project=" + g_project + "&name=r.zip&type=export&storageId=s3-main");
-  EXPECT_EQ(bucket.status, 400);
-  EXPECT_NE(bucket.body.find("no storage integrations"), std::string::npos) << bucket.body;
+  EXPECT_EQ(bucket.status, 404);
+  EXPECT_NE(bucket.body.find("no storage s3-main"), std::string::npos) << bucket.body;
 
   // Tampered: signature, expiry, object key.
   auto tampered = [](std::string u, const std::string& from, const std::string& to) {

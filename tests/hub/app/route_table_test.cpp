@@ -75,8 +75,9 @@ class HubRoutes : public ::testing::Test {
 };
 
 TEST_F(HubRoutes, EveryTableIsRegistered) {
-  for (const char* path : {"/api/me", "/api/projects", "/api/plugins", "/api/runs",
-                           "/api/notifications", "/v2/listProjects", "/v2/storages"})
+  for (const char* path :
+       {"/api/me", "/api/projects", "/api/plugins", "/api/runs", "/api/notifications",
+        "/api/storages", "/v2/listProjects", "/v2/storages", "/healthz"})
     EXPECT_EQ(server.router().match("GET", path).status, 200) << path;
   EXPECT_EQ(server.router().match("PUT", "/upload/uploads/p/x/r.zip").status, 200);
   EXPECT_EQ(server.router().match("POST", "/v2/pluginResponse").status, 200);
@@ -91,6 +92,13 @@ TEST_F(HubRoutes, DomainErrorsAnswerThroughTheMapper) {
   EXPECT_NE(boost::json::parse(missing.body).at("message").as_string().find("nope"),
             std::string::npos);
   EXPECT_EQ(call("POST", "/api/notifications/abc/read").status, 404);
+  EXPECT_EQ(call("DELETE", "/api/storages/nope").status, 404);
+}
+
+TEST_F(HubRoutes, HealthNeedsNoKeyAndSaysOk) {
+  server::Response health = call("GET", "/healthz", false);
+  EXPECT_EQ(health.status, 200);
+  EXPECT_EQ(boost::json::parse(health.body).at("status").as_string(), "ok");
 }
 
 }  // namespace

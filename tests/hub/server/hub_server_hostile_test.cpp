@@ -82,6 +82,26 @@ class HubServerHostileTest : public ::testing::Test {
 
 // ---- chunked trailers
 
+// A balancer in front of several hubs pins a polling session to the hub that made it by this
+// header (deploy/haproxy.cfg: stick store-response res.hdr(X-Xport-Sid)).
+TEST_F(HubServerHostileTest, PollingHandshakeRepeatsTheSessionIdInAHeaderForBalancers) {
+  start();
+  const std::string res = raw_exchange(
+      port,
+      "GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  const std::size_t at = res.find(R"("sid":")");
+  ASSERT_NE(at, std::string::npos) << res;
+  const std::string sid = res.substr(at + 7, res.find('"', at + 7) - at - 7);
+  EXPECT_NE(res.find("X-Xport-Sid: " + sid + "\r\n"), std::string::npos) << res;
+  // Later requests of the session do not repeat it.
+  const std::string poll =
+      raw_exchange(port, "POST /socket.io/?EIO=4&transport=polling&sid=" + sid +
+                             " HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                             "2\r\nConnection: close\r\n\r\n40");
+  EXPECT_NE(poll.find("200 OK"), std::string::npos) << poll;
+  EXPECT_EQ(poll.find("X-Xport-Sid"), std::string::npos) << poll;
+}
+
 TEST_F(HubServerHostileTest, TrailerFieldTooLargeForBeastIsRefusedOnEveryBodyRoute) {
   start();
   // 65,534 bytes is the first size Beast's fields container throws std::length_error for.
