@@ -60,6 +60,9 @@ struct FilterParams {
 // may be there already (the project's ids and this import's, as 64-bit hashes: a few MB per
 // 100k rows, never the rows) ends the COPY and is looked up, so that a conflict is reported
 // for the row just read, as the importer expects, before the next one is read.
+// With `replace` nothing is a conflict: every row streams into a temporary table, merged at
+// the end by one INSERT ... ON CONFLICT DO UPDATE (a replacement keeps the place of the row it
+// replaces: the project's, or the first of this import's with its id; the last one's text).
 class AssetImport {
  public:
   AssetImport(pqxx::work& t, const std::string& project_id, bool replace,
@@ -73,13 +76,15 @@ class AssetImport {
         project_id_);
     if (p.empty()) throw NotFound("no project " + project_id_);
     seq_ = p[0][0].as<std::int64_t>();
-    if (seq_ > 0) load_known_ids();
+    if (replace_)
+      t_.exec("CREATE TEMPORARY TABLE import_rows (LIKE assets INCLUDING DEFAULTS) ON COMMIT DROP");
+    else if (seq_ > 0)
+      load_known_ids();
   }
 
   void add(const AssetRow& row) {
-    if (known_.insert(std::hash<std::string>{}(row.asset_id)).second) return copy(row);
+    if (replace_ || known_.insert(std::hash<std::string>{}(row.asset_id)).second) return copy(row);
     end_copy();  // the lookup below must see every row streamed so far
-    if (replace_) return upsert(row);
     if (t_.exec_params("SELECT 1 FROM assets WHERE project_id = $1 AND asset_id = $2", project_id_,
                        row.asset_id)
             .empty())
@@ -91,6 +96,7 @@ class AssetImport {
 
   std::int64_t finish() {
     end_copy();
+    if (replace_) merge();
     return count_;
   }
 
@@ -112,7 +118,7 @@ class AssetImport {
   void copy(const AssetRow& row) {
     if (!stream_)
       stream_.emplace(
-          t_, "assets",
+          t_, replace_ ? "import_rows" : "assets",
           std::vector<std::string>{"project_id", "seq", "external_id", "stage", "batches",
                                    "json_text", "asset_id", "stage_id", "task_id"});
     const std::int64_t seq = ++seq_;
@@ -129,16 +135,15 @@ class AssetImport {
   }
 
   // With `replace`, an asset id already in the project takes the new row in its old place.
-  void upsert(const AssetRow& row) {
-    t_.exec_params(std::string("INSERT INTO assets (") + kAssetColumns +
-                       ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) "
-                       "ON CONFLICT (project_id, asset_id) DO UPDATE SET "
-                       "external_id = excluded.external_id, stage = excluded.stage, "
-                       "batches = excluded.batches, json_text = excluded.json_text, "
-                       "stage_id = excluded.stage_id, task_id = excluded.task_id",
-                   project_id_, ++seq_, row.external_id, row.stage, row.batches_json, row.json_text,
-                   row.asset_id, row.stage_id, row.task_id);
-    ++count_;
+  void merge() {
+    t_.exec(std::string("INSERT INTO assets (") + kAssetColumns +
+            ") SELECT DISTINCT ON (asset_id) project_id, min(seq) OVER (PARTITION BY asset_id), "
+            "external_id, stage, batches, json_text, asset_id, stage_id, task_id "
+            "FROM import_rows ORDER BY asset_id, seq DESC "
+            "ON CONFLICT (project_id, asset_id) DO UPDATE SET "
+            "external_id = excluded.external_id, stage = excluded.stage, "
+            "batches = excluded.batches, json_text = excluded.json_text, "
+            "stage_id = excluded.stage_id, task_id = excluded.task_id");
   }
 
   pqxx::work& t_;

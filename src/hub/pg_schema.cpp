@@ -123,6 +123,13 @@ CREATE TABLE issues (
   PRIMARY KEY (project_id, seq)
 );
 CREATE UNIQUE INDEX issues_id ON issues(project_id, id);
+-- Assets' JSON is kilobytes a row: lz4 compresses it about as fast as it is copied, pglz (the
+-- default) made a 100k-asset import 50% slower. A server built without lz4 keeps pglz.
+DO $$ BEGIN
+  ALTER TABLE assets ALTER COLUMN json_text SET COMPRESSION lz4;
+  ALTER TABLE issues ALTER COLUMN json_text SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported THEN NULL;
+END $$;
 )sql";
 
 // Customers' own buckets (storage integrations; SQLite's version 3): the secret key sealed

@@ -205,6 +205,25 @@ TEST_P(StoreTest, ImportIsAllOrNothing) {
   EXPECT_THROW(store_->import_assets("nope", false, [](AssetRow&) { return false; }), NotFound);
 }
 
+// Replacing: a row keeps the place of the one it replaces (the project's, or the first of
+// the import with its id), with the text of the last; every row given counts and takes a seq.
+TEST_P(StoreTest, ReplaceKeepsPlacesAndTakesTheLastText) {
+  import({{"a", "Start", "[]"}, { "b", "Start", "[]" }});
+  EXPECT_EQ(import({{"c", "Start", "[]"},
+                    {"a", "Review", "[]"},
+                    {"c", "Review", "[\"b1\"]"},
+                    {"d", "Start", "[]"}},
+                   true),
+            4);
+  std::vector<std::string> seen;
+  store_->for_each_asset("p1", {}, [&](const AssetRow& row) {
+    seen.push_back(row.asset_id + "@" + std::to_string(row.seq) + ":" + row.stage +
+                   row.batches_json);
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a@1:Review[]", "b@2:Start[]", "c@3:Review[\"b1\"]",
+                                            "d@6:Start[]"}));
+}
+
 TEST_P(StoreTest, AssetsAreIdentifiedByAssetIdSoExternalIdsMayRepeat) {
   // The same file name in two folders: two assets.
   const std::vector<std::pair<std::string, std::string>> rows{
