@@ -5,7 +5,7 @@
 # through the aaf format's key-frame filter), and reports MB/s and the hub's peak RSS.
 #
 #   bench/hub_export.sh [ASSETS]      (default 100000; loopback only; one run)
-#   XPORT_DATABASE=postgresql://xport@127.0.0.1:55432/xport bench/hub_export.sh   # on PostgreSQL
+#   XPORT_DATABASE=postgresql://xport@127.0.0.1:25432/xport bench/hub_export.sh   # on PostgreSQL
 #   (a fresh database: tests/infra/postgres.sh start DIR PORT makes one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
