@@ -5,6 +5,8 @@
 # through the aaf format's key-frame filter), and reports MB/s and the hub's peak RSS.
 #
 #   bench/hub_export.sh [ASSETS]      (default 100000; loopback only; one run)
+#   XPORT_DATABASE=postgresql://xport@127.0.0.1:25432/xport bench/hub_export.sh   # on PostgreSQL
+#   (a fresh database: tests/infra/postgres.sh start DIR PORT makes one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 assets="${1:-100000}"
@@ -27,7 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 /usr/bin/time -v -o "$work/hub.time" "$xport" hub --data-dir "$work/data" --listen 127.0.0.1:0 \
-  >"$work/hub.out" 2>"$work/hub.err" &
+  ${XPORT_DATABASE:+--database "$XPORT_DATABASE"} >"$work/hub.out" 2>"$work/hub.err" &
 hub_pid=$!
 for _ in $(seq 1 200); do
   grep -q "listening on" "$work/hub.out" "$work/hub.err" 2>/dev/null && break

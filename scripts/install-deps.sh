@@ -11,8 +11,11 @@ packages=(
   # libraries
   libsimdjson-dev libarchive-dev zlib1g-dev libminizip-dev libisal-dev libboost1.81-dev libboost-json1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libsqlitecpp-dev
+  libpqxx-dev
   # S3's XML answers (src/s3)
   libexpat1-dev
+  # PostgreSQL for the pg-labelled tests (tests/infra/postgres.sh starts a throwaway server)
+  postgresql-15
   # tests, fuzzing and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev clang libclang-rt-14-dev
   unzip time bc python3 python3-aiohttp openssl
@@ -37,5 +40,10 @@ done
 echo "install-deps: installing ${missing[*]}" >&2
 if [ "$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi
 export DEBIAN_FRONTEND=noninteractive
+# The tests start their own PostgreSQL (tests/infra/postgres.sh): no default cluster on 5432.
+if [[ " ${missing[*]} " == *" postgresql-15 "* ]]; then
+  $SUDO mkdir -p /etc/postgresql-common/createcluster.d
+  echo "create_main_cluster = false" | $SUDO tee /etc/postgresql-common/createcluster.d/xport.conf >/dev/null
+fi
 $SUDO apt-get update -qq
 $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

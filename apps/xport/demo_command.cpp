@@ -51,6 +51,7 @@ std::string default_export() {
 
 struct DemoArgs {
   std::string data_dir = "out/demo-hub";
+  std::string database;  // empty: SQLite in the data dir
   std::string listen = "127.0.0.1:8080";
   std::string export_file = default_export();
   std::string static_dir = default_web_dir();
@@ -150,6 +151,7 @@ hub::HubProcessOptions demo_process_options(const DemoArgs& args, const fs::path
                                             const std::string& host, std::uint16_t port) {
   hub::HubProcessOptions o;
   o.data_dir = data_dir;
+  o.database.url = args.database;
   o.listen = args.listen;
   o.server.host = host;
   o.server.port = port;
@@ -324,6 +326,8 @@ Action add_demo_command(CLI::App& app) {
       "Start the hub with a demo project and the built-in formats plugin, run a sample and a "
       "COCO export, print the links");
   cmd->add_option("--data-dir", args->data_dir, "The hub's data dir")->capture_default_str();
+  cmd->add_option("--database", args->database,
+                  "postgresql://USER@HOST:PORT/DB (as `xport hub --database`; default: SQLite)");
   cmd->add_option("--listen", args->listen, "HOST:PORT (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--export", args->export_file, "The AAF export of the demo project")

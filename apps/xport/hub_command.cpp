@@ -19,6 +19,7 @@ namespace {
 
 struct HubArgs {
   std::string data_dir = "xport-hub-data";
+  std::string database;  // empty: SQLite in the data dir
   std::string listen = "127.0.0.1:8080";
   std::string public_url;
   std::string static_dir = default_web_dir();
@@ -42,6 +43,7 @@ hub::HubProcessOptions process_options(const HubArgs& args) {
     throw ConfigError("--tls-cert and --tls-key go together: pass both or neither");
   hub::HubProcessOptions o;
   o.data_dir = args.data_dir;
+  o.database.url = args.database;
   o.listen = args.listen;
   o.server.host = host;
   o.server.port = port;
@@ -98,6 +100,9 @@ Action add_hub_command(CLI::App& app) {
       "hub", "Run the hub: REST API, platform endpoints and plugin dispatch on a data dir");
   cmd->add_option("--data-dir", args->data_dir, "Database, object store and keys")
       ->capture_default_str();
+  cmd->add_option("--database", args->database,
+                  "postgresql://USER@HOST:PORT/DB: keep the hub's records in PostgreSQL "
+                  "(default: SQLite, DATA_DIR/hub.db); keys and objects stay in the data dir");
   cmd->add_option("--listen", args->listen, "HOST:PORT (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--public-url", args->public_url,

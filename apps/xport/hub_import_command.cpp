@@ -26,6 +26,7 @@ namespace json = boost::json;
 
 struct ImportArgs {
   std::string data_dir;
+  std::string database;  // empty: SQLite in the data dir
   std::string project;
   std::string create_project;
   std::string org;
@@ -84,11 +85,14 @@ void check_args(const ImportArgs& a) {
     throw ConfigError("give one of --project NAME_OR_ID and --create-project NAME");
   const fs::path data_dir = a.data_dir;
   std::error_code ec;
-  if (a.create_project.empty() && !fs::exists(data_dir / "hub.db", ec))
+  // A hub's data dir has its database (SQLite) or at least its keys (PostgreSQL holds the
+  // records, the data dir the keys that sealed the plugins' secrets).
+  const char* marker = a.database.empty() ? "hub.db" : "secret-box.key";
+  if (a.create_project.empty() && !fs::exists(data_dir / marker, ec))
     throw ConfigError(
-        fmt::format("{} is not a hub data dir (no hub.db): check --data-dir, or "
+        fmt::format("{} is not a hub data dir (no {}): check --data-dir, or "
                     "use --create-project to start one",
-                    data_dir.string()));
+                    data_dir.string(), marker));
   for (const auto& f : a.files) {
     if (f == "-") continue;
     if (!fs::is_regular_file(f, ec))
@@ -203,10 +207,9 @@ void print_result(const ImportArgs& a, const Target& t, const hub::ImportResult&
 
 int run_import(const ImportArgs& a) {
   check_args(a);
-  hub::SqliteOptions so;
-  so.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
   hub::HubCoreOptions core_options;
-  core_options.sqlite = so;
+  core_options.database.url = a.database;
+  core_options.database.sqlite.busy_timeout_ms = static_cast<int>(a.busy_timeout * 1000);
   hub::HubCore core(a.data_dir, std::move(core_options));
   bootstrap(core);
   const Target t = target_project(core, a);
@@ -243,6 +246,9 @@ CLI::App* add_hub_import_command(CLI::App& hub, Action& action) {
       "imported), 2 usage or unknown project/organization, 3 files or database.");
   cmd->add_option("--data-dir", args->data_dir,
                   "The hub's data dir (as `xport hub --data-dir`; required, here or there)");
+  cmd->add_option("--database", args->database,
+                  "The hub's PostgreSQL database (as `xport hub --database`; default: SQLite in "
+                  "the data dir)");
   cmd->add_option("--project", args->project, "Import into this project (id or name)");
   cmd->add_option("--create-project", args->create_project,
                   "Create a project of this name and import into it");
@@ -256,14 +262,17 @@ CLI::App* add_hub_import_command(CLI::App& hub, Action& action) {
   cmd->add_option("--max-problems", args->max_problems, "List at most this many problems")
       ->capture_default_str();
   cmd->add_option("--busy-timeout", args->busy_timeout,
-                  "Seconds to wait for a running hub's database lock")
+                  "Seconds to wait for a running hub's database lock (SQLite)")
       ->capture_default_str();
   cmd->add_option("FILE", args->files, "Export files (\"-\": standard input)")->required();
   // `xport hub --data-dir DIR import ...` works too.
   CLI::Option* hub_data_dir = hub.get_option_no_throw("--data-dir");
-  action = [args, hub_data_dir] {
+  CLI::Option* hub_database = hub.get_option_no_throw("--database");
+  action = [args, hub_data_dir, hub_database] {
     if (args->data_dir.empty() && hub_data_dir && hub_data_dir->count() > 0)
       args->data_dir = hub_data_dir->as<std::string>();
+    if (args->database.empty() && hub_database && hub_database->count() > 0)
+      args->database = hub_database->as<std::string>();
     if (args->data_dir.empty()) throw ConfigError("xport hub import: --data-dir DIR is required");
     return run_import(*args);
   };

@@ -1,12 +1,12 @@
-// The hub's SQLite schema as an append-only list of migrations. PRAGMA user_version holds
-// how many have been applied; never edit a released migration, add a new one.
+// The hub's SQLite schema as an append-only list of numbered migrations (migrations.hpp).
+// PRAGMA user_version holds the version applied; never edit a released migration, add one.
 #include <SQLiteCpp/Transaction.h>
 
 #include <array>
 #include <string>
 
+#include "hub/migrations.hpp"
 #include "hub/sqlite_connection.hpp"
-#include "xport/errors.hpp"
 
 namespace xport::hub::sqlite {
 
@@ -152,12 +152,13 @@ CREATE TABLE storages (
 );
 )sql";
 
-constexpr std::array kMigrations = {kV1, kV2, kV3};
+constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3}};
+static_assert(numbered_from_one(kMigrations));
 
 }  // namespace
 
 int newest_schema_version() {
-  return static_cast<int>(kMigrations.size());
+  return kMigrations.back().version;
 }
 
 void migrate(SQLite::Database& db) {
@@ -166,15 +167,12 @@ void migrate(SQLite::Database& db) {
     // database at once apply each migration once.
     SQLite::Transaction transaction(db, SQLite::TransactionBehavior::IMMEDIATE);
     const int current = db.execAndGet("PRAGMA user_version").getInt();
-    if (current > newest_schema_version()) {
-      // A newer hub wrote this database: refusing is safer than guessing.
-      throw IoError("database schema version " + std::to_string(current) +
-                    " is newer than this hub understands (" +
-                    std::to_string(newest_schema_version()) + ")");
-    }
+    refuse_newer_schema(current, newest_schema_version());
     if (current == newest_schema_version()) return;
-    db.exec(kMigrations[static_cast<std::size_t>(current)]);
-    db.exec("PRAGMA user_version = " + std::to_string(current + 1));
+    // Migration N+1 follows version N (kMigrations is numbered from 1, without gaps).
+    const Migration& m = kMigrations[static_cast<std::size_t>(current)];
+    db.exec(m.sql);
+    db.exec("PRAGMA user_version = " + std::to_string(m.version));
     transaction.commit();
   }
 }

@@ -13,6 +13,7 @@
 #include "hub/json_text.hpp"
 #include "hub/project_meta.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {
@@ -34,6 +35,13 @@ class RecordedEvents final : public DomainEvents {
   std::vector<std::string> runs;  // "SESSION" or "SESSION log MSG"
 };
 
+// SQLite in the data dir, or (the pg copy) the data dir's PostgreSQL database.
+DatabaseOptions database(const std::filesystem::path& data_dir) {
+  DatabaseOptions d;
+  d.url = test::hub_database(data_dir);
+  return d;
+}
+
 class DomainTest : public ::testing::Test {
  protected:
   DomainTest() {
@@ -41,6 +49,7 @@ class DomainTest : public ::testing::Test {
     options.now_ms = [this] { return now_ms_; };
     HubCoreOptions core;
     core.domain = options;
+    core.database = database(dir_.path() / "data");
     core_ = std::make_unique<HubCore>(dir_.path() / "data", std::move(core), events_);
     admin_key_ = core_->domain().bootstrap(core_->data_dir())->api_key;
     admin_ = *core_->domain().authenticate(admin_key_);
@@ -119,7 +128,9 @@ TEST_F(DomainTest, PluginSecretIsShownAgainToAdminsAndVerifiedInConstantTime) {
 TEST_F(DomainTest, SecretsSurviveARestartOnTheSameDataDir) {
   const auto data_dir = core_->data_dir();
   core_.reset();
-  HubCore reopened(data_dir);
+  HubCoreOptions options;
+  options.database = database(data_dir);
+  HubCore reopened(data_dir, std::move(options));
   EXPECT_EQ(reopened.domain().reveal_secret(admin_, plugin_.plugin.id), plugin_.secret);
   EXPECT_TRUE(reopened.domain().check_plugin_credentials(plugin_.plugin.id, plugin_.secret));
 }

@@ -7,6 +7,7 @@
 #include "hub/hub_core.hpp"
 #include "hub/result_location.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {
@@ -39,8 +40,10 @@ class RecordingAccess final : public StorageAccess {
 class StorageDomainTest : public ::testing::Test {
  protected:
   StorageDomainTest() {
-    core_ = std::make_unique<HubCore>(dir_.path() / "data", HubCoreOptions{}, DomainEvents::none(),
-                                      access_);
+    HubCoreOptions options;  // SQLite, or (the pg copy) the data dir's PostgreSQL database
+    options.database.url = test::hub_database(dir_.path() / "data");
+    core_ = std::make_unique<HubCore>(dir_.path() / "data", std::move(options),
+                                      DomainEvents::none(), access_);
     admin_ = *domain().authenticate(domain().bootstrap(core_->data_dir())->api_key);
     member_ = domain().create_user({admin_.org_id, "Bob", "bob@example.com", "member"}).user;
     const Organization other = domain().create_organization("Other");

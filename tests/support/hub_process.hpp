@@ -13,6 +13,7 @@
 
 #include "background_process.hpp"
 #include "net/http_client.hpp"
+#include "test_database.hpp"
 
 namespace xport::test {
 
@@ -21,9 +22,9 @@ class HubProcess {
   explicit HubProcess(const std::filesystem::path& dir) : dir_(dir) {
     process_ = std::make_unique<BackgroundProcess>(
         "hub",
-        std::vector<std::string>{XPORT_BINARY, "hub", "--data-dir", (dir / "data").string(),
-                                 "--listen", "127.0.0.1:0", "--offline-wait", "1.5",
-                                 "--run-timeout", "60", "--log-level", "debug"},
+        hub_argv({XPORT_BINARY, "hub", "--data-dir", (dir / "data").string(), "--listen",
+                  "127.0.0.1:0", "--offline-wait", "1.5", "--run-timeout", "60", "--log-level",
+                  "debug"}),
         dir);
     key_ = process_->wait_for_output("admin API key: (\\S+)");
     base_ = process_->wait_for_output("xport hub listening on (http://\\S+)");

@@ -20,7 +20,7 @@ HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options))
   ui_ = std::make_unique<UiPush>(server_->sio(), options_.app.public_url);
   HubCoreOptions core;
   core.domain = options_.domain;
-  core.sqlite = options_.sqlite;
+  core.database = options_.database;
   core_ = std::make_unique<HubCore>(options_.data_dir, std::move(core), *ui_);
   // After the HubCore: it creates the data dir itself, private (0700).
   fs::create_directories(options_.server.upload_dir);

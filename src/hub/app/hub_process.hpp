@@ -33,7 +33,7 @@ struct HubProcessOptions {
   server::ServerOptions server;
   AppOptions app;
   DomainOptions domain;
-  SqliteOptions sqlite;
+  DatabaseOptions database;  // empty url: SQLite in the data dir
   // How the address is named when it cannot be bound (the --listen text); empty: HOST:PORT.
   std::string listen;
 };

@@ -16,6 +16,7 @@
 
 #include "background_process.hpp"
 #include "process.hpp"
+#include "test_database.hpp"
 #include "zip_entries.hpp"
 
 namespace xport::test {
@@ -45,8 +46,9 @@ TEST(Demo, RunsBothExportsTwiceOnOneDataDir) {
   std::string first_project;
   for (int round = 0; round < 2; ++round) {
     SCOPED_TRACE("round " + std::to_string(round + 1));
-    RunResult r = run(quote(XPORT_BINARY) + " demo --exit-after-runs --data-dir " +
-                      quote(data.string()) + " --listen 127.0.0.1:0 --timeout 90 </dev/null");
+    RunResult r =
+        run(quote(XPORT_BINARY) + " demo --exit-after-runs --data-dir " + quote(data.string()) +
+            test::hub_database_option(data) + " --listen 127.0.0.1:0 --timeout 90 </dev/null");
     ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
     EXPECT_NE(first_match(r.out, R"(UI: (http://127\.0\.0\.1:\d+/))"), "") << r.out;
     std::string admin_key = first_match(r.out, R"(admin API key: (\S+))");
@@ -88,8 +90,8 @@ class Client : public ::testing::Test {
   void SetUp() override {
     hub_ = std::make_unique<BackgroundProcess>(
         "hub",
-        std::vector<std::string>{XPORT_BINARY, "hub", "--data-dir", (dir_ / "data").string(),
-                                 "--listen", "127.0.0.1:0", "--offline-wait", "30"},
+        test::hub_argv({XPORT_BINARY, "hub", "--data-dir", (dir_ / "data").string(), "--listen",
+                        "127.0.0.1:0", "--offline-wait", "30"}),
         dir_.path());
     key_ = hub_->wait_for_output("admin API key: (\\S+)");
     base_ = hub_->wait_for_output("xport hub listening on (http://\\S+)");

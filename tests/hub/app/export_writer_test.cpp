@@ -8,8 +8,10 @@
 #include "hub/app/export_writer.hpp"
 #include "hub/app/janitor.hpp"
 #include "hub/local_object_store.hpp"
+#include "hub/pg_store.hpp"
 #include "hub/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 #include "xport/io.hpp"
 #include "xport/zip.hpp"
 #include "zip_entries.hpp"
@@ -35,7 +37,11 @@ std::string asset(std::string_view id, std::string_view stage, std::string_view 
 class ExportWriter : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = std::make_unique<SqliteStore>(dir_.path() / "hub.db");
+    // The pg copy (XPORT_TEST_DATABASE): the same exports out of PostgreSQL.
+    if (test::test_database_server())
+      store_ = std::make_unique<PgStore>(test::hub_database(dir_.path()));
+    else
+      store_ = std::make_unique<SqliteStore>(dir_.path() / "hub.db");
     store_->create_organization({"org1", "Org", 1});
     Project clips;
     clips.id = "p1";
@@ -75,7 +81,7 @@ class ExportWriter : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
   std::string first_entry_;
 };
 

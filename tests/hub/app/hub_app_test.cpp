@@ -23,6 +23,7 @@
 #include "hub/signed_url.hpp"
 #include "net/http_client.hpp"
 #include "net/url.hpp"
+#include "test_database.hpp"
 #include "zip_entries.hpp"
 
 namespace xport::test {
@@ -155,9 +156,9 @@ class HubApp : public ::testing::Test {
     fs::create_directories(g_dir);
     g_hub = std::make_unique<BackgroundProcess>(
         "hub",
-        std::vector<std::string>{XPORT_BINARY, "hub", "--data-dir", (g_dir / "data").string(),
-                                 "--listen", "127.0.0.1:0", "--offline-wait", "1.5",
-                                 "--run-timeout", "60", "--log-level", "debug"},
+        test::hub_argv({XPORT_BINARY, "hub", "--data-dir", (g_dir / "data").string(), "--listen",
+                        "127.0.0.1:0", "--offline-wait", "1.5", "--run-timeout", "60",
+                        "--log-level", "debug"}),
         g_dir);
     g_key = g_hub->wait_for_output("admin API key: (\\S+)");
     g_base = g_hub->wait_for_output("xport hub listening on (http://\\S+)");
@@ -365,10 +366,11 @@ TEST_F(HubApp, InstanceDisconnectingMidRunFailsTheRun) {
 
 TEST_F(HubApp, RunTimeoutMarksTheRunTimedOut) {
   // A hub of its own with a 1 s run timeout.
-  BackgroundProcess hub("hub-timeout",
-                        {XPORT_BINARY, "hub", "--data-dir", (g_dir / "data-timeout").string(),
-                         "--listen", "127.0.0.1:0", "--run-timeout", "1"},
-                        g_dir);
+  BackgroundProcess hub(
+      "hub-timeout",
+      test::hub_argv({XPORT_BINARY, "hub", "--data-dir", (g_dir / "data-timeout").string(),
+                      "--listen", "127.0.0.1:0", "--run-timeout", "1"}),
+      g_dir);
   const std::string key = hub.wait_for_output("admin API key: (\\S+)");
   const std::string base = hub.wait_for_output("xport hub listening on (http://\\S+)");
   auto project = ok_json(call("POST", base + "/api/projects", R"({"name":"T"})", key), 201);
@@ -702,7 +704,8 @@ TEST_F(HubApp, GeneratedExportsAreDeletedOnceTheirLinksExpired) {
   fs::last_write_time(exports / "old.zip",
                       fs::file_time_type::clock::now() - std::chrono::hours(25));
   BackgroundProcess hub(
-      "hub-janitor", {XPORT_BINARY, "hub", "--data-dir", data.string(), "--listen", "127.0.0.1:0"},
+      "hub-janitor",
+      test::hub_argv({XPORT_BINARY, "hub", "--data-dir", data.string(), "--listen", "127.0.0.1:0"}),
       g_dir);
   hub.wait_for_output("xport hub listening on (http://\\S+)");
   auto deadline = std::chrono::steady_clock::now() + 10s;

@@ -15,6 +15,7 @@
 #include "background_process.hpp"
 #include "net/http_client.hpp"
 #include "process.hpp"
+#include "test_database.hpp"
 
 namespace xport::test {
 namespace {
@@ -37,8 +38,8 @@ const std::string kBadLine = R"({"externalId":"bad","asset":"u","batches":5,"tas
 class HubImport : public ::testing::Test {
  protected:
   RunResult imp(const std::string& args) {
-    return run(quote(XPORT_BINARY) + " hub import --data-dir " + quote(data_.string()) + " " +
-               args);
+    return run(quote(XPORT_BINARY) + " hub import --data-dir " + quote(data_.string()) +
+               test::hub_database_option(data_) + " " + args);
   }
   json::object imp_json(const std::string& args, int expected_exit = 0) {
     RunResult r = imp("--json " + args);
@@ -164,7 +165,7 @@ TEST_F(HubImport, UsageErrors) {
 
   // --data-dir may also come before `import`; it is required somewhere.
   r = run(quote(XPORT_BINARY) + " hub --data-dir " + quote(data_.string()) +
-          " import --project P " + quote(good.string()));
+          test::hub_database_option(data_) + " import --project P " + quote(good.string()));
   EXPECT_EQ(r.exit_code, 1) << r.err;  // found the project; 'a' is already in it
   EXPECT_NE(r.err.find("(external id 'a') is already"), std::string::npos) << r.err;
   r = run(quote(XPORT_BINARY) + " hub import --project P " + quote(good.string()));
@@ -186,8 +187,8 @@ class HubImportLive : public HubImport {
   void SetUp() override {
     hub_ = std::make_unique<BackgroundProcess>(
         "hub",
-        std::vector<std::string>{XPORT_BINARY, "hub", "--data-dir", data_.string(), "--listen",
-                                 "127.0.0.1:0"},
+        test::hub_argv(
+            {XPORT_BINARY, "hub", "--data-dir", data_.string(), "--listen", "127.0.0.1:0"}),
         dir_.path());
     key_ = hub_->wait_for_output("admin API key: (\\S+)");
     base_ = hub_->wait_for_output("xport hub listening on (http://\\S+)");

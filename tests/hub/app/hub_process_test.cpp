@@ -13,6 +13,7 @@
 #include "background_process.hpp"
 #include "net/http_client.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {
@@ -24,6 +25,7 @@ using namespace std::chrono_literals;
 HubProcessOptions on_loopback(const fs::path& data_dir) {
   HubProcessOptions o;
   o.data_dir = data_dir;
+  o.database.url = test::hub_database(data_dir);
   o.server.host = "127.0.0.1";
   o.server.port = 0;
   return o;

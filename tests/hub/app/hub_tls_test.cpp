@@ -15,6 +15,7 @@
 #include "background_process.hpp"
 #include "net/http_client.hpp"
 #include "support/process.hpp"
+#include "support/test_database.hpp"
 #include "support/test_pki.hpp"
 #include "xport/errors.hpp"
 #include "zip_entries.hpp"
@@ -67,11 +68,11 @@ class HubTls : public ::testing::Test {
 fs::path HubTls::dir_;
 
 TEST_F(HubTls, XportPluginWithCaFileCompletesARunOverTls) {
-  BackgroundProcess hub(
-      "hub-tls",
-      {XPORT_BINARY, "hub", "--data-dir", (dir_ / "data").string(), "--listen", "127.0.0.1:0",
-       "--tls-cert", pki("server.pem"), "--tls-key", pki("server.key"), "--static-dir", ""},
-      dir_);
+  BackgroundProcess hub("hub-tls",
+                        test::hub_argv({XPORT_BINARY, "hub", "--data-dir", (dir_ / "data").string(),
+                                        "--listen", "127.0.0.1:0", "--tls-cert", pki("server.pem"),
+                                        "--tls-key", pki("server.key"), "--static-dir", ""}),
+                        dir_);
   key_ = hub.wait_for_output("admin API key: (\\S+)");
   base_ = hub.wait_for_output("xport hub listening on (https://\\S+)");
 
@@ -153,8 +154,8 @@ TEST_F(HubTls, XportPluginWithCaFileCompletesARunOverTls) {
 
 // `xport hub` with TLS options it cannot use: exit code, message, and nothing created.
 RunResult hub_with(const std::vector<std::string>& tls_args, const fs::path& data) {
-  std::string cmd =
-      quote(XPORT_BINARY) + " hub --listen 127.0.0.1:0 --data-dir " + quote(data.string());
+  std::string cmd = quote(XPORT_BINARY) + " hub --listen 127.0.0.1:0 --data-dir " +
+                    quote(data.string()) + test::hub_database_option(data);
   for (const auto& a : tls_args)
     cmd += " " + quote(a);
   return run(cmd);

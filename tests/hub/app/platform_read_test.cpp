@@ -19,6 +19,7 @@
 #include "background_process.hpp"
 #include "net/http_client.hpp"
 #include "net/url.hpp"
+#include "test_database.hpp"
 #include "zip_entries.hpp"
 
 namespace xport::test {
@@ -93,8 +94,8 @@ class PlatformRead : public ::testing::Test {
     fs::create_directories(dir_);
     hub_ = std::make_unique<BackgroundProcess>(
         "hub",
-        std::vector<std::string>{XPORT_BINARY, "hub", "--data-dir", (dir_ / "data").string(),
-                                 "--listen", "127.0.0.1:0"},
+        test::hub_argv({XPORT_BINARY, "hub", "--data-dir", (dir_ / "data").string(), "--listen",
+                        "127.0.0.1:0"}),
         dir_);
     key_ = hub_->wait_for_output("admin API key: (\\S+)");
     base_ = hub_->wait_for_output("xport hub listening on (http://\\S+)");

@@ -6,6 +6,7 @@
 #include "hub/app/hub_process.hpp"
 #include "hub/hub_core.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 
 #include <gtest/gtest.h>
 
@@ -53,6 +54,7 @@ class HubRoutes : public ::testing::Test {
   HubProcess hub{[this] {
     HubProcessOptions o;
     o.data_dir = dir.path();
+    o.database.url = test::hub_database(dir.path());
     o.app.max_import_bytes = 777;
     return o;
   }()};

@@ -29,6 +29,7 @@
 #include "free_port.hpp"
 #include "net/http_client.hpp"
 #include "process.hpp"
+#include "test_database.hpp"
 #include "zip_entries.hpp"
 
 namespace xport::test {
@@ -159,9 +160,9 @@ class HubEnvironment : public ::testing::Environment {
     fs::create_directories(g->dir);
     g->process = std::make_unique<BackgroundProcess>(
         "hub",
-        std::vector<std::string>{XPORT_BINARY, "hub", "--data-dir", (g->dir / "data").string(),
-                                 "--listen", "127.0.0.1:0", "--offline-wait", "60", "--run-timeout",
-                                 "90", "--log-level", "debug"},
+        test::hub_argv({XPORT_BINARY, "hub", "--data-dir", (g->dir / "data").string(), "--listen",
+                        "127.0.0.1:0", "--offline-wait", "60", "--run-timeout", "90", "--log-level",
+                        "debug"}),
         g->dir);
     g->key = g->process->wait_for_output("admin API key: (\\S+)", 60s);
     g->base = g->process->wait_for_output("xport hub listening on (http://\\S+)", 60s);

@@ -1,15 +1,21 @@
-// SqliteStore on real database files: schema, imports, export streams, the run state
-// machine under concurrency, logs and notifications.
+// Both stores on real databases: imports, export streams, the run state machine under
+// concurrency, logs and notifications — every StoreTest for SqliteStore (a file in a temp
+// dir) and PgStore (a fresh database on the server of XPORT_TEST_DATABASE: the pg-labelled
+// copy of this executable; skipped without it). SQLite's own schema tests are SqliteSchema,
+// PostgreSQL's PgSchema and PgStore (pg_store_test.cpp).
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <atomic>
+#include <ostream>
 #include <stdexcept>
 #include <thread>
 
+#include "hub/pg_store.hpp"
 #include "hub/project_meta.hpp"
 #include "hub/sqlite_store.hpp"
 #include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {
@@ -49,10 +55,24 @@ AssetFilter stage_filter(const std::string& stage, std::vector<std::string> batc
   return f;
 }
 
-class StoreTest : public ::testing::Test {
+enum class Backend { sqlite, postgres };
+void PrintTo(Backend b, std::ostream* os) {
+  *os << (b == Backend::sqlite ? "SQLite" : "PostgreSQL");
+}
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
  protected:
+  // Another store on the same database (another connection or pool, as another process
+  // would have).
+  std::unique_ptr<Store> open_store() {
+    if (GetParam() == Backend::sqlite) return std::make_unique<SqliteStore>(dir_.path() / "hub.db");
+    return std::make_unique<PgStore>(test::fresh_database_url(dir_.path().string()));
+  }
+
   void SetUp() override {
-    store_ = std::make_unique<SqliteStore>(dir_.path() / "hub.db");
+    if (GetParam() == Backend::postgres && !test::test_database_server())
+      GTEST_SKIP() << "XPORT_TEST_DATABASE is not set (ctest -L pg sets it)";
+    store_ = open_store();
     store_->create_organization({"org1", "Org", 1});
     store_->create_user({"u1", "org1", "Ann", "ann@example.com", "admin", "hash-u1", 1});
     store_->create_user({"u2", "org1", "Bob", "bob@example.com", "member", "hash-u2", 2});
@@ -101,8 +121,13 @@ class StoreTest : public ::testing::Test {
   }
 
   TempDir dir_;
-  std::unique_ptr<SqliteStore> store_;
+  std::unique_ptr<Store> store_;
 };
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::Values(Backend::sqlite, Backend::postgres),
+                         [](const auto& param_info) {
+                           return param_info.param == Backend::sqlite ? "Sqlite" : "Postgres";
+                         });
 
 TEST(SqliteSchema, FreshDatabaseIsMigratedAndReopensUnchanged) {
   TempDir dir;
@@ -127,7 +152,7 @@ TEST(SqliteSchema, UsesWalAndRefusesANewerSchema) {
   EXPECT_THROW(SqliteStore{file}, xport::IoError);
 }
 
-TEST_F(StoreTest, RecordsRoundTrip) {
+TEST_P(StoreTest, RecordsRoundTrip) {
   auto user = store_->find_user_by_api_key_hash("hash-u2");
   ASSERT_TRUE(user);
   EXPECT_EQ(user->name, "Bob");
@@ -155,7 +180,7 @@ TEST_F(StoreTest, RecordsRoundTrip) {
   EXPECT_THROW(store_->create_project(orphan), NotFound);
 }
 
-TEST_F(StoreTest, ImportIsAllOrNothing) {
+TEST_P(StoreTest, ImportIsAllOrNothing) {
   EXPECT_EQ(import({{"a", "Start", "[]"}, {"b", "Review", "[]"}}), 2);
   // The source fails half way: nothing of this import stays.
   int calls = 0;
@@ -180,7 +205,26 @@ TEST_F(StoreTest, ImportIsAllOrNothing) {
   EXPECT_THROW(store_->import_assets("nope", false, [](AssetRow&) { return false; }), NotFound);
 }
 
-TEST_F(StoreTest, AssetsAreIdentifiedByAssetIdSoExternalIdsMayRepeat) {
+// Replacing: a row keeps the place of the one it replaces (the project's, or the first of
+// the import with its id), with the text of the last; every row given counts and takes a seq.
+TEST_P(StoreTest, ReplaceKeepsPlacesAndTakesTheLastText) {
+  import({{"a", "Start", "[]"}, { "b", "Start", "[]" }});
+  EXPECT_EQ(import({{"c", "Start", "[]"},
+                    {"a", "Review", "[]"},
+                    {"c", "Review", "[\"b1\"]"},
+                    {"d", "Start", "[]"}},
+                   true),
+            4);
+  std::vector<std::string> seen;
+  store_->for_each_asset("p1", {}, [&](const AssetRow& row) {
+    seen.push_back(row.asset_id + "@" + std::to_string(row.seq) + ":" + row.stage +
+                   row.batches_json);
+  });
+  EXPECT_EQ(seen, (std::vector<std::string>{"a@1:Review[]", "b@2:Start[]", "c@3:Review[\"b1\"]",
+                                            "d@6:Start[]"}));
+}
+
+TEST_P(StoreTest, AssetsAreIdentifiedByAssetIdSoExternalIdsMayRepeat) {
   // The same file name in two folders: two assets.
   const std::vector<std::pair<std::string, std::string>> rows{
       {"id-1", "x.png"}, {"id-2", "x.png"}, {"id-3", "y.png"}};
@@ -221,7 +265,7 @@ TEST_F(StoreTest, AssetsAreIdentifiedByAssetIdSoExternalIdsMayRepeat) {
   EXPECT_FALSE(store_->find_task("id-1"));  // its task has an id of its own
 }
 
-TEST_F(StoreTest, ProjectUpdatesAndIssuesRoundTrip) {
+TEST_P(StoreTest, ProjectUpdatesAndIssuesRoundTrip) {
   store_->update_project("p1", [](Project& p) {
     p.batches.push_back(Batch{"b-1", "Night"});
     p.category_schema = R"({"tools":[]})";
@@ -245,7 +289,7 @@ TEST_F(StoreTest, ProjectUpdatesAndIssuesRoundTrip) {
   EXPECT_EQ(store_->get_plugin("pl1")->timeout_seconds, 42);
 }
 
-TEST_F(StoreTest, ImportConflictHandlerSkipsDuplicatesAndGoesOn) {
+TEST_P(StoreTest, ImportConflictHandlerSkipsDuplicatesAndGoesOn) {
   EXPECT_EQ(import({{"a", "Start", "[]"}}), 1);
   const std::vector<std::string> ids{"b", "a", "c", "b", "d"};
   std::size_t i = 0;
@@ -287,7 +331,7 @@ TEST_F(StoreTest, ImportConflictHandlerSkipsDuplicatesAndGoesOn) {
   EXPECT_EQ(store_->count_assets("p1"), 4);
 }
 
-TEST_F(StoreTest, ExportStreamsInImportOrderWithFilters) {
+TEST_P(StoreTest, ExportStreamsInImportOrderWithFilters) {
   import({{"a", "Start", R"(["b1"])"},
           {"b", "Review", R"(["b1","b2"])"},
           {"c", "Review", "[]"},
@@ -312,7 +356,7 @@ TEST_F(StoreTest, ExportStreamsInImportOrderWithFilters) {
   EXPECT_EQ(first, R"({"externalId":"a"})");
 }
 
-TEST_F(StoreTest, ExportStreamSeesOneSnapshotWhileOthersWrite) {
+TEST_P(StoreTest, ExportStreamSeesOneSnapshotWhileOthersWrite) {
   import({{"a", "Start", "[]"}, { "b", "Start", "[]" }});
   std::vector<std::string> seen;
   store_->for_each_asset("p1", {}, [&](const AssetRow& row) {
@@ -324,7 +368,7 @@ TEST_F(StoreTest, ExportStreamSeesOneSnapshotWhileOthersWrite) {
   EXPECT_EQ(store_->count_assets("p1"), 3);
 }
 
-TEST_F(StoreTest, RunTransitionsAreCompareAndSet) {
+TEST_P(StoreTest, RunTransitionsAreCompareAndSet) {
   queued_run("s1");
   EXPECT_FALSE(
       store_->transition("s1", {{RunState::dispatched}, RunState::succeeded, "", "r.zip", 20}));
@@ -345,10 +389,11 @@ TEST_F(StoreTest, RunTransitionsAreCompareAndSet) {
   EXPECT_EQ(run->finished_at, 30);
 }
 
-TEST_F(StoreTest, OfConcurrentTransitionsOnlyOneWins) {
+TEST_P(StoreTest, OfConcurrentTransitionsOnlyOneWins) {
   // Threads on one store, and a second store (another connection, as another process
   // would have) on the same file.
-  SqliteStore other(dir_.path() / "hub.db");
+  const auto other_store = open_store();
+  Store& other = *other_store;
   for (int round = 0; round < 20; ++round) {
     const std::string session = "c" + std::to_string(round);
     queued_run(session);
@@ -356,7 +401,7 @@ TEST_F(StoreTest, OfConcurrentTransitionsOnlyOneWins) {
     std::vector<std::thread> threads;
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&, t] {
-        Store& store = t % 2 ? static_cast<Store&>(other) : *store_;
+        Store& store = t % 2 ? other : *store_;
         const RunState to = t % 3 == 0 ? RunState::cancelled : RunState::timed_out;
         if (store.transition(session,
                              {{RunState::queued}, to, "t" + std::to_string(t), std::nullopt, 5})) {
@@ -370,7 +415,7 @@ TEST_F(StoreTest, OfConcurrentTransitionsOnlyOneWins) {
   }
 }
 
-TEST_F(StoreTest, ListRunsFilters) {
+TEST_P(StoreTest, ListRunsFilters) {
   queued_run("r1");
   queued_run("r2");
   store_->transition("r2", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 20});
@@ -384,7 +429,7 @@ TEST_F(StoreTest, ListRunsFilters) {
   EXPECT_TRUE(store_->list_runs(other_user).empty());
 }
 
-TEST_F(StoreTest, LogsAreNumberedPerRun) {
+TEST_P(StoreTest, LogsAreNumberedPerRun) {
   queued_run("s1");
   queued_run("s2");
   EXPECT_EQ(store_->append_log({"s1", 0, "INFO", "one", 1}), 1);
@@ -398,7 +443,7 @@ TEST_F(StoreTest, LogsAreNumberedPerRun) {
   EXPECT_THROW(store_->append_log({"missing", 0, "INFO", "x", 1}), NotFound);
 }
 
-TEST_F(StoreTest, NotificationsBelongToTheirUser) {
+TEST_P(StoreTest, NotificationsBelongToTheirUser) {
   const auto a =
       store_->create_notification({0, "u1", "s", "run_succeeded", "ready", "/l", false, 1});
   const auto b =
@@ -415,7 +460,7 @@ TEST_F(StoreTest, NotificationsBelongToTheirUser) {
   EXPECT_FALSE(store_->list_notifications("u2", true, 100).empty());
 }
 
-TEST_F(StoreTest, StoragesRoundTripAndNamesAreUniquePerOrganization) {
+TEST_P(StoreTest, StoragesRoundTripAndNamesAreUniquePerOrganization) {
   store_->create_organization({"org2", "Other", 1});
   const Storage s{"st1",        "org1", "Results", "S3",     "http://127.0.0.1:7480",
                   "bucket-one", "eu-1", "AK",      "sealed", 5};

@@ -1,0 +1,104 @@
+// PostgreSQL implementation of Store, for hubs that share one database (or want a server's
+// backups and tooling). Same semantics as SqliteStore, method by method.
+//
+// Threads: a pool of connections (pg_connection.hpp), one borrowed per call, so calls from
+// many threads proceed at once; a long export stream (for_each_asset) reads through a
+// cursor on its own connection, a batch of rows at a time. Writes that need an order within
+// a project or a run (import seq, log seq, issue seq) take a transaction-scoped advisory lock
+// on it, so they are ordered across hubs too; transition() is one UPDATE whose WHERE names
+// the expected states, which PostgreSQL re-checks on the row a concurrent winner wrote.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "hub/store.hpp"
+
+namespace xport::hub {
+
+struct PgOptions {
+  std::size_t max_connections = 16;  // per store; the server's max_connections covers all hubs
+};
+
+// True for postgresql://... and postgres://... URLs (what `--database` takes).
+bool is_postgres_url(const std::string& url);
+
+class PgStore final : public Store {
+ public:
+  // Connects to `url` (postgresql://USER[:PASSWORD]@HOST:PORT/DB, anything libpq takes) and
+  // brings the schema to the current version. Throws IoError.
+  explicit PgStore(const std::string& url, PgOptions options = {});
+  ~PgStore() override;
+
+  // The schema version this build writes (the schema_version table after open).
+  static int schema_version();
+
+  void create_organization(const Organization& org) override;
+  std::optional<Organization> get_organization(const std::string& id) override;
+  std::vector<Organization> list_organizations() override;
+
+  void create_user(const User& user) override;
+  std::optional<User> get_user(const std::string& id) override;
+  std::optional<User> find_user_by_api_key_hash(const std::string& hash) override;
+  std::vector<User> list_users(const std::string& org_id) override;
+  std::int64_t count_users() override;
+  void set_user_api_key_hash(const std::string& user_id, const std::string& hash) override;
+
+  void create_project(const Project& project) override;
+  std::optional<Project> get_project(const std::string& id) override;
+  std::vector<Project> list_projects(const std::string& org_id) override;
+  void update_project(const std::string& id, const std::function<void(Project&)>& change) override;
+
+  using Store::import_assets;
+  std::int64_t import_assets(const std::string& project_id, bool replace,
+                             const std::function<bool(AssetRow&)>& next,
+                             const ConflictHandler& on_conflict) override;
+  std::int64_t for_each_asset(const std::string& project_id, const AssetFilter& filter,
+                              const std::function<void(const AssetRow&)>& each) override;
+  std::int64_t count_assets(const std::string& project_id) override;
+  std::vector<AssetRow> list_assets(const std::string& project_id, const AssetFilter& filter,
+                                    std::int64_t offset, std::int64_t limit,
+                                    std::int64_t* total) override;
+  std::optional<AssetRow> find_task(const std::string& task_id) override;
+  std::int64_t count_repeated_external_ids(const std::string& project_id) override;
+  std::int64_t add_issues(const std::string& project_id,
+                          const std::vector<IssueRow>& issues) override;
+  std::vector<IssueRow> list_issues(const std::string& project_id, std::int64_t offset,
+                                    std::int64_t limit, std::int64_t* total) override;
+
+  void create_plugin(const Plugin& plugin) override;
+  std::optional<Plugin> get_plugin(const std::string& id) override;
+  std::vector<Plugin> list_plugins(const std::string& org_id) override;
+  void set_plugin_secret(const std::string& id, const std::string& secret_hash,
+                         const std::string& sealed_secret) override;
+  bool delete_plugin(const std::string& id) override;
+  void set_plugin_timeout(const std::string& id, std::int64_t seconds) override;
+
+  void create_storage(const Storage& storage) override;
+  std::optional<Storage> get_storage(const std::string& id) override;
+  std::vector<Storage> list_storages(const std::string& org_id) override;
+  bool delete_storage(const std::string& id) override;
+
+  void create_run(const Run& run) override;
+  std::optional<Run> get_run(const std::string& session) override;
+  std::vector<Run> list_runs(const RunQuery& query) override;
+  bool transition(const std::string& session, const RunTransition& t) override;
+
+  std::int64_t append_log(const RunLog& log) override;
+  std::vector<RunLog> list_logs(const std::string& session, std::int64_t after_seq,
+                                std::int64_t limit) override;
+
+  std::int64_t create_notification(const Notification& n) override;
+  std::vector<Notification> list_notifications(const std::string& user_id, bool unread_only,
+                                               std::int64_t limit) override;
+  bool mark_notification_read(const std::string& user_id, std::int64_t id) override;
+  std::int64_t mark_all_notifications_read(const std::string& user_id) override;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace xport::hub
