@@ -52,6 +52,7 @@ std::string default_export() {
 struct DemoArgs {
   std::string data_dir = "out/demo-hub";
   std::string database;  // empty: SQLite in the data dir
+  std::string objects;   // empty: DATA_DIR/storage
   std::string listen = "127.0.0.1:8080";
   std::string export_file = default_export();
   std::string static_dir = default_web_dir();
@@ -152,6 +153,7 @@ hub::HubProcessOptions demo_process_options(const DemoArgs& args, const fs::path
   hub::HubProcessOptions o;
   o.data_dir = data_dir;
   o.database.url = args.database;
+  o.objects = args.objects;
   o.listen = args.listen;
   o.server.host = host;
   o.server.port = port;
@@ -328,6 +330,8 @@ Action add_demo_command(CLI::App& app) {
   cmd->add_option("--data-dir", args->data_dir, "The hub's data dir")->capture_default_str();
   cmd->add_option("--database", args->database,
                   "postgresql://USER@HOST:PORT/DB (as `xport hub --database`; default: SQLite)");
+  cmd->add_option("--objects", args->objects,
+                  "s3://BUCKET?endpoint=URL&... (as `xport hub --objects`; default: the data dir)");
   cmd->add_option("--listen", args->listen, "HOST:PORT (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--export", args->export_file, "The AAF export of the demo project")

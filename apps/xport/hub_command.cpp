@@ -20,6 +20,7 @@ namespace {
 struct HubArgs {
   std::string data_dir = "xport-hub-data";
   std::string database;  // empty: SQLite in the data dir
+  std::string objects;   // empty: DATA_DIR/storage
   std::string listen = "127.0.0.1:8080";
   std::string public_url;
   std::string static_dir = default_web_dir();
@@ -44,6 +45,7 @@ hub::HubProcessOptions process_options(const HubArgs& args) {
   hub::HubProcessOptions o;
   o.data_dir = args.data_dir;
   o.database.url = args.database;
+  o.objects = args.objects;
   o.listen = args.listen;
   o.server.host = host;
   o.server.port = port;
@@ -102,7 +104,11 @@ Action add_hub_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--database", args->database,
                   "postgresql://USER@HOST:PORT/DB: keep the hub's records in PostgreSQL "
-                  "(default: SQLite, DATA_DIR/hub.db); keys and objects stay in the data dir");
+                  "(default: SQLite, DATA_DIR/hub.db); keys stay in the data dir");
+  cmd->add_option("--objects", args->objects,
+                  "s3://BUCKET?endpoint=URL[&region=R][&prefix=P/][&credentials=FILE]: keep "
+                  "results and exports in an S3-compatible bucket (keys: XPORT_S3_ACCESS_KEY, "
+                  "XPORT_S3_SECRET_KEY or the credentials file; default: DATA_DIR/storage)");
   cmd->add_option("--listen", args->listen, "HOST:PORT (port 0: any free port)")
       ->capture_default_str();
   cmd->add_option("--public-url", args->public_url,

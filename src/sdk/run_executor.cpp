@@ -124,8 +124,8 @@ boost::json::object execute_run(const boost::json::object& data, const RunEnviro
 
     step = "uploading the result";
     t0 = Clock::now();
-    UploadTarget target{run.api_key, run.project_id, response.file_name, response.storage_id,
-                        "export", response.bucket};
+    UploadTarget target{run.api_key,         run.project_id, response.file_name,
+                        response.storage_id, "export",       response.bucket};
     std::string upload = env.api->upload_url(target);
     std::string signed_url = env.api->signed_url(target, upload);
     env.api->put(upload, response.file);

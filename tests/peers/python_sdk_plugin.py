@@ -14,7 +14,7 @@ Like the SDK it:
     upload URL, and emits `response` {export: true, response: signedUrl, session};
   * answers `response` {error: true, session} (no message) when the callback raises.
 
-Usage: python_sdk_plugin.py --host URL --id ID --secret SECRET [--fail | --hang]
+Usage: python_sdk_plugin.py --host URL --id ID --secret SECRET [--fail | --hang] [--storage-id ID]
   --fail   the callback raises (the SDK then answers error: true)
   --hang   the callback never returns (prints HANGING): for disconnect and timeout tests
 Prints "CONNECTED" once connected and "RUN <session> <ok|error>" per run on stdout.
@@ -92,6 +92,9 @@ def main():
     ap.add_argument("--secret", required=True)
     ap.add_argument("--fail", action="store_true")
     ap.add_argument("--hang", action="store_true")
+    ap.add_argument("--storage-id", default="",
+                    help="return ExportResponse(..., storage_id=ID): the result goes to that "
+                         "registered storage (the customer's bucket)")
     ap.add_argument("--delay", type=float, default=0.0,
                     help="seconds to wait before the callback (runs stay in flight)")
     args = ap.parse_args()
@@ -154,15 +157,22 @@ def main():
                                      orgId=data.get("orgId"), runBy=data.get("runBy"),
                                      session=session, configJSON=config_json,
                                      numTasks=len(lines), stage=stage, batches=batches)
+            if args.storage_id:
+                result.storage_id = args.storage_id
         except Exception:
             sio.emit("response", {"error": True, "session": session}, namespace="/plugin")
             print("RUN", session, "error", flush=True)
             return
         upload_params = {"name": result.file_name, "project": project_id, "type": "export"}
+        # The SDK adds storageId to both calls when the callback set one.
+        if result.storage_id:
+            upload_params["storageId"] = result.storage_id
         r = requests.get(host + "/v2/getUploadUrl", params=upload_params, headers=headers,
                          timeout=60)
         upload_url = r.json()["data"]["uploadUrl"]
         signed_params = {"name": upload_url, "project": project_id, "type": "export"}
+        if result.storage_id:
+            signed_params["storageId"] = result.storage_id
         r = requests.get(host + "/v2/getSignedUrl", params=signed_params, headers=headers,
                          timeout=60)
         signed_url = r.json()["data"]["signedUrl"]

@@ -19,13 +19,15 @@ namespace xport::test {
 
 class HubProcess {
  public:
-  explicit HubProcess(const std::filesystem::path& dir) : dir_(dir) {
-    process_ = std::make_unique<BackgroundProcess>(
-        "hub",
-        hub_argv({XPORT_BINARY, "hub", "--data-dir", (dir / "data").string(), "--listen",
-                  "127.0.0.1:0", "--offline-wait", "1.5", "--run-timeout", "60", "--log-level",
-                  "debug"}),
-        dir);
+  // `extra`: more `xport hub` options (e.g. --objects s3://...).
+  explicit HubProcess(const std::filesystem::path& dir, std::vector<std::string> extra = {})
+      : dir_(dir) {
+    std::vector<std::string> argv{
+        XPORT_BINARY,    "hub",         "--data-dir",     (dir / "data").string(),
+        "--listen",      "127.0.0.1:0", "--offline-wait", "1.5",
+        "--run-timeout", "60",          "--log-level",    "debug"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    process_ = std::make_unique<BackgroundProcess>("hub", hub_argv(std::move(argv)), dir);
     key_ = process_->wait_for_output("admin API key: (\\S+)");
     base_ = process_->wait_for_output("xport hub listening on (http://\\S+)");
   }

@@ -166,8 +166,14 @@ inline json::object run_to_json(Domain& d, const Run& run, const std::string& ba
     o["durationMs"] = *run.finished_at - run.created_at;
   else
     o["durationMs"] = nullptr;
-  if (run.state == RunState::succeeded && !run.result_object.empty())
-    o["downloadUrl"] = base + d.download_link(run);
+  if (run.state == RunState::succeeded && !run.result_object.empty()) {
+    try {
+      o["downloadUrl"] = absolute_link(base, d.download_link(run));
+    } catch (const std::exception& e) {
+      // A result in a storage removed since: the run is still shown, with why there is no link.
+      o["downloadError"] = e.what();
+    }
+  }
   return o;
 }
 

@@ -4,6 +4,8 @@
 
 #include <stdexcept>
 
+#include "s3/s3_object_store.hpp"
+#include "s3/s3_storage_access.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {
@@ -18,10 +20,14 @@ HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options))
     options_.server.upload_dir = options_.data_dir / "incoming";
   server_ = std::make_unique<server::Server>(options_.server);
   ui_ = std::make_unique<UiPush>(server_->sio(), options_.app.public_url);
+  storages_ = std::make_unique<s3::S3StorageAccess>();
   HubCoreOptions core;
   core.domain = options_.domain;
   core.database = options_.database;
-  core_ = std::make_unique<HubCore>(options_.data_dir, std::move(core), *ui_);
+  // Parsed before the data dir is touched: a bad URL or missing keys fail fast.
+  if (!options_.objects.empty())
+    core.objects = std::make_unique<s3::S3ObjectStore>(s3::S3Config::parse(options_.objects));
+  core_ = std::make_unique<HubCore>(options_.data_dir, std::move(core), *ui_, *storages_);
   // After the HubCore: it creates the data dir itself, private (0700).
   fs::create_directories(options_.server.upload_dir);
   app_ = std::make_unique<HubApp>(*core_, *server_, *ui_, options_.app);

@@ -34,6 +34,9 @@ struct HubProcessOptions {
   AppOptions app;
   DomainOptions domain;
   DatabaseOptions database;  // empty url: SQLite in the data dir
+  // Where results and exports live: empty, DATA_DIR/storage; or an S3 bucket,
+  // s3://BUCKET?endpoint=URL[&region=R][&prefix=P/][&credentials=FILE] (s3/s3_config.hpp).
+  std::string objects;
   // How the address is named when it cannot be bound (the --listen text); empty: HOST:PORT.
   std::string listen;
 };
@@ -73,6 +76,7 @@ class HubProcess {
   HubProcessOptions options_;
   std::unique_ptr<server::Server> server_;
   std::unique_ptr<UiPush> ui_;
+  std::unique_ptr<StorageAccess> storages_;  // customers' buckets, through the S3 client
   std::unique_ptr<HubCore> core_;
   std::unique_ptr<HubApp> app_;
 };

@@ -327,7 +327,16 @@ void LocalDispatcher::accept_result(const Run& run, const std::string& url) {
                                          "of this organization for this project");
     return;
   }
-  if (!objects_.exists(*key)) {
+  bool uploaded = false;
+  try {
+    uploaded = objects_.exists(*key);
+  } catch (const std::exception& e) {
+    // The object store did not answer (S3 unreachable after its retries): the run ends with
+    // why, rather than staying dispatched.
+    domain_.mark_failed(run.session, std::string("the result cannot be checked: ") + e.what());
+    return;
+  }
+  if (!uploaded) {
     domain_.mark_failed(run.session, "the plugin answered with a result that was never uploaded");
     return;
   }

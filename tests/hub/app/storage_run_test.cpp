@@ -1,0 +1,147 @@
+// Results in S3, against a real Ceph RADOS Gateway (the rgw fixture, tests/infra/ceph.sh):
+//   - a customer's own storage: `storage add` checks it (S3's error code when it fails), and a
+//     Python-SDK-shaped plugin answering with storage_id writes its result straight into that
+//     bucket; the run's download link is a presigned GET there;
+//   - a hub whose own object store is a bucket (--objects s3://...): the export the plugin
+//     fetches, its upload and the user's download all go through presigned links.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <string>
+
+#include "background_process.hpp"
+#include "hub_process.hpp"
+#include "net/http_client.hpp"
+#include "s3/s3_client.hpp"
+#include "temp_dir.hpp"
+
+namespace xport::test {
+namespace {
+
+namespace json = boost::json;
+
+// The fixture's gateway: XPORT_TEST_S3_ENDPOINT (CTest sets it), the keys ceph.sh creates.
+std::string endpoint() {
+  const char* e = std::getenv("XPORT_TEST_S3_ENDPOINT");
+  return e ? e : "";
+}
+const std::string kKeys = std::string(XPORT_SOURCE_DIR) + "/tests/infra/ceph-test-keys";
+const std::string kAccessKey = "XPORTTESTACCESSKEY01";
+const std::string kSecretKey = "xportTestSecretKey0123456789abcdefghijkl";
+
+s3::S3Client client(const std::string& bucket) {
+  s3::S3Client c(
+      s3::S3Config::parse("s3://" + bucket + "?endpoint=" + endpoint() + "&credentials=" + kKeys));
+  c.create_bucket();
+  return c;
+}
+
+std::string str(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : std::string();
+}
+
+std::string sample_ndjson() {
+  std::ifstream in(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson");
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+std::string fetch(const std::string& url) {
+  net::Request r;
+  r.url = url;
+  net::HttpResponse res = net::HttpClient().request(r);
+  EXPECT_EQ(res.status, 200) << url << ": " << res.body;
+  return res.body;
+}
+
+json::object storage_body(const std::string& bucket, const std::string& secret) {
+  return {{"name", "Results " + bucket + secret.substr(0, 3)},
+          {"endpoint", endpoint()},
+          {"bucket", bucket},
+          {"accessKey", kAccessKey},
+          {"secretKey", secret}};
+}
+
+class StorageRun : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (endpoint().empty()) GTEST_SKIP() << "XPORT_TEST_S3_ENDPOINT is not set (label s3)";
+  }
+  // Starts the Python plugin (answering with `storage_id` when given) and waits until online.
+  std::unique_ptr<BackgroundProcess> python_plugin(HubProcess& hub, const std::string& id,
+                                                   const std::string& secret,
+                                                   const std::string& storage_id = {}) {
+    std::vector<std::string> argv{
+        "/usr/bin/python3",
+        std::string(XPORT_SOURCE_DIR) + "/tests/peers/python_sdk_plugin.py",
+        "--host",
+        hub.base(),
+        "--id",
+        id,
+        "--secret",
+        secret};
+    if (!storage_id.empty()) argv.insert(argv.end(), {"--storage-id", storage_id});
+    auto p = std::make_unique<BackgroundProcess>("python-plugin", argv, dir_.path());
+    p->wait_for_output("CONNECTED");
+    EXPECT_TRUE(hub.wait_online(id, std::chrono::seconds(10))) << p->err();
+    return p;
+  }
+  TempDir dir_;
+};
+
+TEST_F(StorageRun, ACustomersStorageIsCheckedAndReceivesTheResultDirectly) {
+  s3::S3Client bucket = client("customer-results");
+  HubProcess hub(dir_.path());
+  // Checked before saved: S3's own code when it fails, and nothing saved.
+  auto bad = hub.call("POST", "/api/storages",
+                      json::serialize(storage_body("customer-results", "wrong-secret")));
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("SignatureDoesNotMatch"), std::string::npos) << bad.body;
+  auto missing = hub.call("POST", "/api/storages",
+                          json::serialize(storage_body("no-such-bucket-here", kSecretKey)));
+  EXPECT_EQ(missing.status, 400);
+  EXPECT_NE(missing.body.find("NoSuchBucket"), std::string::npos) << missing.body;
+  auto added = hub.json_call("POST", "/api/storages",
+                             json::serialize(storage_body("customer-results", kSecretKey)), 201);
+  const std::string storage_id = str(added["id"]);
+  ASSERT_FALSE(storage_id.empty());
+  EXPECT_FALSE(added.contains("secretKey"));
+  EXPECT_EQ(hub.log().find(kSecretKey), std::string::npos);  // never logged
+  auto listed = hub.json_call("GET", "/v2/storages?_id=" + storage_id);
+  EXPECT_EQ(str(listed["data"].as_object()["storages"].as_array().at(0).as_object()["bucket"]),
+            "customer-results");
+
+  const std::string project = hub.create_project("Cats");
+  ASSERT_GT(hub.import_ndjson(project, sample_ndjson()), 0);
+  auto [plugin, secret] = hub.create_plugin("to the customer's bucket");
+  auto python = python_plugin(hub, plugin, secret, storage_id);
+  auto run = hub.run(project, plugin);
+  ASSERT_EQ(str(run["state"]), "succeeded") << json::serialize(run) << python->out();
+  // The link is a presigned GET into the customer's bucket, not the hub.
+  const std::string link = str(run["downloadUrl"]);
+  EXPECT_EQ(link.rfind(endpoint() + "/customer-results/xport/" + project + "/", 0), 0u) << link;
+  EXPECT_EQ(fetch(link).substr(0, 2), "PK");
+  EXPECT_EQ(bucket.list_all("xport/" + project + "/").size(), 1u);
+}
+
+TEST_F(StorageRun, AHubOnAnS3BucketHandsOutPresignedLinksForExportsUploadsAndDownloads) {
+  s3::S3Client bucket = client("hub-objects");
+  HubProcess hub(dir_.path(), {"--objects", "s3://hub-objects?endpoint=" + endpoint() +
+                                                "&prefix=t1/&credentials=" + kKeys});
+  const std::string project = hub.create_project("Dogs");
+  ASSERT_GT(hub.import_ndjson(project, sample_ndjson()), 0);
+  auto [plugin, secret] = hub.create_plugin("sample");
+  auto python = python_plugin(hub, plugin, secret);
+  auto run = hub.run(project, plugin);
+  ASSERT_EQ(str(run["state"]), "succeeded") << json::serialize(run) << python->out();
+  const std::string link = str(run["downloadUrl"]);
+  EXPECT_EQ(link.rfind(endpoint() + "/hub-objects/t1/uploads/" + project + "/", 0), 0u) << link;
+  EXPECT_EQ(fetch(link).substr(0, 2), "PK");
+  // The export the plugin read and the result it wrote are both in the bucket.
+  EXPECT_EQ(bucket.list_all("t1/exports/" + project + "/").size(), 1u);
+  EXPECT_EQ(bucket.list_all("t1/uploads/" + project + "/").size(), 1u);
+}
+
+}  // namespace
+}  // namespace xport::test
