@@ -55,6 +55,9 @@ class ObjectStore {
   // Makes the complete file at `path` the object (the file is consumed: a rename where the
   // store can, else it is uploaded and removed).
   virtual void adopt_file(std::string_view key, const std::filesystem::path& path);
+  // True when calls go over the network (S3): callers on a network thread hand them to a
+  // worker instead of blocking the thread's other connections.
+  virtual bool remote() const { return false; }
   // The object as a local file, when the store keeps it as one (the HTTP layer sends it
   // with sendfile); nullopt otherwise.
   virtual std::optional<std::filesystem::path> file_of(std::string_view key) {

@@ -51,8 +51,9 @@ class Url {
 
 // Percent-encodes everything but RFC 3986 unreserved characters (A-Z a-z 0-9 - . _ ~), as
 // Python's urllib.parse.quote(s, safe="") does: "+", "&", "=", "/" and ":" are all encoded,
-// so any server decodes the value back exactly.
-std::string percent_encode(std::string_view text);
+// so any server decodes the value back exactly. With `keep_slash`, "/" stays (a path, as
+// SigV4's canonical URI has it).
+std::string percent_encode(std::string_view text, bool keep_slash = false);
 
 // Percent-decoding (Boost.URL's pct_string_view) of a path segment or a query part; with
 // `plus_is_space` (queries, application/x-www-form-urlencoded) '+' is a space. nullopt for

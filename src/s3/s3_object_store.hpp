@@ -36,6 +36,7 @@ class S3ObjectStore final : public hub::ObjectStore {
                                          std::string_view download_name) override;
   std::optional<std::string> presign_put(std::string_view key, std::chrono::seconds ttl) override;
   std::optional<std::string> key_of_url(std::string_view url) override;
+  bool remote() const override { return true; }
 
   const S3Client& client() const { return client_; }
 

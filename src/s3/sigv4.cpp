@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <ctime>
 
+#include "net/url.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::s3 {
@@ -66,23 +67,8 @@ std::string canonical_query(const Fields& query) {
 }  // namespace
 
 std::string uri_encode(std::string_view text, bool keep_slash) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (char ch : text) {
-    const auto c = static_cast<unsigned char>(ch);
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-                            (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
-                            c == '~' || (keep_slash && c == '/');
-    if (unreserved) {
-      out += ch;
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  // SigV4's URI encoding is RFC 3986's, upper-case hex: exactly net::percent_encode.
+  return net::percent_encode(text, keep_slash);
 }
 
 std::string hex(std::string_view bytes) {

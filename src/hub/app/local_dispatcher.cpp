@@ -327,21 +327,31 @@ void LocalDispatcher::accept_result(const Run& run, const std::string& url) {
                                          "of this organization for this project");
     return;
   }
+  // A HEAD to S3 waits for the network: on the dispatcher's thread, not the one that received
+  // the answer (the run is untracked already; the compare-and-set records its end once).
+  if (objects_.remote()) {
+    post([this, session = run.session, key = *key] { accept_uploaded(session, key); });
+    return;
+  }
+  accept_uploaded(run.session, *key);
+}
+
+void LocalDispatcher::accept_uploaded(const std::string& session, const std::string& key) {
   bool uploaded = false;
   try {
-    uploaded = objects_.exists(*key);
+    uploaded = objects_.exists(key);
   } catch (const std::exception& e) {
     // The object store did not answer (S3 unreachable after its retries): the run ends with
     // why, rather than staying dispatched.
-    domain_.mark_failed(run.session, std::string("the result cannot be checked: ") + e.what());
+    domain_.mark_failed(session, std::string("the result cannot be checked: ") + e.what());
     return;
   }
   if (!uploaded) {
-    domain_.mark_failed(run.session, "the plugin answered with a result that was never uploaded");
+    domain_.mark_failed(session, "the plugin answered with a result that was never uploaded");
     return;
   }
-  domain_.mark_succeeded(run.session, *key);
-  spdlog::info("run {} succeeded: {}", run.session, *key);
+  domain_.mark_succeeded(session, key);
+  spdlog::info("run {} succeeded: {}", session, key);
 }
 
 void LocalDispatcher::accept_stored(const std::string& session, const StoragePlace& place) {

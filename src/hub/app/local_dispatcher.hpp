@@ -83,6 +83,7 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   // stays); true when it did.
   bool untrack_queued(const std::string& session);
   void accept_result(const Run& run, const std::string& url);
+  void accept_uploaded(const std::string& session, const std::string& key);
   void accept_stored(const std::string& session, const StoragePlace& place);
   void post(std::function<void()> job);  // runs `job` on the dispatcher's thread
   void fail_expired(const std::vector<dispatch::ExpiredRun>& expired);
