@@ -161,6 +161,7 @@ class Domain {
   std::string reveal_secret(const User& admin, const std::string& plugin_id);
   std::string regenerate_secret(const User& admin, const std::string& plugin_id);
   Plugin set_plugin_timeout(const User& admin, const std::string& plugin_id, std::int64_t seconds);
+  Plugin set_plugin_redispatch(const User& admin, const std::string& plugin_id, bool redispatch);
   void delete_plugin(const User& admin, const std::string& plugin_id);
   // A heartbeat's {id, secret}: true if they match. Constant time in the secret, and an
   // unknown id costs the same hash and compare.
@@ -181,7 +182,16 @@ class Domain {
   // the project declares stages) and creates the run, queued. Returns it (its session).
   Run start_run(const User& user, const StartRun& request);
   Run run(const User& user, const std::string& session);  // NotFound, Forbidden
-  bool mark_dispatched(const std::string& session);
+  // `hub`: the identity of the hub sending it (Cluster::hub_id()).
+  bool mark_dispatched(const std::string& session, const std::string& hub = {});
+  // A run the cluster's queue handed to this hub (already dispatched in the store): its
+  // listeners learn of it like of any change.
+  void claimed(const std::string& session) { run_changed(session); }
+  // A dispatched run whose hub was lost, given back to the queue (`why` in its log).
+  bool requeue(const std::string& session, const std::string& why);
+  // Fails a run only while it is still queued (a plugin that stayed offline): on several
+  // hubs another one may have dispatched it meanwhile.
+  bool fail_queued(const std::string& session, const std::string& reason);
   // Each finishing transition notifies the run's user.
   bool mark_succeeded(const std::string& session, const std::string& result_object);
   bool mark_failed(const std::string& session, const std::string& reason);
@@ -207,7 +217,8 @@ class Domain {
   void notify_finished(const std::string& session, bool succeeded, const std::string& detail);
   void run_changed(const std::string& session, const RunLog* log = nullptr);
   bool finish(const std::string& session, RunState to, const std::string& message,
-              std::optional<std::string> result_object);
+              std::optional<std::string> result_object,
+              std::vector<RunState> from = {RunState::dispatched, RunState::queued});
 
   Store& store_;
   ObjectStore& objects_;

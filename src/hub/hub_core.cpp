@@ -1,7 +1,9 @@
 #include "hub/hub_core.hpp"
 
+#include "hub/credentials.hpp"
 #include "hub/key_file.hpp"
 #include "hub/local_object_store.hpp"
+#include "hub/pg_cluster.hpp"
 #include "xport/errors.hpp"
 
 namespace xport::hub {
@@ -37,9 +39,27 @@ HubCore::HubCore(fs::path data_dir, HubCoreOptions options, DomainEvents& events
   store_ = open_store(data_dir_, options.database);
   objects_ = options.objects ? std::move(options.objects)
                              : std::make_unique<LocalObjectStore>(data_dir_ / "storage");
-  domain_ = std::make_unique<Domain>(
-      *store_, *objects_, SecretBox(load_or_create_key(data_dir_ / "secret-box.key", 32)),
-      UrlSigner::from_data_dir(data_dir_), std::move(options.domain), events, storage);
+  const std::string box_key = load_or_create_key(data_dir_ / "secret-box.key", 32);
+  const std::string signing_key = load_or_create_key(data_dir_ / "url-signing.key", 32);
+  keys_fingerprint_ = sha256_hex(hmac_sha256(box_key, "xport cluster keys") +
+                                 hmac_sha256(signing_key, "xport cluster keys"));
+  const std::string hub_id = load_or_create_hub_id(data_dir_.string());
+  DomainEvents* listener = &events;
+  if (options.join_cluster && !options.database.url.empty()) {
+    cluster_ = std::make_unique<PgCluster>(options.database.url, hub_id, options.cluster);
+    relay_ = std::make_unique<ClusterRelay>(*cluster_, events);
+    listener = relay_.get();
+  } else {
+    cluster_ = std::make_unique<SoloCluster>(hub_id);
+  }
+  domain_ = std::make_unique<Domain>(*store_, *objects_, SecretBox(box_key),
+                                     UrlSigner::from_data_dir(data_dir_), std::move(options.domain),
+                                     *listener, storage);
+  if (relay_) relay_->attach(*domain_);
+}
+
+HubCore::~HubCore() {
+  cluster_->stop();  // before the Domain its messages are handled with goes
 }
 
 }  // namespace xport::hub

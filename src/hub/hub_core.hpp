@@ -5,11 +5,16 @@
 //   DATA_DIR/secret-box.key     AES-256-GCM key sealing plugin and storage secrets (0600)
 //   DATA_DIR/url-signing.key    HMAC key of download links (0600)
 //   DATA_DIR/admin-api-key      the first admin's API key, written at the first start (0600)
+//   DATA_DIR/hub-id             this hub's identity (cluster.hpp)
+// On PostgreSQL a hub (HubCoreOptions::join_cluster) is one of a Cluster of hubs sharing
+// the database: its Domain's events then also reach the other hubs (ClusterRelay).
 #pragma once
 
 #include <filesystem>
 #include <memory>
 
+#include "hub/cluster.hpp"
+#include "hub/cluster_relay.hpp"
 #include "hub/domain.hpp"
 #include "hub/object_store.hpp"
 #include "hub/pg_store.hpp"
@@ -34,6 +39,10 @@ struct HubCoreOptions {
   // Where results and exports live; null: a local directory, DATA_DIR/storage. (The hub core
   // links no S3 client: the application builds an S3 store, src/s3, and hands it in.)
   std::unique_ptr<ObjectStore> objects;
+  // A hub (not a tool such as `xport hub import`): on PostgreSQL it joins the cluster of
+  // hubs on that database (PgCluster); on SQLite it is alone all the same.
+  bool join_cluster = false;
+  ClusterOptions cluster;
 };
 
 class HubCore {
@@ -46,16 +55,25 @@ class HubCore {
   explicit HubCore(std::filesystem::path data_dir, HubCoreOptions options = {},
                    DomainEvents& events = DomainEvents::none(),
                    StorageAccess& storage = StorageAccess::none());
+  ~HubCore();
+  HubCore(const HubCore&) = delete;
+  HubCore& operator=(const HubCore&) = delete;
 
   const std::filesystem::path& data_dir() const { return data_dir_; }
   Store& store() { return *store_; }
   ObjectStore& objects() { return *objects_; }
   Domain& domain() { return *domain_; }
+  Cluster& cluster() { return *cluster_; }
+  // A digest of the two keys (never the keys): hubs of one cluster must have the same.
+  const std::string& keys_fingerprint() const { return keys_fingerprint_; }
 
  private:
   std::filesystem::path data_dir_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<ObjectStore> objects_;
+  std::unique_ptr<Cluster> cluster_;
+  std::unique_ptr<ClusterRelay> relay_;  // on a shared cluster only
+  std::string keys_fingerprint_;
   std::unique_ptr<Domain> domain_;
 };
 

@@ -150,7 +150,34 @@ CREATE TABLE storages (
 );
 )sql";
 
-constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}};
+// Several hubs on one database (cluster.hpp, pg_cluster.cpp; SQLite's version 4 has the
+// two columns). A hub's lease is in the server's clock, so hubs' clocks may differ.
+constexpr const char* kV3 = R"sql(
+ALTER TABLE runs ADD COLUMN dispatched_by TEXT COLLATE "C";
+ALTER TABLE plugins ADD COLUMN redispatch_on_hub_loss BOOLEAN NOT NULL DEFAULT false;
+CREATE INDEX runs_dispatched_by ON runs(dispatched_by) WHERE state = 'dispatched';
+CREATE INDEX runs_queued ON runs(created_at) WHERE state = 'queued';
+CREATE TABLE hubs (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  address TEXT NOT NULL,
+  started_at BIGINT NOT NULL,
+  lease_until BIGINT NOT NULL
+);
+CREATE TABLE plugin_instances (
+  hub_id TEXT COLLATE "C" NOT NULL REFERENCES hubs(id) ON DELETE CASCADE,
+  instance TEXT COLLATE "C" NOT NULL,
+  plugin_id TEXT COLLATE "C" NOT NULL,
+  joined_at BIGINT NOT NULL,
+  PRIMARY KEY (hub_id, instance)
+);
+CREATE INDEX plugin_instances_plugin ON plugin_instances(plugin_id);
+CREATE TABLE cluster_settings (
+  name TEXT COLLATE "C" PRIMARY KEY,
+  value TEXT NOT NULL
+);
+)sql";
+
+constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3}};
 static_assert(numbered_from_one(kMigrations));
 
 }  // namespace

@@ -41,10 +41,11 @@ Project read_project(const pqxx::row& r) {
 
 constexpr const char* kPluginColumns =
     "id, org_id, name, type, description, default_config, secret_hash, secret, rest_url, "
-    "created_at, timeout_seconds";
+    "created_at, timeout_seconds, redispatch_on_hub_loss";
 Plugin read_plugin(const pqxx::row& r) {
-  return Plugin{text(r, 0), text(r, 1), text(r, 2), text(r, 3),    text(r, 4),    text(r, 5),
-                text(r, 6), text(r, 7), text(r, 8), integer(r, 9), integer(r, 10)};
+  return Plugin{text(r, 0), text(r, 1),    text(r, 2),     text(r, 3),
+                text(r, 4), text(r, 5),    text(r, 6),     text(r, 7),
+                text(r, 8), integer(r, 9), integer(r, 10), r[11].as<bool>()};
 }
 
 constexpr const char* kStorageColumns =
@@ -56,7 +57,11 @@ Storage read_storage(const pqxx::row& r) {
 
 constexpr const char* kRunColumns =
     "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
-    "result_object, created_at, dispatched_at, finished_at";
+    "result_object, created_at, dispatched_at, finished_at, coalesce(dispatched_by, '')";
+// What INSERT names: the columns above but the last, which is read through coalesce().
+constexpr const char* kRunInsertColumns =
+    "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
+    "result_object, created_at, dispatched_at, finished_at, dispatched_by";
 Run read_run(const pqxx::row& r) {
   Run run;
   run.session = text(r, 0);
@@ -72,6 +77,7 @@ Run read_run(const pqxx::row& r) {
   run.created_at = integer(r, 10);
   run.dispatched_at = maybe_integer(r, 11);
   run.finished_at = maybe_integer(r, 12);
+  run.dispatched_by = text(r, 13);
   return run;
 }
 
@@ -209,9 +215,9 @@ std::vector<Project> PgStore::list_projects(const std::string& org_id) {
 void PgStore::create_plugin(const Plugin& p) {
   impl_->exec("plugin " + p.name,
               std::string("INSERT INTO plugins (") + kPluginColumns +
-                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
               p.id, p.org_id, p.name, p.type, p.description, p.default_config, p.secret_hash,
-              p.secret, p.rest_url, p.created_at, p.timeout_seconds);
+              p.secret, p.rest_url, p.created_at, p.timeout_seconds, p.redispatch_on_hub_loss);
 }
 
 std::optional<Plugin> PgStore::get_plugin(const std::string& id) {
@@ -236,6 +242,13 @@ void PgStore::set_plugin_secret(const std::string& id, const std::string& secret
 void PgStore::set_plugin_timeout(const std::string& id, std::int64_t seconds) {
   const auto r = impl_->exec("plugin " + id,
                              "UPDATE plugins SET timeout_seconds = $1 WHERE id = $2", seconds, id);
+  if (r.affected_rows() == 0) throw NotFound("no plugin " + id);
+}
+
+void PgStore::set_plugin_redispatch(const std::string& id, bool redispatch) {
+  const auto r =
+      impl_->exec("plugin " + id, "UPDATE plugins SET redispatch_on_hub_loss = $1 WHERE id = $2",
+                  redispatch, id);
   if (r.affected_rows() == 0) throw NotFound("no plugin " + id);
 }
 
@@ -277,11 +290,12 @@ void PgStore::create_run(const Run& r) {
   const std::optional<std::string> dispatched = text_of(r.dispatched_at);
   const std::optional<std::string> finished = text_of(r.finished_at);
   impl_->exec("run " + r.session,
-              std::string("INSERT INTO runs (") + kRunColumns +
-                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+              std::string("INSERT INTO runs (") + kRunInsertColumns +
+                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, "
+                  "nullif($14, ''))",
               r.session, r.project_id, r.plugin_id, r.user_id, r.config_json, pg::maybe(r.stage),
               r.batches_json, std::string(to_string(r.state)), r.message, r.result_object,
-              r.created_at, pg::maybe(dispatched), pg::maybe(finished));
+              r.created_at, pg::maybe(dispatched), pg::maybe(finished), r.dispatched_by);
 }
 
 std::optional<Run> PgStore::get_run(const std::string& session) {
@@ -311,10 +325,12 @@ bool PgStore::transition(const std::string& session, const RunTransition& t) {
                     "result_object = coalesce($3, result_object), "
                     "dispatched_at = CASE WHEN $1 = 'dispatched' THEN $4 ELSE dispatched_at END, "
                     "finished_at = CASE WHEN $1 IN ('queued', 'dispatched') THEN finished_at "
-                    "ELSE $4 END "
+                    "ELSE $4 END, "
+                    "dispatched_by = CASE WHEN $1 IN ('queued', 'dispatched') "
+                    "THEN nullif($7, '') ELSE dispatched_by END "
                     "WHERE session = $5 AND state IN (SELECT jsonb_array_elements_text($6::jsonb))",
                     std::string(to_string(t.to)), t.message, pg::maybe(t.result_object), t.at,
-                    session, state_list(t.from))
+                    session, state_list(t.from), t.dispatched_by)
              .affected_rows() == 1;
 }
 

@@ -74,6 +74,7 @@ class PgStore final : public Store {
                          const std::string& sealed_secret) override;
   bool delete_plugin(const std::string& id) override;
   void set_plugin_timeout(const std::string& id, std::int64_t seconds) override;
+  void set_plugin_redispatch(const std::string& id, bool redispatch) override;
 
   void create_storage(const Storage& storage) override;
   std::optional<Storage> get_storage(const std::string& id) override;

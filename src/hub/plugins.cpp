@@ -73,6 +73,15 @@ Plugin Domain::set_plugin_timeout(const User& admin, const std::string& plugin_i
   return p;
 }
 
+Plugin Domain::set_plugin_redispatch(const User& admin, const std::string& plugin_id,
+                                     bool redispatch) {
+  Plugin p = plugin(admin, plugin_id);
+  require_admin(admin, p.org_id);
+  store_.set_plugin_redispatch(p.id, redispatch);
+  p.redispatch_on_hub_loss = redispatch;
+  return p;
+}
+
 std::string Domain::reveal_secret(const User& admin, const std::string& plugin_id) {
   const Plugin p = plugin(admin, plugin_id);
   require_admin(admin, p.org_id);

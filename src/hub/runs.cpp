@@ -56,23 +56,37 @@ Run Domain::run(const User& user, const std::string& session) {
   return *found;
 }
 
-bool Domain::mark_dispatched(const std::string& session) {
+bool Domain::mark_dispatched(const std::string& session, const std::string& hub) {
   if (!store_.transition(
           session,
-          RunTransition{{RunState::queued}, RunState::dispatched, "", std::nullopt, now_ms()}))
+          RunTransition{{RunState::queued}, RunState::dispatched, "", std::nullopt, now_ms(), hub}))
     return false;
   run_changed(session);
   return true;
 }
 
+bool Domain::requeue(const std::string& session, const std::string& why) {
+  if (!store_.transition(
+          session,
+          RunTransition{{RunState::dispatched}, RunState::queued, "", std::nullopt, now_ms(), ""}))
+    return false;
+  append_log(session, "WARNING", why);  // also tells the listeners
+  return true;
+}
+
+bool Domain::fail_queued(const std::string& session, const std::string& reason) {
+  if (!finish(session, RunState::failed, reason, std::nullopt, {RunState::queued})) return false;
+  notify_finished(session, false, reason);
+  return true;
+}
+
 bool Domain::finish(const std::string& session, RunState to, const std::string& message,
-                    std::optional<std::string> result_object) {
+                    std::optional<std::string> result_object, std::vector<RunState> from) {
   // Success only from dispatched (a plugin answered); the other ends also from queued (a
   // plugin that never came online, a cancel before dispatch).
-  std::vector<RunState> from = {RunState::dispatched};
-  if (to != RunState::succeeded) from.push_back(RunState::queued);
-  if (!store_.transition(
-          session, RunTransition{std::move(from), to, message, std::move(result_object), now_ms()}))
+  if (to == RunState::succeeded) from = {RunState::dispatched};
+  if (!store_.transition(session, RunTransition{std::move(from), to, message,
+                                                std::move(result_object), now_ms(), ""}))
     return false;
   run_changed(session);
   return true;

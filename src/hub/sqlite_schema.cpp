@@ -152,7 +152,15 @@ CREATE TABLE storages (
 );
 )sql";
 
-constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3}};
+// Several hubs (PostgreSQL's version 3; a SQLite hub is one hub, but its runs say which
+// hub sent them all the same, and plugins keep the setting for when they move).
+constexpr const char* kV4 = R"sql(
+ALTER TABLE runs ADD COLUMN dispatched_by TEXT;
+ALTER TABLE plugins ADD COLUMN redispatch_on_hub_loss INTEGER NOT NULL DEFAULT 0;
+)sql";
+
+constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},
+                                    Migration{4, kV4}};
 static_assert(numbered_from_one(kMigrations));
 
 }  // namespace

@@ -113,10 +113,11 @@ void bind_filter(SQLite::Statement& s, const std::string& project_id, const Asse
 
 constexpr const char* kPluginColumns =
     "id, org_id, name, type, description, default_config, secret_hash, secret, rest_url, "
-    "created_at, timeout_seconds";
+    "created_at, timeout_seconds, redispatch_on_hub_loss";
 Plugin read_plugin(SQLite::Statement& s) {
-  return Plugin{text(s, 0), text(s, 1), text(s, 2), text(s, 3),    text(s, 4),    text(s, 5),
-                text(s, 6), text(s, 7), text(s, 8), integer(s, 9), integer(s, 10)};
+  return Plugin{text(s, 0), text(s, 1),    text(s, 2),     text(s, 3),
+                text(s, 4), text(s, 5),    text(s, 6),     text(s, 7),
+                text(s, 8), integer(s, 9), integer(s, 10), integer(s, 11) != 0};
 }
 
 constexpr const char* kStorageColumns =
@@ -128,7 +129,11 @@ Storage read_storage(SQLite::Statement& s) {
 
 constexpr const char* kRunColumns =
     "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
-    "result_object, created_at, dispatched_at, finished_at";
+    "result_object, created_at, dispatched_at, finished_at, coalesce(dispatched_by, '')";
+// What INSERT names: the columns above but the last, which is read through coalesce().
+constexpr const char* kRunInsertColumns =
+    "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
+    "result_object, created_at, dispatched_at, finished_at, dispatched_by";
 Run read_run(SQLite::Statement& s) {
   Run run;
   run.session = text(s, 0);
@@ -144,6 +149,7 @@ Run read_run(SQLite::Statement& s) {
   run.created_at = integer(s, 10);
   run.dispatched_at = maybe_integer(s, 11);
   run.finished_at = maybe_integer(s, 12);
+  run.dispatched_by = text(s, 13);
   return run;
 }
 
@@ -508,10 +514,11 @@ std::vector<IssueRow> SqliteStore::list_issues(const std::string& project_id, st
 void SqliteStore::create_plugin(const Plugin& p) {
   impl_->write(
       "plugin " + p.name,
-      std::string("INSERT INTO plugins (") + kPluginColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+      std::string("INSERT INTO plugins (") + kPluginColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
       [&](SQLite::Statement& s) {
         SQLite::bind(s, p.id, p.org_id, p.name, p.type, p.description, p.default_config,
-                     p.secret_hash, p.secret, p.rest_url, p.created_at, p.timeout_seconds);
+                     p.secret_hash, p.secret, p.rest_url, p.created_at, p.timeout_seconds,
+                     p.redispatch_on_hub_loss ? 1 : 0);
       });
 }
 
@@ -540,6 +547,13 @@ void SqliteStore::set_plugin_timeout(const std::string& id, std::int64_t seconds
   const int changed =
       impl_->write("plugin " + id, "UPDATE plugins SET timeout_seconds = ? WHERE id = ?",
                    [&](SQLite::Statement& s) { SQLite::bind(s, seconds, id); });
+  if (changed == 0) throw NotFound("no plugin " + id);
+}
+
+void SqliteStore::set_plugin_redispatch(const std::string& id, bool redispatch) {
+  const int changed =
+      impl_->write("plugin " + id, "UPDATE plugins SET redispatch_on_hub_loss = ? WHERE id = ?",
+                   [&](SQLite::Statement& s) { SQLite::bind(s, redispatch ? 1 : 0, id); });
   if (changed == 0) throw NotFound("no plugin " + id);
 }
 
@@ -581,20 +595,21 @@ bool SqliteStore::delete_storage(const std::string& id) {
 // Runs ------------------------------------------------------------------------------------
 
 void SqliteStore::create_run(const Run& r) {
-  impl_->write(
-      "run " + r.session,
-      std::string("INSERT INTO runs (") + kRunColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-      [&](SQLite::Statement& s) {
-        SQLite::bind(s, r.session, r.project_id, r.plugin_id, r.user_id, r.config_json);
-        if (r.stage) s.bind(6, *r.stage);
-        s.bind(7, r.batches_json);
-        s.bind(8, std::string(to_string(r.state)));
-        s.bind(9, r.message);
-        s.bind(10, r.result_object);
-        s.bind(11, r.created_at);
-        if (r.dispatched_at) s.bind(12, *r.dispatched_at);
-        if (r.finished_at) s.bind(13, *r.finished_at);
-      });
+  impl_->write("run " + r.session,
+               std::string("INSERT INTO runs (") + kRunInsertColumns +
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               [&](SQLite::Statement& s) {
+                 SQLite::bind(s, r.session, r.project_id, r.plugin_id, r.user_id, r.config_json);
+                 if (r.stage) s.bind(6, *r.stage);
+                 s.bind(7, r.batches_json);
+                 s.bind(8, std::string(to_string(r.state)));
+                 s.bind(9, r.message);
+                 s.bind(10, r.result_object);
+                 s.bind(11, r.created_at);
+                 if (r.dispatched_at) s.bind(12, *r.dispatched_at);
+                 if (r.finished_at) s.bind(13, *r.finished_at);
+                 if (!r.dispatched_by.empty()) s.bind(14, r.dispatched_by);
+               });
 }
 
 std::optional<Run> SqliteStore::get_run(const std::string& session) {
@@ -634,7 +649,9 @@ bool SqliteStore::transition(const std::string& session, const RunTransition& t)
              "UPDATE runs SET state = ?1, message = ?2, "
              "result_object = coalesce(?3, result_object), "
              "dispatched_at = CASE WHEN ?1 = 'dispatched' THEN ?4 ELSE dispatched_at END, "
-             "finished_at = CASE WHEN ?1 IN ('queued', 'dispatched') THEN finished_at ELSE ?4 END "
+             "finished_at = CASE WHEN ?1 IN ('queued', 'dispatched') THEN finished_at ELSE ?4 END, "
+             "dispatched_by = CASE WHEN ?1 IN ('queued', 'dispatched') THEN nullif(?7, '') "
+             "ELSE dispatched_by END "
              "WHERE session = ?5 AND state IN (SELECT value FROM json_each(?6))",
              [&](SQLite::Statement& s) {
                SQLite::bind(s, std::string(to_string(t.to)), t.message);
@@ -642,6 +659,7 @@ bool SqliteStore::transition(const std::string& session, const RunTransition& t)
                s.bind(4, t.at);
                s.bind(5, session);
                s.bind(6, json_string_list(from));
+               s.bind(7, t.dispatched_by);
              }) == 1;
 }
 

@@ -123,6 +123,10 @@ struct Plugin {
   // A dispatched run with no answer after this long ends timed out ("the plugin did not
   // answer within N s"): old SDKs never answer a failed run.
   std::int64_t timeout_seconds = 1800;
+  // Several hubs: when the hub that dispatched a run dies (its lease expires), the run is
+  // queued again for another instance instead of failing. For plugins whose runs are safe
+  // to repeat; off by default, since a repeated run does the work twice.
+  bool redispatch_on_hub_loss = false;
 };
 
 // A customer's own S3-compatible bucket, registered by an organisation's admin: results of
@@ -161,6 +165,8 @@ struct Run {
   std::int64_t created_at = 0;
   std::optional<std::int64_t> dispatched_at;
   std::optional<std::int64_t> finished_at;
+  // The hub that dispatched it (its identity, cluster.hpp), while dispatched and after.
+  std::string dispatched_by;
 };
 
 struct RunLog {
@@ -190,6 +196,9 @@ struct RunTransition {
   std::string message;
   std::optional<std::string> result_object;
   std::int64_t at = 0;
+  // Entering `dispatched`: the hub that sends it. Entering `queued` (a run given back by a
+  // lost hub) clears it.
+  std::string dispatched_by;
 };
 
 struct RunQuery {
@@ -272,6 +281,7 @@ class Store {
                                  const std::string& sealed_secret) = 0;  // NotFound
   virtual bool delete_plugin(const std::string& id) = 0;                 // also deletes its runs
   virtual void set_plugin_timeout(const std::string& id, std::int64_t seconds) = 0;  // NotFound
+  virtual void set_plugin_redispatch(const std::string& id, bool redispatch) = 0;    // NotFound
 
   // Customers' storages. create_storage: Conflict on a name already in the organisation.
   virtual void create_storage(const Storage& storage) = 0;

@@ -122,7 +122,8 @@ TEST_F(PgTest, OfManyConnectionsTransitioningARunExactlyOneWins) {
                                    RunState::dispatched,
                                    "t" + std::to_string(t),
                                    std::nullopt,
-                                   5}))
+                                   5,
+                                   ""}))
           ++wins;
       });
     for (auto& thread : threads)

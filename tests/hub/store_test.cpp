@@ -371,15 +371,15 @@ TEST_P(StoreTest, ExportStreamSeesOneSnapshotWhileOthersWrite) {
 TEST_P(StoreTest, RunTransitionsAreCompareAndSet) {
   queued_run("s1");
   EXPECT_FALSE(
-      store_->transition("s1", {{RunState::dispatched}, RunState::succeeded, "", "r.zip", 20}));
-  EXPECT_TRUE(
-      store_->transition("s1", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 20}));
-  EXPECT_TRUE(
-      store_->transition("s1", {{RunState::dispatched}, RunState::succeeded, "done", "r.zip", 30}));
+      store_->transition("s1", {{RunState::dispatched}, RunState::succeeded, "", "r.zip", 20, ""}));
+  EXPECT_TRUE(store_->transition(
+      "s1", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 20, ""}));
+  EXPECT_TRUE(store_->transition(
+      "s1", {{RunState::dispatched}, RunState::succeeded, "done", "r.zip", 30, ""}));
   EXPECT_FALSE(store_->transition(
-      "s1", {{RunState::dispatched}, RunState::failed, "late", std::nullopt, 40}));
-  EXPECT_FALSE(store_->transition("missing",
-                                  {{RunState::queued}, RunState::dispatched, "", std::nullopt, 1}));
+      "s1", {{RunState::dispatched}, RunState::failed, "late", std::nullopt, 40, ""}));
+  EXPECT_FALSE(store_->transition(
+      "missing", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 1, ""}));
   const auto run = store_->get_run("s1");
   ASSERT_TRUE(run);
   EXPECT_EQ(run->state, RunState::succeeded);
@@ -403,8 +403,8 @@ TEST_P(StoreTest, OfConcurrentTransitionsOnlyOneWins) {
       threads.emplace_back([&, t] {
         Store& store = t % 2 ? other : *store_;
         const RunState to = t % 3 == 0 ? RunState::cancelled : RunState::timed_out;
-        if (store.transition(session,
-                             {{RunState::queued}, to, "t" + std::to_string(t), std::nullopt, 5})) {
+        if (store.transition(
+                session, {{RunState::queued}, to, "t" + std::to_string(t), std::nullopt, 5, ""})) {
           ++wins;
         }
       });
@@ -418,7 +418,7 @@ TEST_P(StoreTest, OfConcurrentTransitionsOnlyOneWins) {
 TEST_P(StoreTest, ListRunsFilters) {
   queued_run("r1");
   queued_run("r2");
-  store_->transition("r2", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 20});
+  store_->transition("r2", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 20, ""});
   EXPECT_EQ(store_->list_runs({}).size(), 2u);
   RunQuery dispatched;
   dispatched.states = {RunState::dispatched};

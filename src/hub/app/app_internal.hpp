@@ -118,6 +118,7 @@ inline json::object to_json(const Plugin& p) {
           {"defaultConfig", p.default_config},
           {"restUrl", p.rest_url},
           {"timeoutSeconds", p.timeout_seconds},
+          {"redispatchOnHubLoss", p.redispatch_on_hub_loss},
           {"createdAt", p.created_at}};
 }
 
@@ -156,6 +157,7 @@ inline json::object run_to_json(Domain& d, const Run& run, const std::string& ba
                  {"message", run.message},
                  {"createdAt", run.created_at},
                  {"dispatchedAt", opt_time(run.dispatched_at)},
+                 {"dispatchedBy", run.dispatched_by},
                  {"finishedAt", opt_time(run.finished_at)}};
   // Names for people and scripts reading a run alone (a deleted plugin has none).
   auto plugin = d.store().get_plugin(run.plugin_id);

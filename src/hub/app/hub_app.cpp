@@ -13,7 +13,7 @@ namespace xport::hub {
 HubApp::HubApp(HubCore& core, server::Server& server, UiPush& ui, AppOptions options)
     : core_(core), server_(server), options_(std::move(options)) {
   dispatcher_ = std::make_unique<LocalDispatcher>(core_.domain(), core_.objects(), server_.sio(),
-                                                  options_.dispatch);
+                                                  core_.cluster(), options_.dispatch);
   dispatcher_->install();
   add_routes();
 
@@ -47,7 +47,9 @@ HubApp::~HubApp() {
 
 void HubApp::start() {
   dispatcher_->start();
-  janitor_ = std::make_unique<Janitor>(core_.objects(), options_.janitor);
+  // Once per cluster: on the leader (a hub alone always is).
+  janitor_ = std::make_unique<Janitor>(core_.objects(), options_.janitor,
+                                       [this] { return core_.cluster().leader(); });
   janitor_->start();
 }
 

@@ -24,6 +24,7 @@ HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options))
   HubCoreOptions core;
   core.domain = options_.domain;
   core.database = options_.database;
+  core.join_cluster = true;
   // Parsed before the data dir is touched: a bad URL or missing keys fail fast.
   if (!options_.objects.empty())
     core.objects = std::make_unique<s3::S3ObjectStore>(s3::S3Config::parse(options_.objects));
@@ -46,12 +47,16 @@ void HubProcess::start() {
                                   : options_.listen;
     throw IoError(fmt::format("cannot listen on {}: {}", where, e.what()));
   }
+  // Before the dispatcher: its first look at the runs of this hub's previous process must
+  // not race the leader's reaping of them.
+  core_->cluster().start(public_url(), core_->keys_fingerprint());
   app_->start();
 }
 
 void HubProcess::stop() {
   if (app_) app_->stop();  // dispatcher, janitor
-  server_->stop();         // stop accepting, close the sessions, drain blocking handlers
+  if (core_) core_->cluster().stop();
+  server_->stop();  // stop accepting, close the sessions, drain blocking handlers
   app_.reset();
   core_.reset();  // the store and the object store
 }

@@ -2,12 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <exception>
+#include <optional>
 
 namespace xport::hub {
 
-Janitor::Janitor(ObjectStore& objects, JanitorOptions options)
-    : objects_(objects), options_(options) {}
+Janitor::Janitor(ObjectStore& objects, JanitorOptions options, std::function<bool()> active)
+    : objects_(objects), options_(options), active_(std::move(active)) {}
 
 Janitor::~Janitor() {
   stop();
@@ -44,13 +46,18 @@ std::size_t Janitor::sweep() {
 void Janitor::loop() {
   // The first sweep happens even when stop() comes right away: a hub restarted after days
   // off cleans up before anything else.
-  sweep();
+  using Clock = std::chrono::steady_clock;
+  std::optional<Clock::time_point> last;
+  const auto check = std::min<Clock::duration>(options_.interval, std::chrono::seconds(5));
   std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) {
+  do {
     lock.unlock();
-    sweep();
+    if ((!last || Clock::now() - *last >= options_.interval) && active_()) {
+      sweep();
+      last = Clock::now();
+    }
     lock.lock();
-  }
+  } while (!wake_.wait_for(lock, check, [this] { return stopping_; }));
 }
 
 }  // namespace xport::hub

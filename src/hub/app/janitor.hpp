@@ -1,11 +1,14 @@
 // Removes generated exports (object keys "exports/...") once every link to them has expired:
 // /v2/export writes a fresh zip per request and hands out a link valid for `keep`, so after
 // that nothing can reach the file. Sweeps at start and then every `interval` on a thread of
-// its own (a sweep walks a directory; it must not hold up requests or dispatch).
+// its own (a sweep walks a directory; it must not hold up requests or dispatch). On several
+// hubs only the one for which `active` says true sweeps (the cluster's leader); the others
+// ask again every few seconds, so a new leader takes over within one check.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 
@@ -20,7 +23,9 @@ struct JanitorOptions {
 
 class Janitor {
  public:
-  Janitor(ObjectStore& objects, JanitorOptions options);
+  Janitor(
+      ObjectStore& objects, JanitorOptions options,
+      std::function<bool()> active = [] { return true; });
   ~Janitor();  // stop()
   Janitor(const Janitor&) = delete;
   Janitor& operator=(const Janitor&) = delete;
@@ -35,6 +40,7 @@ class Janitor {
 
   ObjectStore& objects_;
   JanitorOptions options_;
+  std::function<bool()> active_;
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;

@@ -25,9 +25,10 @@ std::string seconds_text(std::chrono::milliseconds d) {
 }  // namespace
 
 LocalDispatcher::LocalDispatcher(Domain& domain, ObjectStore& objects, server::SocketIoServer& sio,
-                                 DispatchOptions options)
+                                 Cluster& cluster, DispatchOptions options)
     : domain_(domain),
       objects_(objects),
+      cluster_(cluster),
       options_(options),
       sockets_(sio),
       rest_([this](const Plugin& p) { return secret_of(p); },
@@ -51,18 +52,18 @@ std::chrono::milliseconds LocalDispatcher::answer_timeout(const Plugin& plugin) 
 void LocalDispatcher::install() {
   sockets_.install(*this);
   rest_.install(*this);
+  cluster_.subscribe([this](const ClusterMessage& m) { on_cluster_message(m); });
 }
 
 void LocalDispatcher::start() {
-  // Runs an earlier process left behind.
-  RunQuery q;
-  q.states = {RunState::queued, RunState::dispatched};
-  q.limit = 100000;
-  for (const Run& r : domain_.store().list_runs(q)) {
-    if (r.state == RunState::dispatched)
-      domain_.mark_failed(r.session,
-                          "the hub restarted while the run was in progress; start it again");
-    else
+  // Runs an earlier process of this hub left behind: those it had sent end (or are queued
+  // again); on one hub its queued runs are tracked again, on several the queue has them.
+  end_runs_of_hub(cluster_.hub_id(), "the hub restarted while the run was in progress");
+  if (!cluster_.shared()) {
+    RunQuery q;
+    q.states = {RunState::queued};
+    q.limit = 100000;
+    for (const Run& r : domain_.store().list_runs(q))
       submit(r);
   }
   std::lock_guard lock(mutex_);
@@ -81,7 +82,7 @@ void LocalDispatcher::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void LocalDispatcher::submit(const Run& run) {
+void LocalDispatcher::submit_here(const Run& run) {
   {
     std::lock_guard lock(mutex_);
     if (!routing_.track(run.session, run.plugin_id, Clock::now())) return;
@@ -96,6 +97,11 @@ void LocalDispatcher::forget(const std::string& session) {
 }
 
 void LocalDispatcher::drop_plugin(const std::string& plugin_id, bool forget_runs) {
+  drop_here(plugin_id, forget_runs);
+  cluster_.publish("drop_plugin", json::object{{"plugin", plugin_id}, {"forget", forget_runs}});
+}
+
+void LocalDispatcher::drop_here(const std::string& plugin_id, bool forget_runs) {
   std::vector<std::string> instances;
   {
     std::lock_guard lock(mutex_);
@@ -144,7 +150,9 @@ void LocalDispatcher::on_heartbeat(const std::string& instance, const std::strin
     if (!routing_.join(instance, plugin_id, remote)) return;  // a periodic heartbeat
   }
   spdlog::info("plugin {} online: instance {} from {}", plugin_id, instance, remote);
+  cluster_.instance_joined(instance, plugin_id);
   dispatch_queued(plugin_id);
+  if (cluster_.shared()) claim_waiting(plugin_id, std::chrono::milliseconds(0));
 }
 
 void LocalDispatcher::on_instance_lost(const std::string& instance, const std::string& reason) {
@@ -155,6 +163,7 @@ void LocalDispatcher::on_instance_lost(const std::string& instance, const std::s
     lost = routing_.leave(instance, /*keep_runs=*/stopping_);
     if (!lost || stopping_) return;
   }
+  cluster_.instance_left(instance);
   spdlog::info("plugin {} instance {} went offline ({})", lost->plugin_id, instance, reason);
   for (const auto& session : lost->runs) {
     domain_.mark_failed(session, fmt::format("the instance of plugin {} running this export "
@@ -217,7 +226,7 @@ void LocalDispatcher::try_dispatch(const std::string& session) {
       chosen = *best;
     }
   }
-  if (!domain_.mark_dispatched(session)) {
+  if (!domain_.mark_dispatched(session, cluster_.hub_id()) && !claimed_here(session)) {
     std::lock_guard lock(mutex_);
     routing_.untrack(session);
     rest_in_flight_.erase(session);
@@ -412,9 +421,9 @@ void LocalDispatcher::loop() {
       lock.lock();
     }
     const auto expired = routing_.expire(Clock::now());
-    if (expired.empty()) continue;
     lock.unlock();
-    fail_expired(expired);
+    if (!expired.empty()) fail_expired(expired);
+    if (cluster_.shared()) cluster_chores();
     lock.lock();
   }
 }
@@ -425,7 +434,7 @@ void LocalDispatcher::fail_expired(const std::vector<dispatch::ExpiredRun>& expi
       std::string name = t.plugin_id;
       if (auto p = domain_.store().get_plugin(t.plugin_id)) name = p->name;
       if (!t.dispatched)
-        domain_.mark_failed(session, fmt::format("plugin {} is offline: no instance of it "
+        domain_.fail_queued(session, fmt::format("plugin {} is offline: no instance of it "
                                                  "connected within {}",
                                                  name, seconds_text(options_.offline_wait)));
       else

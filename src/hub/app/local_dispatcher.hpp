@@ -1,5 +1,11 @@
-// The one-hub Dispatcher: the routing state (dispatch/routing.hpp) in this process, plugins
-// reached through two transports (Socket.IO instances of this hub, REST connectors).
+// The hub's Dispatcher: the routing state (dispatch/routing.hpp) in this process, plugins
+// reached through two transports (Socket.IO instances of this hub, REST connectors), and,
+// on several hubs, the Cluster (hub/cluster.hpp) for what crosses hubs
+// (cluster_dispatch.cpp): a run created here goes to the hub with the least busy instances
+// of its plugin ("queued" message); each hub takes from the queue, every tick, the runs of
+// its plugins nobody took within a second (lost message, target gone); the leader fails
+// runs whose plugin has no instance anywhere after the offline wait, and ends or queues
+// again the runs of hubs whose lease expired (Plugin::redispatch_on_hub_loss).
 // Threads: one background thread keeps the deadlines and runs the REST connectors'
 // /heartbeat probes; each POST {url}/plugin runs on a thread of its own (it may last the
 // whole run); the Socket.IO handlers run on the server's network threads. The routing state
@@ -23,6 +29,7 @@
 #include "hub/app/dispatch/routing.hpp"
 #include "hub/app/dispatch/socketio_transport.hpp"
 #include "hub/app/dispatcher.hpp"
+#include "hub/cluster.hpp"
 #include "hub/domain.hpp"
 #include "hub/object_store.hpp"
 #include "hub/result_location.hpp"
@@ -33,7 +40,7 @@ namespace xport::hub {
 class LocalDispatcher final : public Dispatcher, private dispatch::TransportEvents {
  public:
   LocalDispatcher(Domain& domain, ObjectStore& objects, server::SocketIoServer& sio,
-                  DispatchOptions options);
+                  Cluster& cluster, DispatchOptions options);
   ~LocalDispatcher() override;  // stop()
 
   void install() override;
@@ -76,6 +83,9 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
 
   // Sends one queued run if it can go now (without mutex_ held).
   void try_dispatch(const std::string& session);
+  // Starts tracking a queued run here and tries it (the one-hub submit).
+  void submit_here(const Run& run);
+  void drop_here(const std::string& plugin_id, bool forget_runs);
   void send_to_instance(const Run& run, const Plugin& plugin, const dispatch::Instance& chosen,
                         std::chrono::milliseconds timeout);
   void dispatch_queued(const std::string& plugin_id);
@@ -88,10 +98,26 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   void post(std::function<void()> job);  // runs `job` on the dispatcher's thread
   void fail_expired(const std::vector<dispatch::ExpiredRun>& expired);
   void loop();
+
+  // Several hubs (cluster_dispatch.cpp).
+  void on_cluster_message(const ClusterMessage& m);
+  // A run the queue gave this hub (dispatched here in the store): to a local instance.
+  void take_claimed(const ClaimedRun& claimed);
+  void claim_waiting(const std::string& plugin_id, std::chrono::milliseconds waited);
+  // True when this hub's own queue sweep dispatched the run meanwhile (then whoever claimed
+  // it in the routing sends it).
+  bool claimed_here(const std::string& session);
+  void cluster_chores();  // every tick, on the dispatcher's thread
+  void fail_stale_queued();
+  // The runs a hub had sent when it was lost (or this hub's, restarted): ended, or queued
+  // again when their plugin says so. `why`: what happened, for the messages.
+  void end_runs_of_hub(const std::string& hub, const std::string& why);
   std::string secret_of(const Plugin& plugin);
 
   Domain& domain_;
   ObjectStore& objects_;
+  Cluster& cluster_;
+  dispatch::Clock::time_point next_chores_{};
   DispatchOptions options_;
   dispatch::SocketIoTransport sockets_;
   dispatch::RestConnectorTransport rest_;

@@ -52,15 +52,22 @@ Response get_plugin(const RouteContext& c, Request& req) {
   return Response::json(200, o);
 }
 
-// PATCH {"timeoutSeconds": N}: how long a dispatched run may go unanswered.
+// PATCH {"timeoutSeconds": N, "redispatchOnHubLoss": B} (either or both): how long a
+// dispatched run may go unanswered; whether a run whose hub was lost is queued again.
 Response patch_plugin(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
   json::object body = body_object(req);
   const json::value* t = body.if_contains("timeoutSeconds");
-  if (!t || !t->is_int64())
-    throw HttpError(400, "send {\"timeoutSeconds\": N}, N a whole number of seconds");
-  return Response::json(
-      200, plugin_json(c, c.domain.set_plugin_timeout(u, req.params.at("id"), t->get_int64())));
+  const json::value* r = body.if_contains("redispatchOnHubLoss");
+  if ((!t && !r) || (t && !t->is_int64()) || (r && !r->is_bool()))
+    throw HttpError(400,
+                    "send {\"timeoutSeconds\": N} (N a whole number of seconds) and/or "
+                    "{\"redispatchOnHubLoss\": true|false}");
+  const std::string& id = req.params.at("id");
+  Plugin p = c.domain.plugin(u, id);
+  if (t) p = c.domain.set_plugin_timeout(u, id, t->get_int64());
+  if (r) p = c.domain.set_plugin_redispatch(u, id, r->get_bool());
+  return Response::json(200, plugin_json(c, p));
 }
 
 Response regenerate_secret(const RouteContext& c, Request& req) {

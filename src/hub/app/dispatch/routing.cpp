@@ -33,6 +33,13 @@ std::size_t Routing::instance_count(const std::string& plugin_id) const {
   return n;
 }
 
+std::set<std::string> Routing::online_plugins() const {
+  std::set<std::string> plugins;
+  for (const auto& [id, inst] : instances_)
+    plugins.insert(inst.plugin_id);
+  return plugins;
+}
+
 std::vector<std::string> Routing::instances_of(const std::string& plugin_id) const {
   std::vector<std::string> ids;
   for (const auto& [id, inst] : instances_)

@@ -56,6 +56,7 @@ class Routing {
   std::optional<LostInstance> leave(const std::string& id, bool keep_runs = false);
   std::size_t instance_count(const std::string& plugin_id) const;
   std::vector<std::string> instances_of(const std::string& plugin_id) const;
+  std::set<std::string> online_plugins() const;        // the plugins with an instance here
   std::string plugin_of(const std::string& id) const;  // "" when no instance
   const Instance* instance(const std::string& id) const;
 
