@@ -52,9 +52,8 @@ HubCore::HubCore(fs::path data_dir, HubCoreOptions options, DomainEvents& events
   } else {
     cluster_ = std::make_unique<SoloCluster>(hub_id);
   }
-  domain_ = std::make_unique<Domain>(*store_, *objects_, SecretBox(box_key),
-                                     UrlSigner::from_data_dir(data_dir_), std::move(options.domain),
-                                     *listener, storage);
+  domain_ = std::make_unique<Domain>(*store_, *objects_, SecretBox(box_key), UrlSigner(signing_key),
+                                     std::move(options.domain), *listener, storage);
   if (relay_) relay_->attach(*domain_);
 }
 

@@ -53,16 +53,6 @@ void PgCluster::subscribe(Handler handler) {
   handlers_.push_back(std::move(handler));
 }
 
-template <typename... Args>
-static pqxx::result run_sql(pg::Pool& pool, const std::string& what, const std::string& sql,
-                            Args&&... args) {
-  return pg::guarded(what, [&] {
-    auto connection = pool.acquire();
-    pqxx::nontransaction t(*connection);
-    return t.exec_params(sql, std::forward<Args>(args)...);
-  });
-}
-
 void PgCluster::start(const std::string& address, const std::string& keys_fingerprint) {
   address_ = address;
   check_keys(keys_fingerprint);
@@ -90,12 +80,12 @@ void PgCluster::stop() {
 }
 
 void PgCluster::check_keys(const std::string& fingerprint) {
-  run_sql(pool_, "cluster keys",
-          "INSERT INTO cluster_settings (name, value) VALUES ('keys', $1) "
-          "ON CONFLICT (name) DO NOTHING",
-          fingerprint);
+  pg::exec(pool_, "cluster keys",
+           "INSERT INTO cluster_settings (name, value) VALUES ('keys', $1) "
+           "ON CONFLICT (name) DO NOTHING",
+           fingerprint);
   const pqxx::result r =
-      run_sql(pool_, "cluster keys", "SELECT value FROM cluster_settings WHERE name = 'keys'");
+      pg::exec(pool_, "cluster keys", "SELECT value FROM cluster_settings WHERE name = 'keys'");
   if (!r.empty() && pg::text(r[0], 0) != fingerprint)
     throw ConfigError(
         "this hub's keys (secret-box.key and url-signing.key in its data dir) differ from the "
@@ -104,28 +94,28 @@ void PgCluster::check_keys(const std::string& fingerprint) {
 }
 
 void PgCluster::register_hub() {
-  run_sql(pool_, "hub " + hub_id_,
-          std::string("INSERT INTO hubs (id, address, started_at, lease_until) VALUES ($1, $2, ") +
-              kNowMs + ", " + kNowMs +
-              " + $3) ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address, "
-              "started_at = EXCLUDED.started_at, lease_until = EXCLUDED.lease_until",
-          hub_id_, address_, static_cast<std::int64_t>(options_.lease.count()));
+  pg::exec(pool_, "hub " + hub_id_,
+           std::string("INSERT INTO hubs (id, address, started_at, lease_until) VALUES ($1, $2, ") +
+               kNowMs + ", " + kNowMs +
+               " + $3) ON CONFLICT (id) DO UPDATE SET address = EXCLUDED.address, "
+               "started_at = EXCLUDED.started_at, lease_until = EXCLUDED.lease_until",
+           hub_id_, address_, static_cast<std::int64_t>(options_.lease.count()));
   std::map<std::string, std::string> instances;
   {
     std::lock_guard lock(mutex_);
     instances = instances_;
   }
   // An earlier process's instances are gone with it; this one's are written again.
-  run_sql(pool_, "hub " + hub_id_, "DELETE FROM plugin_instances WHERE hub_id = $1", hub_id_);
+  pg::exec(pool_, "hub " + hub_id_, "DELETE FROM plugin_instances WHERE hub_id = $1", hub_id_);
   for (const auto& [instance, plugin] : instances)
     instance_joined(instance, plugin);
 }
 
 bool PgCluster::renew_lease() {
   const auto r =
-      run_sql(pool_, "hub " + hub_id_,
-              std::string("UPDATE hubs SET lease_until = ") + kNowMs + " + $2 WHERE id = $1",
-              hub_id_, static_cast<std::int64_t>(options_.lease.count()));
+      pg::exec(pool_, "hub " + hub_id_,
+               std::string("UPDATE hubs SET lease_until = ") + kNowMs + " + $2 WHERE id = $1",
+               hub_id_, static_cast<std::int64_t>(options_.lease.count()));
   return r.affected_rows() == 1;
 }
 
@@ -138,7 +128,7 @@ void PgCluster::publish(const std::string& kind, json::object body) {
     return;
   }
   try {
-    run_sql(pool_, "cluster message", "SELECT pg_notify($1, $2)", std::string(kChannel), payload);
+    pg::exec(pool_, "cluster message", "SELECT pg_notify($1, $2)", std::string(kChannel), payload);
   } catch (const std::exception& e) {
     spdlog::warn("cluster: sending a {} message failed: {}", kind, e.what());
   }
@@ -239,11 +229,11 @@ void PgCluster::instance_joined(const std::string& instance, const std::string& 
     instances_[instance] = plugin_id;
   }
   try {
-    run_sql(pool_, "plugin instance " + instance,
-            "INSERT INTO plugin_instances (hub_id, instance, plugin_id, joined_at) "
-            "VALUES ($1, $2, $3, $4) ON CONFLICT (hub_id, instance) DO UPDATE SET "
-            "plugin_id = EXCLUDED.plugin_id, joined_at = EXCLUDED.joined_at",
-            hub_id_, instance, plugin_id, wall_ms());
+    pg::exec(pool_, "plugin instance " + instance,
+             "INSERT INTO plugin_instances (hub_id, instance, plugin_id, joined_at) "
+             "VALUES ($1, $2, $3, $4) ON CONFLICT (hub_id, instance) DO UPDATE SET "
+             "plugin_id = EXCLUDED.plugin_id, joined_at = EXCLUDED.joined_at",
+             hub_id_, instance, plugin_id, wall_ms());
   } catch (const std::exception& e) {
     // The other hubs do not send it runs until the row is written again (lease renewal
     // after a lost database); this hub does.
@@ -257,8 +247,8 @@ void PgCluster::instance_left(const std::string& instance) {
     if (!instances_.erase(instance)) return;
   }
   try {
-    run_sql(pool_, "plugin instance " + instance,
-            "DELETE FROM plugin_instances WHERE hub_id = $1 AND instance = $2", hub_id_, instance);
+    pg::exec(pool_, "plugin instance " + instance,
+             "DELETE FROM plugin_instances WHERE hub_id = $1 AND instance = $2", hub_id_, instance);
   } catch (const std::exception& e) {
     spdlog::warn("cluster: removing instance {}: {}", instance, e.what());
   }
@@ -267,23 +257,22 @@ void PgCluster::instance_left(const std::string& instance) {
 std::string PgCluster::least_busy_hub(const std::string& plugin_id) {
   // Dispatched runs per instance, per live hub; runs are counted where they were sent.
   const pqxx::result r =
-      run_sql(pool_, "least busy hub",
-              std::string("SELECT i.hub_id FROM plugin_instances i JOIN hubs h ON h.id = i.hub_id "
-                          "WHERE i.plugin_id = $1 AND h.lease_until > ") +
-                  kNowMs +
-                  " GROUP BY i.hub_id ORDER BY "
-                  "(SELECT count(*) FROM runs r WHERE r.plugin_id = $1 AND r.state = 'dispatched' "
-                  "AND r.dispatched_by = i.hub_id)::float8 / count(*), min(i.joined_at), i.hub_id "
-                  "LIMIT 1",
-              plugin_id);
+      pg::exec(pool_, "least busy hub",
+               std::string("SELECT i.hub_id FROM plugin_instances i JOIN hubs h ON h.id = i.hub_id "
+                           "WHERE i.plugin_id = $1 AND h.lease_until > ") +
+                   kNowMs +
+                   " GROUP BY i.hub_id ORDER BY "
+                   "(SELECT count(*) FROM runs r WHERE r.plugin_id = $1 AND r.state = 'dispatched' "
+                   "AND r.dispatched_by = i.hub_id)::float8 / count(*), min(i.joined_at), i.hub_id "
+                   "LIMIT 1",
+               plugin_id);
   return r.empty() ? std::string() : pg::text(r[0], 0);
 }
 
-std::vector<ClaimedRun> PgCluster::claim_queued(const std::string& plugin_id,
+std::vector<ClaimedRun> PgCluster::claim_queued(const std::string& plugin_id, std::int64_t now,
                                                 std::chrono::milliseconds waited,
                                                 std::size_t limit) {
-  const std::int64_t now = wall_ms();
-  const pqxx::result r = run_sql(
+  const pqxx::result r = pg::exec(
       pool_, "run queue",
       "UPDATE runs SET state = 'dispatched', dispatched_at = $3, dispatched_by = $1 "
       "WHERE session IN (SELECT session FROM runs WHERE state = 'queued' AND plugin_id = $2 "
@@ -297,7 +286,7 @@ std::vector<ClaimedRun> PgCluster::claim_queued(const std::string& plugin_id,
 }
 
 std::vector<StaleRun> PgCluster::stale_queued(std::int64_t created_before, std::size_t limit) {
-  const pqxx::result r = run_sql(
+  const pqxx::result r = pg::exec(
       pool_, "run queue",
       std::string("SELECT r.session, r.plugin_id FROM runs r WHERE r.state = 'queued' AND "
                   "r.created_at < $1 AND NOT EXISTS (SELECT 1 FROM plugin_instances i JOIN hubs "
@@ -311,7 +300,7 @@ std::vector<StaleRun> PgCluster::stale_queued(std::int64_t created_before, std::
 }
 
 std::vector<std::string> PgCluster::lost_hubs() {
-  const pqxx::result r = run_sql(
+  const pqxx::result r = pg::exec(
       pool_, "hubs", std::string("SELECT id FROM hubs WHERE id <> $1 AND lease_until < ") + kNowMs,
       hub_id_);
   std::vector<std::string> hubs;
@@ -322,10 +311,10 @@ std::vector<std::string> PgCluster::lost_hubs() {
 
 std::vector<std::string> PgCluster::runs_dispatched_by(const std::string& hub) {
   const pqxx::result r =
-      run_sql(pool_, "runs of hub " + hub,
-              "SELECT session FROM runs WHERE state = 'dispatched' AND dispatched_by = $1 "
-              "ORDER BY dispatched_at",
-              hub);
+      pg::exec(pool_, "runs of hub " + hub,
+               "SELECT session FROM runs WHERE state = 'dispatched' AND dispatched_by = $1 "
+               "ORDER BY dispatched_at",
+               hub);
   std::vector<std::string> sessions;
   for (const auto& row : r)
     sessions.push_back(pg::text(row, 0));
@@ -334,8 +323,8 @@ std::vector<std::string> PgCluster::runs_dispatched_by(const std::string& hub) {
 
 void PgCluster::forget_hub(const std::string& hub) {
   // Only while still expired: a hub that came back meanwhile keeps its row.
-  run_sql(pool_, "hub " + hub,
-          std::string("DELETE FROM hubs WHERE id = $1 AND lease_until < ") + kNowMs, hub);
+  pg::exec(pool_, "hub " + hub,
+           std::string("DELETE FROM hubs WHERE id = $1 AND lease_until < ") + kNowMs, hub);
 }
 
 }  // namespace xport::hub

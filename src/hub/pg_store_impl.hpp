@@ -57,6 +57,16 @@ auto guarded(const std::string& what, Fn&& fn) {
   }
 }
 
+// One statement on a connection of `pool`, committed on its own.
+template <typename... Args>
+pqxx::result exec(Pool& pool, const std::string& what, const std::string& sql, Args&&... args) {
+  return guarded(what, [&] {
+    auto connection = pool.acquire();
+    pqxx::nontransaction t(*connection);
+    return t.exec_params(sql, std::forward<Args>(args)...);
+  });
+}
+
 }  // namespace pg
 
 struct PgStore::Impl {
@@ -66,11 +76,7 @@ struct PgStore::Impl {
   // One statement, committed on its own.
   template <typename... Args>
   pqxx::result exec(const std::string& what, const std::string& sql, Args&&... args) {
-    return pg::guarded(what, [&] {
-      auto connection = pool.acquire();
-      pqxx::nontransaction t(*connection);
-      return t.exec_params(sql, std::forward<Args>(args)...);
-    });
+    return pg::exec(pool, what, sql, std::forward<Args>(args)...);
   }
   template <typename Row, typename... Args>
   std::optional<Row> one(const std::string& sql, Row (*read)(const pqxx::row&), Args&&... args) {

@@ -5,12 +5,14 @@
 
 #include <boost/json.hpp>
 
+#include "hub/app/dispatch/run_messages.hpp"
 #include "hub/app/local_dispatcher.hpp"
 
 namespace xport::hub {
 
 namespace json = boost::json;
 using dispatch::Clock;
+using dispatch::string_field;
 
 namespace {
 
@@ -19,11 +21,6 @@ namespace {
 constexpr std::chrono::milliseconds kTakeOverAfter{1000};
 constexpr std::size_t kClaimsPerSweep = 32;
 constexpr std::chrono::milliseconds kChoresEvery{1000};
-
-std::string text_field(const json::object& o, const char* name) {
-  const json::value* v = o.if_contains(name);
-  return v && v->is_string() ? std::string(v->get_string()) : std::string();
-}
 
 }  // namespace
 
@@ -51,15 +48,15 @@ void LocalDispatcher::submit(const Run& run) {
 
 void LocalDispatcher::on_cluster_message(const ClusterMessage& m) {
   if (m.kind == "queued") {
-    if (text_field(m.body, "target") != cluster_.hub_id()) return;
-    const auto run = domain_.store().get_run(text_field(m.body, "session"));
+    if (string_field(m.body, "target") != cluster_.hub_id()) return;
+    const auto run = domain_.store().get_run(string_field(m.body, "session"));
     if (run && run->state == RunState::queued) submit_here(*run);
   } else if (m.kind == "drop_plugin") {
     const json::value* forget = m.body.if_contains("forget");
-    drop_here(text_field(m.body, "plugin"), forget && forget->is_bool() && forget->get_bool());
+    drop_here(string_field(m.body, "plugin"), forget && forget->is_bool() && forget->get_bool());
   } else if (m.kind == "run") {
     // Cancelled (or ended) on another hub while sent from this one: stop waiting for it.
-    const std::string session = text_field(m.body, "session");
+    const std::string session = string_field(m.body, "session");
     {
       std::lock_guard lock(mutex_);
       if (!routing_.run(session)) return;
@@ -78,7 +75,8 @@ bool LocalDispatcher::claimed_here(const std::string& session) {
 void LocalDispatcher::claim_waiting(const std::string& plugin_id,
                                     std::chrono::milliseconds waited) {
   try {
-    for (const ClaimedRun& claimed : cluster_.claim_queued(plugin_id, waited, kClaimsPerSweep))
+    for (const ClaimedRun& claimed :
+         cluster_.claim_queued(plugin_id, domain_.now_ms(), waited, kClaimsPerSweep))
       take_claimed(claimed);
   } catch (const std::exception& e) {
     spdlog::warn("cluster: taking queued runs of plugin {}: {}", plugin_id, e.what());
@@ -144,15 +142,8 @@ void LocalDispatcher::cluster_chores() {
 
 void LocalDispatcher::fail_stale_queued() {
   const std::int64_t before = domain_.now_ms() - options_.offline_wait.count();
-  for (const StaleRun& stale : cluster_.stale_queued(before, 100)) {
-    std::string name = stale.plugin_id;
-    if (auto p = domain_.store().get_plugin(stale.plugin_id)) name = p->name;
-    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(options_.offline_wait);
-    domain_.fail_queued(stale.session,
-                        fmt::format("plugin {} is offline: no instance of it connected to any hub "
-                                    "within {} s",
-                                    name, seconds.count()));
-  }
+  for (const StaleRun& stale : cluster_.stale_queued(before, 100))
+    domain_.fail_queued(stale.session, offline_reason(stale.plugin_id, " to any hub"));
 }
 
 void LocalDispatcher::end_runs_of_hub(const std::string& hub, const std::string& why) {

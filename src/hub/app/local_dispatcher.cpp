@@ -428,20 +428,26 @@ void LocalDispatcher::loop() {
   }
 }
 
+std::string LocalDispatcher::offline_reason(const std::string& plugin_id, std::string_view where) {
+  std::string name = plugin_id;
+  if (auto p = domain_.store().get_plugin(plugin_id)) name = p->name;
+  return fmt::format("plugin {} is offline: no instance of it connected{} within {}", name, where,
+                     seconds_text(options_.offline_wait));
+}
+
 void LocalDispatcher::fail_expired(const std::vector<dispatch::ExpiredRun>& expired) {
   for (const auto& [session, t] : expired) {
     try {
+      if (!t.dispatched) {
+        domain_.fail_queued(session, offline_reason(t.plugin_id));
+        continue;
+      }
       std::string name = t.plugin_id;
       if (auto p = domain_.store().get_plugin(t.plugin_id)) name = p->name;
-      if (!t.dispatched)
-        domain_.fail_queued(session, fmt::format("plugin {} is offline: no instance of it "
-                                                 "connected within {}",
-                                                 name, seconds_text(options_.offline_wait)));
-      else
-        domain_.mark_timed_out(
-            session,
-            fmt::format("the plugin did not answer within {} s (plugin {})",
-                        std::chrono::duration_cast<std::chrono::seconds>(t.timeout).count(), name));
+      domain_.mark_timed_out(
+          session,
+          fmt::format("the plugin did not answer within {} s (plugin {})",
+                      std::chrono::duration_cast<std::chrono::seconds>(t.timeout).count(), name));
     } catch (const std::exception& e) {
       spdlog::error("run {}: {}", session, e.what());
     }
