@@ -81,6 +81,8 @@ class Cluster {
   // The live hub whose instances of `plugin_id` hold the fewest dispatched runs each (ties:
   // the one whose instance joined first); "" when no hub has one.
   virtual std::string least_busy_hub(const std::string& plugin_id) = 0;
+  // The instances of `plugin_id` on all live hubs (what a user on any hub is shown).
+  virtual std::size_t instance_count(const std::string& plugin_id) = 0;
   // Takes up to `limit` runs of `plugin_id` queued for at least `waited` at `now` (ms since
   // the epoch, the Domain's clock that stamped them), oldest first, skipping rows another
   // hub is taking (FOR UPDATE SKIP LOCKED), and marks them dispatched by this hub.
@@ -112,6 +114,7 @@ class SoloCluster final : public Cluster {
   void instance_joined(const std::string&, const std::string&) override {}
   void instance_left(const std::string&) override {}
   std::string least_busy_hub(const std::string&) override { return hub_id_; }
+  std::size_t instance_count(const std::string&) override { return 0; }  // never asked
   std::vector<ClaimedRun> claim_queued(const std::string&, std::int64_t, std::chrono::milliseconds,
                                        std::size_t) override {
     return {};

@@ -269,6 +269,16 @@ std::string PgCluster::least_busy_hub(const std::string& plugin_id) {
   return r.empty() ? std::string() : pg::text(r[0], 0);
 }
 
+std::size_t PgCluster::instance_count(const std::string& plugin_id) {
+  const pqxx::result r = pg::exec(pool_, "plugin instances",
+                                  std::string("SELECT count(*) FROM plugin_instances i JOIN hubs h "
+                                              "ON h.id = i.hub_id WHERE i.plugin_id = $1 AND "
+                                              "h.lease_until > ") +
+                                      kNowMs,
+                                  plugin_id);
+  return static_cast<std::size_t>(r[0][0].as<std::int64_t>());
+}
+
 std::vector<ClaimedRun> PgCluster::claim_queued(const std::string& plugin_id, std::int64_t now,
                                                 std::chrono::milliseconds waited,
                                                 std::size_t limit) {

@@ -42,6 +42,7 @@ class PgCluster final : public Cluster {
   void instance_joined(const std::string& instance, const std::string& plugin_id) override;
   void instance_left(const std::string& instance) override;
   std::string least_busy_hub(const std::string& plugin_id) override;
+  std::size_t instance_count(const std::string& plugin_id) override;
   std::vector<ClaimedRun> claim_queued(const std::string& plugin_id, std::int64_t now,
                                        std::chrono::milliseconds waited,
                                        std::size_t limit) override;

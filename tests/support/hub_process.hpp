@@ -22,14 +22,15 @@ class HubProcess {
   // `extra`: more `xport hub` options (e.g. --objects s3://...).
   explicit HubProcess(const std::filesystem::path& dir, std::vector<std::string> extra = {})
       : dir_(dir) {
-    std::vector<std::string> argv{
-        XPORT_BINARY,    "hub",         "--data-dir",     (dir / "data").string(),
-        "--listen",      "127.0.0.1:0", "--offline-wait", "1.5",
-        "--run-timeout", "60",          "--log-level",    "debug"};
-    argv.insert(argv.end(), extra.begin(), extra.end());
-    process_ = std::make_unique<BackgroundProcess>("hub", hub_argv(std::move(argv)), dir);
-    key_ = process_->wait_for_output("admin API key: (\\S+)");
-    base_ = process_->wait_for_output("xport hub listening on (http://\\S+)");
+    start(hub_argv(command(dir, std::move(extra))), "");
+  }
+  // A hub of a cluster: `database` is shared with the other hubs (not one per data dir) and
+  // `admin_key` is the key the first hub printed ("" for the first: it prints one).
+  HubProcess(const std::filesystem::path& dir, const std::string& database,
+             const std::string& admin_key, std::vector<std::string> extra = {})
+      : dir_(dir) {
+    extra.insert(extra.end(), {"--database", database});
+    start(command(dir, std::move(extra)), admin_key);
   }
   // SIGTERM; the hub must exit 0 within 15 s.
   void stop() {
@@ -37,6 +38,13 @@ class HubProcess {
     process_->signal(SIGTERM);
     auto code = process_->wait_exit(std::chrono::seconds(15));
     EXPECT_EQ(code, std::optional<int>(0)) << process_->err();
+    process_.reset();
+  }
+  // SIGKILL: the hub dies with whatever it held.
+  void kill() {
+    if (!process_) return;
+    process_->signal(SIGKILL);
+    process_->wait_exit(std::chrono::seconds(15));
     process_.reset();
   }
   ~HubProcess() { stop(); }
@@ -123,6 +131,21 @@ class HubProcess {
   }
 
  private:
+  static std::vector<std::string> command(const std::filesystem::path& dir,
+                                          std::vector<std::string> extra) {
+    std::vector<std::string> argv{
+        XPORT_BINARY,    "hub",         "--data-dir",     (dir / "data").string(),
+        "--listen",      "127.0.0.1:0", "--offline-wait", "1.5",
+        "--run-timeout", "60",          "--log-level",    "debug"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return argv;
+  }
+  void start(std::vector<std::string> argv, const std::string& admin_key) {
+    process_ = std::make_unique<BackgroundProcess>("hub", std::move(argv), dir_);
+    key_ = admin_key.empty() ? process_->wait_for_output("admin API key: (\\S+)") : admin_key;
+    base_ = process_->wait_for_output("xport hub listening on (http://\\S+)");
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<BackgroundProcess> process_;
   std::string key_;

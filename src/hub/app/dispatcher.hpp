@@ -53,10 +53,11 @@ class Dispatcher {
   // (their runs fail as disconnected unless forgotten first).
   virtual void drop_plugin(const std::string& plugin_id, bool forget_runs = true) = 0;
 
-  // Socket.IO instances with a valid heartbeat.
+  // Socket.IO instances with a valid heartbeat, on this hub.
   virtual std::size_t online_instances(const std::string& plugin_id) const = 0;
-  // The same for any plugin: a REST connector counts as one instance while its
-  // GET {url}/heartbeat answers (probed in the background, at most every 15 s).
+  // What users are shown, for any plugin: Socket.IO instances on every live hub of the
+  // cluster; a REST connector counts as one instance while its GET {url}/heartbeat answers
+  // (probed in the background, at most every 15 s).
   virtual std::size_t online_instances(const Plugin& plugin) = 0;
   // The plugin a socket is an online instance of ("" before a valid heartbeat).
   virtual std::string plugin_of(const std::string& socket_id) const = 0;

@@ -122,7 +122,8 @@ std::string LocalDispatcher::secret_of(const Plugin& p) {
 }
 
 std::size_t LocalDispatcher::online_instances(const Plugin& plugin) {
-  if (plugin.rest_url.empty()) return online_instances(plugin.id);
+  if (plugin.rest_url.empty())
+    return cluster_.shared() ? cluster_.instance_count(plugin.id) : online_instances(plugin.id);
   // A REST connector holds no socket: it is online when its GET /heartbeat answered 2xx
   // lately. The probe runs on the dispatcher's thread; callers get the last answer.
   return rest_.online(plugin, Clock::now());

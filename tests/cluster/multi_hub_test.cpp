@@ -1,0 +1,232 @@
+// Several hubs on one PostgreSQL database (docs/architecture.md, "Several hubs on one
+// PostgreSQL"): a run started on one hub reaches the plugin instance connected to another,
+// a cancel crosses hubs too, a hub that dies ends (or hands back) the runs it had sent once
+// its lease expires, and a hub whose keys differ from the cluster's refuses to start.
+// Only the pg-labelled copies run (the others skip): SQLite cannot be shared by hubs.
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "support/background_process.hpp"
+#include "support/hub_process.hpp"
+#include "support/temp_dir.hpp"
+#include "support/test_database.hpp"
+
+namespace xport::test {
+namespace {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using namespace std::chrono_literals;
+
+std::string str(const json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : std::string();
+}
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::string text((std::istreambuf_iterator<char>(in)), {});
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+    text.pop_back();
+  return text;
+}
+
+std::string sample_ndjson() {
+  return read_file(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson") + "\n";
+}
+
+// Hubs on one fresh database, sharing the first hub's keys and its object directory (what a
+// shared filesystem would give; the S3 case is the integration test's).
+class MultiHub : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!test_database_server()) GTEST_SKIP() << "several hubs need PostgreSQL (pg.* copy)";
+    database_ = fresh_database_url(
+        "cluster-" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+  }
+
+  // Hub number n (1-based); the first one made creates the keys the others copy.
+  HubProcess& add_hub() {
+    const std::size_t n = hubs_.size() + 1;
+    const fs::path dir = dir_.path() / ("hub" + std::to_string(n));
+    fs::create_directories(dir / "data");
+    if (n > 1) {
+      const fs::path first = dir_.path() / "hub1" / "data";
+      for (const char* key : {"secret-box.key", "url-signing.key"})
+        fs::copy_file(first / key, dir / "data" / key);
+      fs::create_directory_symlink(first / "storage", dir / "data" / "storage");
+    }
+    hubs_.push_back(std::make_unique<HubProcess>(
+        dir, database_, n == 1 ? std::string() : hubs_.front()->admin_key()));
+    return *hubs_.back();
+  }
+  std::string hub_id(std::size_t n) const {
+    return read_file(dir_.path() / ("hub" + std::to_string(n)) / "data" / "hub-id");
+  }
+
+  // `xport plugin` (the built-in formats) or the Python SDK peer in `mode` ("--hang": the
+  // callback never returns), connected straight to `hub`.
+  std::unique_ptr<BackgroundProcess> xport_plugin(const HubProcess& hub, const std::string& name,
+                                                  const std::pair<std::string, std::string>& p) {
+    return std::make_unique<BackgroundProcess>(
+        name,
+        std::vector<std::string>{XPORT_BINARY, "plugin", "--host", hub.base(), "--id", p.first,
+                                 "--secret", p.second, "--concurrency", "2"},
+        dir_.path());
+  }
+  std::unique_ptr<BackgroundProcess> hanging_plugin(const HubProcess& hub, const std::string& name,
+                                                    const std::pair<std::string, std::string>& p) {
+    return std::make_unique<BackgroundProcess>(
+        name,
+        std::vector<std::string>{
+            "/usr/bin/python3", std::string(XPORT_SOURCE_DIR) + "/tests/peers/python_sdk_plugin.py",
+            "--host", hub.base(), "--id", p.first, "--secret", p.second, "--hang"},
+        dir_.path());
+  }
+
+  static std::string start_run(HubProcess& hub, const std::string& project,
+                               const std::string& plugin) {
+    auto r = hub.json_call(
+        "POST", "/api/runs",
+        json::serialize(json::object{{"project", project}, {"plugin", plugin}, {"config", "{}"}}),
+        201);
+    return str(r["session"]);
+  }
+  // The run once it is no longer queued or dispatched (bounded by `timeout`).
+  static json::object wait_finished(HubProcess& hub, const std::string& session,
+                                    std::chrono::seconds timeout) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    json::object run;
+    while (std::chrono::steady_clock::now() < deadline) {
+      run = hub.json_call("GET", "/api/runs/" + session);
+      const std::string state = str(run["state"]);
+      if (state != "queued" && state != "dispatched") return run;
+      std::this_thread::sleep_for(100ms);
+    }
+    ADD_FAILURE() << "run " << session << " did not finish: " << json::serialize(run);
+    return run;
+  }
+  // Waits until `hub` counts `n` instances of `plugin` across the cluster.
+  static bool wait_instances(HubProcess& hub, const std::string& plugin, std::int64_t n) {
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (std::chrono::steady_clock::now() < deadline) {
+      auto p = hub.json_call("GET", "/api/plugins/" + plugin);
+      if (p.contains("onlineInstances") && p["onlineInstances"].as_int64() >= n) return true;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  }
+
+  TempDir dir_;
+  std::string database_;
+  std::vector<std::unique_ptr<HubProcess>> hubs_;
+};
+
+TEST_F(MultiHub, RunStartedOnAHubWithoutTheInstanceReachesTheOtherHub) {
+  HubProcess& hub1 = add_hub();
+  HubProcess& hub2 = add_hub();
+  const std::string project = hub1.create_project("Across hubs");
+  ASSERT_GT(hub1.import_ndjson(project, sample_ndjson()), 0);
+  auto plugin = hub1.create_plugin("formats on hub 2");
+  auto instance = xport_plugin(hub2, "plugin-on-hub2", plugin);
+  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << instance->err();
+
+  for (int i = 0; i < 3; ++i) {
+    const std::string session = start_run(hub1, project, plugin.first);
+    json::object run = wait_finished(hub1, session, 30s);
+    EXPECT_EQ(str(run["state"]), "succeeded") << json::serialize(run) << hub2.log();
+    EXPECT_EQ(str(run["dispatchedBy"]), hub_id(2)) << json::serialize(run);
+    // The other hub sees the same run, and the user's notification is there on both.
+    EXPECT_EQ(str(hub2.json_call("GET", "/api/runs/" + session)["state"]), "succeeded");
+    auto notes = hub1.json_call("GET", "/api/notifications");
+    bool notified = false;
+    for (auto& n : notes["notifications"].as_array())
+      notified |= str(n.as_object().at("session")) == session;
+    EXPECT_TRUE(notified) << json::serialize(notes);
+  }
+}
+
+TEST_F(MultiHub, CancelOnOneHubEndsTheRunDispatchedByTheOther) {
+  HubProcess& hub1 = add_hub();
+  HubProcess& hub2 = add_hub();
+  const std::string project = hub1.create_project("Cancel across hubs");
+  auto plugin = hub1.create_plugin("hangs on hub 2");
+  auto instance = hanging_plugin(hub2, "hanging-on-hub2", plugin);
+  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << instance->err();
+  const std::string session = start_run(hub1, project, plugin.first);
+  instance->wait_for_output("HANGING " + session);
+  auto cancel = hub1.call("POST", "/api/runs/" + session + "/cancel");
+  EXPECT_EQ(cancel.status, 200) << cancel.body;
+  json::object run = wait_finished(hub2, session, 10s);
+  EXPECT_EQ(str(run["state"]), "cancelled") << json::serialize(run);
+}
+
+TEST_F(MultiHub, RunsOfAKilledHubFailOnceItsLeaseExpires) {
+  HubProcess& hub1 = add_hub();
+  HubProcess& hub2 = add_hub();
+  const std::string project = hub1.create_project("Lost hub");
+  auto plugin = hub1.create_plugin("hangs on the hub that dies");
+  auto instance = hanging_plugin(hub2, "hanging-on-hub2", plugin);
+  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << instance->err();
+  const std::string session = start_run(hub1, project, plugin.first);
+  instance->wait_for_output("HANGING " + session);
+  const std::string lost = hub_id(2);
+  hub2.kill();
+  // Lease 10 s, then the leader's next sweep (each second).
+  json::object run = wait_finished(hub1, session, 40s);
+  EXPECT_EQ(str(run["state"]), "failed") << json::serialize(run);
+  EXPECT_NE(str(run["message"])
+                .find("hub " + lost +
+                      ", which had sent this run to its plugin, "
+                      "stopped before the plugin answered"),
+            std::string::npos)
+      << str(run["message"]);
+  EXPECT_NE(str(run["message"]).find("start it again"), std::string::npos) << str(run["message"]);
+}
+
+TEST_F(MultiHub, RunsOfAKilledHubGoToAnotherInstanceWithRedispatchOnHubLoss) {
+  HubProcess& hub1 = add_hub();
+  HubProcess& hub2 = add_hub();
+  const std::string project = hub1.create_project("Redispatch");
+  ASSERT_GT(hub1.import_ndjson(project, sample_ndjson()), 0);
+  auto plugin = hub1.create_plugin("redispatched");
+  hub1.json_call("PATCH", "/api/plugins/" + plugin.first, R"({"redispatchOnHubLoss":true})");
+  auto hanging = hanging_plugin(hub2, "hanging-on-hub2", plugin);
+  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << hanging->err();
+  const std::string session = start_run(hub1, project, plugin.first);
+  hanging->wait_for_output("HANGING " + session);
+  // A second instance, on the hub that stays, that answers.
+  auto survivor = xport_plugin(hub1, "plugin-on-hub1", plugin);
+  ASSERT_TRUE(wait_instances(hub1, plugin.first, 2)) << survivor->err();
+  hub2.kill();
+  json::object run = wait_finished(hub1, session, 40s);
+  EXPECT_EQ(str(run["state"]), "succeeded") << json::serialize(run) << hub1.log();
+  EXPECT_EQ(str(run["dispatchedBy"]), hub_id(1)) << json::serialize(run);
+  auto logs = hub1.json_call("GET", "/api/runs/" + session + "/logs");
+  EXPECT_NE(json::serialize(logs).find("queued again"), std::string::npos) << json::serialize(logs);
+}
+
+TEST_F(MultiHub, HubWithOtherKeysRefusesToJoin) {
+  HubProcess& hub1 = add_hub();
+  (void)hub1;
+  const fs::path dir = dir_.path() / "stranger";
+  fs::create_directories(dir);
+  BackgroundProcess stranger("stranger",
+                             {XPORT_BINARY, "hub", "--data-dir", (dir / "data").string(),
+                              "--listen", "127.0.0.1:0", "--database", database_},
+                             dir);
+  auto code = stranger.wait_exit(20s);
+  ASSERT_TRUE(code.has_value()) << "a hub with other keys started: " << stranger.err();
+  EXPECT_NE(*code, 0);
+  EXPECT_NE(stranger.err().find("secret-box.key"), std::string::npos) << stranger.err();
+  EXPECT_NE(stranger.err().find("url-signing.key"), std::string::npos) << stranger.err();
+}
+
+}  // namespace
+}  // namespace xport::test
