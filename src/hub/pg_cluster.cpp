@@ -21,6 +21,12 @@ constexpr const char* kChannel = "xport_cluster";
 constexpr int kLeaderLock = 5;
 // The server's clock, in ms, for leases.
 constexpr const char* kNowMs = "(extract(epoch from clock_timestamp()) * 1000)::bigint";
+// The instances (as `i`) of the plugin `plugin_id` (a parameter or a column) on hubs whose
+// lease is live: the one definition of "online somewhere in the cluster".
+std::string live_instances_of(std::string_view plugin_id) {
+  return std::string("plugin_instances i JOIN hubs h ON h.id = i.hub_id WHERE i.plugin_id = ") +
+         std::string(plugin_id) + " AND h.lease_until > " + kNowMs;
+}
 // NOTIFY payloads must stay under 8000 bytes; ours carry ids only.
 constexpr std::size_t kMaxPayload = 7900;
 
@@ -258,9 +264,7 @@ std::string PgCluster::least_busy_hub(const std::string& plugin_id) {
   // Dispatched runs per instance, per live hub; runs are counted where they were sent.
   const pqxx::result r =
       pg::exec(pool_, "least busy hub",
-               std::string("SELECT i.hub_id FROM plugin_instances i JOIN hubs h ON h.id = i.hub_id "
-                           "WHERE i.plugin_id = $1 AND h.lease_until > ") +
-                   kNowMs +
+               "SELECT i.hub_id FROM " + live_instances_of("$1") +
                    " GROUP BY i.hub_id ORDER BY "
                    "(SELECT count(*) FROM runs r WHERE r.plugin_id = $1 AND r.state = 'dispatched' "
                    "AND r.dispatched_by = i.hub_id)::float8 / count(*), min(i.joined_at), i.hub_id "
@@ -271,11 +275,7 @@ std::string PgCluster::least_busy_hub(const std::string& plugin_id) {
 
 std::size_t PgCluster::instance_count(const std::string& plugin_id) {
   const pqxx::result r = pg::exec(pool_, "plugin instances",
-                                  std::string("SELECT count(*) FROM plugin_instances i JOIN hubs h "
-                                              "ON h.id = i.hub_id WHERE i.plugin_id = $1 AND "
-                                              "h.lease_until > ") +
-                                      kNowMs,
-                                  plugin_id);
+                                  "SELECT count(*) FROM " + live_instances_of("$1"), plugin_id);
   return static_cast<std::size_t>(r[0][0].as<std::int64_t>());
 }
 
@@ -296,13 +296,12 @@ std::vector<ClaimedRun> PgCluster::claim_queued(const std::string& plugin_id, st
 }
 
 std::vector<StaleRun> PgCluster::stale_queued(std::int64_t created_before, std::size_t limit) {
-  const pqxx::result r = pg::exec(
-      pool_, "run queue",
-      std::string("SELECT r.session, r.plugin_id FROM runs r WHERE r.state = 'queued' AND "
-                  "r.created_at < $1 AND NOT EXISTS (SELECT 1 FROM plugin_instances i JOIN hubs "
-                  "h ON h.id = i.hub_id WHERE i.plugin_id = r.plugin_id AND h.lease_until > ") +
-          kNowMs + ") ORDER BY r.created_at LIMIT $2",
-      created_before, static_cast<std::int64_t>(limit));
+  const pqxx::result r =
+      pg::exec(pool_, "run queue",
+               "SELECT r.session, r.plugin_id FROM runs r WHERE r.state = 'queued' AND "
+               "r.created_at < $1 AND NOT EXISTS (SELECT 1 FROM " +
+                   live_instances_of("r.plugin_id") + ") ORDER BY r.created_at LIMIT $2",
+               created_before, static_cast<std::int64_t>(limit));
   std::vector<StaleRun> stale;
   for (const auto& row : r)
     stale.push_back({pg::text(row, 0), pg::text(row, 1)});

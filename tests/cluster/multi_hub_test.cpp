@@ -123,6 +123,20 @@ class MultiHub : public ::testing::Test {
     return false;
   }
 
+  // A run started on `runs_on` whose only instance, the hanging Python peer, is connected to
+  // `instance_on`: returns once the callback holds it. Callers: ASSERT_NO_FATAL_FAILURE.
+  struct HangingRun {
+    std::unique_ptr<BackgroundProcess> instance;
+    std::string session;
+  };
+  void start_hanging_run(HubProcess& runs_on, HubProcess& instance_on, const std::string& project,
+                         const std::pair<std::string, std::string>& plugin, HangingRun& out) {
+    out.instance = hanging_plugin(instance_on, "hanging-instance", plugin);
+    ASSERT_TRUE(wait_instances(runs_on, plugin.first, 1)) << out.instance->err();
+    out.session = start_run(runs_on, project, plugin.first);
+    out.instance->wait_for_output("HANGING " + out.session);
+  }
+
   TempDir dir_;
   std::string database_;
   std::vector<std::unique_ptr<HubProcess>> hubs_;
@@ -157,10 +171,9 @@ TEST_F(MultiHub, CancelOnOneHubEndsTheRunDispatchedByTheOther) {
   HubProcess& hub2 = add_hub();
   const std::string project = hub1.create_project("Cancel across hubs");
   auto plugin = hub1.create_plugin("hangs on hub 2");
-  auto instance = hanging_plugin(hub2, "hanging-on-hub2", plugin);
-  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << instance->err();
-  const std::string session = start_run(hub1, project, plugin.first);
-  instance->wait_for_output("HANGING " + session);
+  HangingRun hanging;
+  ASSERT_NO_FATAL_FAILURE(start_hanging_run(hub1, hub2, project, plugin, hanging));
+  const std::string& session = hanging.session;
   auto cancel = hub1.call("POST", "/api/runs/" + session + "/cancel");
   EXPECT_EQ(cancel.status, 200) << cancel.body;
   json::object run = wait_finished(hub2, session, 10s);
@@ -172,10 +185,9 @@ TEST_F(MultiHub, RunsOfAKilledHubFailOnceItsLeaseExpires) {
   HubProcess& hub2 = add_hub();
   const std::string project = hub1.create_project("Lost hub");
   auto plugin = hub1.create_plugin("hangs on the hub that dies");
-  auto instance = hanging_plugin(hub2, "hanging-on-hub2", plugin);
-  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << instance->err();
-  const std::string session = start_run(hub1, project, plugin.first);
-  instance->wait_for_output("HANGING " + session);
+  HangingRun hanging;
+  ASSERT_NO_FATAL_FAILURE(start_hanging_run(hub1, hub2, project, plugin, hanging));
+  const std::string& session = hanging.session;
   const std::string lost = hub_id(2);
   hub2.kill();
   // Lease 10 s, then the leader's next sweep (each second).
@@ -197,10 +209,9 @@ TEST_F(MultiHub, RunsOfAKilledHubGoToAnotherInstanceWithRedispatchOnHubLoss) {
   ASSERT_GT(hub1.import_ndjson(project, sample_ndjson()), 0);
   auto plugin = hub1.create_plugin("redispatched");
   hub1.json_call("PATCH", "/api/plugins/" + plugin.first, R"({"redispatchOnHubLoss":true})");
-  auto hanging = hanging_plugin(hub2, "hanging-on-hub2", plugin);
-  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << hanging->err();
-  const std::string session = start_run(hub1, project, plugin.first);
-  hanging->wait_for_output("HANGING " + session);
+  HangingRun hanging;
+  ASSERT_NO_FATAL_FAILURE(start_hanging_run(hub1, hub2, project, plugin, hanging));
+  const std::string& session = hanging.session;
   // A second instance, on the hub that stays, that answers.
   auto survivor = xport_plugin(hub1, "plugin-on-hub1", plugin);
   ASSERT_TRUE(wait_instances(hub1, plugin.first, 2)) << survivor->err();

@@ -429,11 +429,14 @@ void LocalDispatcher::loop() {
   }
 }
 
+std::string LocalDispatcher::plugin_name(const std::string& plugin_id) {
+  auto p = domain_.store().get_plugin(plugin_id);
+  return p ? p->name : plugin_id;
+}
+
 std::string LocalDispatcher::offline_reason(const std::string& plugin_id, std::string_view where) {
-  std::string name = plugin_id;
-  if (auto p = domain_.store().get_plugin(plugin_id)) name = p->name;
-  return fmt::format("plugin {} is offline: no instance of it connected{} within {}", name, where,
-                     seconds_text(options_.offline_wait));
+  return fmt::format("plugin {} is offline: no instance of it connected{} within {}",
+                     plugin_name(plugin_id), where, seconds_text(options_.offline_wait));
 }
 
 void LocalDispatcher::fail_expired(const std::vector<dispatch::ExpiredRun>& expired) {
@@ -443,12 +446,10 @@ void LocalDispatcher::fail_expired(const std::vector<dispatch::ExpiredRun>& expi
         domain_.fail_queued(session, offline_reason(t.plugin_id));
         continue;
       }
-      std::string name = t.plugin_id;
-      if (auto p = domain_.store().get_plugin(t.plugin_id)) name = p->name;
       domain_.mark_timed_out(
-          session,
-          fmt::format("the plugin did not answer within {} s (plugin {})",
-                      std::chrono::duration_cast<std::chrono::seconds>(t.timeout).count(), name));
+          session, fmt::format("the plugin did not answer within {} s (plugin {})",
+                               std::chrono::duration_cast<std::chrono::seconds>(t.timeout).count(),
+                               plugin_name(t.plugin_id)));
     } catch (const std::exception& e) {
       spdlog::error("run {}: {}", session, e.what());
     }

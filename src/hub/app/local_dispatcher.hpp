@@ -97,6 +97,7 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   void accept_stored(const std::string& session, const StoragePlace& place);
   void post(std::function<void()> job);  // runs `job` on the dispatcher's thread
   void fail_expired(const std::vector<dispatch::ExpiredRun>& expired);
+  std::string plugin_name(const std::string& plugin_id);  // its id when it is gone
   // Why a queued run fails when its plugin stayed offline (`where`: "" or " to any hub").
   std::string offline_reason(const std::string& plugin_id, std::string_view where = {});
   void loop();
