@@ -40,10 +40,8 @@ void ClusterRelay::received(const ClusterMessage& m) {
   if (m.kind == "notification") {
     const std::string user(m.body.at("user").as_string());
     const auto id = m.body.at("id").to_number<std::int64_t>();
-    // The newest few: the message follows the write by milliseconds.
-    for (const Notification& n : store.list_notifications(user, false, 20)) {
-      if (n.id == id) return local_.notification_created(n);
-    }
+    // By its id: under load many more of the user's notifications may have come since.
+    if (auto n = store.get_notification(user, id)) return local_.notification_created(*n);
     spdlog::debug("cluster: notification {} of user {} not found", id, user);
   }
 }

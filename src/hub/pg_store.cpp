@@ -372,6 +372,12 @@ std::vector<Notification> PgStore::list_notifications(const std::string& user_id
                      read_notification, user_id, unread_only, limit);
 }
 
+std::optional<Notification> PgStore::get_notification(const std::string& user_id, std::int64_t id) {
+  return impl_->one(std::string("SELECT ") + kNotificationColumns +
+                        " FROM notifications WHERE id = $1 AND user_id = $2",
+                    read_notification, id, user_id);
+}
+
 bool PgStore::mark_notification_read(const std::string& user_id, std::int64_t id) {
   // Already-read notifications of the user count as marked (idempotent for the UI).
   return impl_

@@ -712,6 +712,14 @@ std::vector<Notification> SqliteStore::list_notifications(const std::string& use
       read_notification);
 }
 
+std::optional<Notification> SqliteStore::get_notification(const std::string& user_id,
+                                                          std::int64_t id) {
+  return impl_->one<Notification>(
+      std::string("SELECT ") + kNotificationColumns +
+          " FROM notifications WHERE id = ? AND user_id = ?",
+      [&](SQLite::Statement& s) { SQLite::bind(s, id, user_id); }, read_notification);
+}
+
 bool SqliteStore::mark_notification_read(const std::string& user_id, std::int64_t id) {
   // Already-read notifications of the user count as marked (idempotent for the UI).
   return impl_->write("notification",

@@ -88,6 +88,8 @@ class SqliteStore final : public Store {
                                 std::int64_t limit) override;
 
   std::int64_t create_notification(const Notification& n) override;
+  std::optional<Notification> get_notification(const std::string& user_id,
+                                               std::int64_t id) override;
   std::vector<Notification> list_notifications(const std::string& user_id, bool unread_only,
                                                std::int64_t limit) override;
   bool mark_notification_read(const std::string& user_id, std::int64_t id) override;

@@ -304,6 +304,10 @@ class Store {
   virtual std::vector<Notification> list_notifications(const std::string& user_id,
                                                        bool unread_only = false,
                                                        std::int64_t limit = 100) = 0;
+  // The user's notification `id` (nothing when it is another user's): what another hub's
+  // message names, read back however many came since.
+  virtual std::optional<Notification> get_notification(const std::string& user_id,
+                                                       std::int64_t id) = 0;
   // Only the owner's notifications are touched. Returns false if `id` is not theirs.
   virtual bool mark_notification_read(const std::string& user_id, std::int64_t id) = 0;
   virtual std::int64_t mark_all_notifications_read(const std::string& user_id) = 0;

@@ -455,6 +455,12 @@ TEST_P(StoreTest, NotificationsBelongToTheirUser) {
   EXPECT_FALSE(store_->mark_notification_read("u1", c));  // someone else's
   EXPECT_TRUE(store_->mark_notification_read("u1", a));
   EXPECT_EQ(store_->list_notifications("u1", true, 100).size(), 1u);
+  const auto first = store_->get_notification("u1", a);
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->kind, "run_succeeded");
+  EXPECT_TRUE(first->read);
+  EXPECT_FALSE(store_->get_notification("u2", a));  // another user's
+  EXPECT_FALSE(store_->get_notification("u1", c + 100));
   EXPECT_EQ(store_->mark_all_notifications_read("u1"), 1);
   EXPECT_TRUE(store_->list_notifications("u1", true, 100).empty());
   EXPECT_FALSE(store_->list_notifications("u2", true, 100).empty());
