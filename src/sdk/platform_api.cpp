@@ -4,8 +4,13 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
+#include <chrono>
+#include <thread>
+
+#include "net/errors.hpp"
 #include "net/http_client.hpp"
 #include "net/url.hpp"
+#include "sdk/log.hpp"
 
 namespace xport::sdk {
 
@@ -31,6 +36,17 @@ std::string excerpt(const std::string& body) {
   return body.size() > 300 ? out + "..." : out;
 }
 
+// What a balancer answers while a hub behind it dies or restarts (and a hub on its way
+// down): the next try reaches another hub, or the same one back.
+bool transient(int status) {
+  return status == 502 || status == 503 || status == 504;
+}
+
+// Tries of a platform GET and the waits between them: 0.2, 0.4, 0.8, 1.6 s, 3 s in all,
+// longer than HAProxy takes to mark a dead hub down (deploy/haproxy.cfg: 2 checks 1 s apart).
+constexpr int kGetAttempts = 5;
+constexpr std::chrono::milliseconds kFirstRetryDelay{200};
+
 }  // namespace
 
 PlatformApi::PlatformApi(std::string host, const PluginOptions& options)
@@ -53,8 +69,24 @@ std::string PlatformApi::get_data_field(const std::string& what, const std::stri
   net::Request request;
   request.url = target;
   request.headers = {{"apikey", api_key}, {"Accept", "application/json"}};
-  net::HttpResponse response = impl_->http.request(request);
   std::string endpoint = net::Url::parse(target).redacted();
+  net::HttpResponse response;
+  // GETs change nothing on the platform: a 502/503/504 or a lost connection is tried again.
+  for (int attempt = 1;; ++attempt) {
+    std::string failure;
+    try {
+      response = impl_->http.request(request);
+      if (!transient(response.status) || attempt == kGetAttempts) break;
+      failure = fmt::format("{} {}", response.status, response.reason);
+    } catch (const net::NetError& e) {
+      if (attempt == kGetAttempts) throw;
+      failure = e.what();
+    }
+    const auto delay = kFirstRetryDelay * (1 << (attempt - 1));
+    log().warn("{}: GET {} failed ({}), try {} of {} in {} ms", what, endpoint, failure,
+               attempt + 1, kGetAttempts, delay.count());
+    std::this_thread::sleep_for(delay);
+  }
   if (!response.ok())
     throw PlatformError(fmt::format("{}: GET {} answered {} {}: {}", what, endpoint,
                                     response.status, response.reason, excerpt(response.body)));

@@ -14,33 +14,13 @@
 using namespace xport::net;
 using testing::HasSubstr;
 using xport::test::TempDir;
-using xport::test::TestServer;
 
 namespace {
 
-class NetHttp : public testing::Test {
+class NetHttp : public xport::test::SharedTestServerTest {
  protected:
-  static void SetUpTestSuite() {
-    if (xport::test::server_unavailable().empty()) server_ = new TestServer();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    // Skip only when this machine cannot run the server; a server that should start but
-    // did not is a failure.
-    if (!server_) {
-      auto why = xport::test::server_unavailable();
-      if (why.empty()) FAIL() << "the test server did not start (see SetUpTestSuite above)";
-      GTEST_SKIP() << why;
-    }
-  }
   static std::string url(const std::string& path) { return server_->url("http", path); }
-
-  static TestServer* server_;
 };
-TestServer* NetHttp::server_ = nullptr;
 
 std::string message_of(const std::function<void()>& f) {
   try {

@@ -13,31 +13,12 @@
 
 using namespace xport::net;
 using testing::HasSubstr;
-using xport::test::TestServer;
 
 namespace {
 
-class NetWebSocket : public testing::Test {
+class NetWebSocket : public xport::test::SharedTestServerTest {
  protected:
-  static void SetUpTestSuite() {
-    if (xport::test::server_unavailable().empty()) server_ = new TestServer();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    // Skip only when this machine cannot run the server; a server that should start but
-    // did not is a failure.
-    if (!server_) {
-      auto why = xport::test::server_unavailable();
-      if (why.empty()) FAIL() << "the test server did not start (see SetUpTestSuite above)";
-      GTEST_SKIP() << why;
-    }
-  }
   static std::string url(const std::string& path) { return server_->url("ws", path); }
-
-  static inline TestServer* server_ = nullptr;
 };
 
 // What a connection reported, in order.

@@ -12,24 +12,9 @@ namespace xport {
 namespace {
 
 namespace json = boost::json;
-using test::TestServer;
 
-class PlatformRequests : public ::testing::Test {
+class PlatformRequests : public test::SharedTestServerTest {
  protected:
-  static void SetUpTestSuite() {
-    if (test::server_unavailable().empty()) server_ = new TestServer();
-  }
-  static void TearDownTestSuite() {
-    delete server_;
-    server_ = nullptr;
-  }
-  void SetUp() override {
-    if (!server_) {
-      auto why = test::server_unavailable();
-      if (why.empty()) FAIL() << "the test server did not start";
-      GTEST_SKIP() << why;
-    }
-  }
   static Platform platform(const std::string& project = "p1") {
     return Platform(server_->url("http", "/platform"), "k1", project);
   }
@@ -41,9 +26,7 @@ class PlatformRequests : public ::testing::Test {
     const json::object& h = echo.at("headers").as_object();
     return h.contains(name) ? std::string(h.at(name).as_string()) : "(absent)";
   }
-  static TestServer* server_;
 };
-TestServer* PlatformRequests::server_ = nullptr;
 
 TEST_F(PlatformRequests, ProjectAndTaskGetsCarryTheKeyAndAJsonContentType) {
   json::object p = echo(platform().project().json);

@@ -22,6 +22,9 @@ Routes:
   GET  /ws-close             WebSocket that closes right after the handshake (code 1001)
   GET  /ws-headers           WebSocket that sends the upgrade request's headers as JSON text
   GET  /ws-reject            403 instead of an upgrade
+  GET  /flaky/{code}/{n}/{key}/{path}  for the first n requests of `key`, that status; then a
+                             platform's answer to the SDK's run calls: {"data": {"exportPath",
+                             "uploadUrl", "signedUrl"}}, and the number of tries as "tries"
   GET  /platform/{path}      a platform's `{"data": ...}` answer to any read call, each list
                              and record being the echo (as /echo) of the request; exportPath
                              leads to /platform-issues.zip, a zip whose JSON list holds one
@@ -169,6 +172,20 @@ async def status(request):
     return web.Response(status=code, text=f"error body for {code}\n" + "z" * 1000)
 
 
+flaky_tries = {}
+
+
+async def flaky(request):
+    key = request.match_info["key"]
+    flaky_tries[key] = flaky_tries.get(key, 0) + 1
+    if flaky_tries[key] <= int(request.match_info["n"]):
+        code = int(request.match_info["code"])
+        return web.Response(status=code, text=f"flaky {code}")
+    url = "http://127.0.0.1/result.zip"
+    return web.json_response({"data": {"exportPath": url, "uploadUrl": url, "signedUrl": url},
+                              "tries": flaky_tries[key]})
+
+
 async def reject(request):
     async for _ in request.content.iter_chunked(1 << 20):
         pass
@@ -234,6 +251,7 @@ async def main():
     app.router.add_get("/slow", slow)
     app.router.add_get("/stall", stall)
     app.router.add_get("/status/{code}", status)
+    app.router.add_get("/flaky/{code}/{n}/{key}/{path:.*}", flaky)
     app.router.add_put("/reject/{code}", reject)
     app.router.add_post("/reject/{code}", reject)
     app.router.add_get("/ws", ws_echo)

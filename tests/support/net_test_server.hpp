@@ -1,7 +1,10 @@
 // Test support for the xport::net tests: the aiohttp test server (tests/support/
 // http_test_server.py) as a child process, a throwaway CA with server certificates made with
-// the openssl CLI, SHA-256 of files, and the process's peak RSS.
+// the openssl CLI, a fixture sharing one server per suite, SHA-256 of files, and the process's
+// peak RSS.
 #pragma once
+
+#include <gtest/gtest.h>
 
 #include <fcntl.h>
 #include <openssl/evp.h>
@@ -118,6 +121,27 @@ class TestServer {
   pid_t pid_ = -1;
   int stdin_ = -1;
   int port_ = 0;
+};
+
+// A test suite sharing one TestServer: started once for the suite; a test skips only when
+// this machine cannot run the server, and fails when a server that should start did not.
+class SharedTestServerTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    if (server_unavailable().empty()) server_ = new TestServer();
+  }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+  void SetUp() override {
+    if (!server_) {
+      auto why = server_unavailable();
+      if (why.empty()) FAIL() << "the test server did not start (see SetUpTestSuite above)";
+      GTEST_SKIP() << why;
+    }
+  }
+  static inline TestServer* server_ = nullptr;
 };
 
 inline std::string sha256_hex(const std::filesystem::path& file) {
