@@ -1,8 +1,9 @@
 // Several hubs on one PostgreSQL database (docs/architecture.md, "Several hubs on one
 // PostgreSQL"): a run started on one hub reaches the plugin instance connected to another,
-// a cancel crosses hubs too, a hub that dies ends (or hands back) the runs it had sent once
-// its lease expires, and a hub whose keys differ from the cluster's refuses to start.
-// Only the pg-labelled copies run (the others skip): SQLite cannot be shared by hubs.
+// a browser on one hub sees the runs of another, a cancel crosses hubs too, a hub that dies ends
+// (or hands back) the runs it had sent once its lease expires, and a hub whose keys differ from the
+// cluster's refuses to start. Only the pg-labelled copies run (the others skip): SQLite cannot be
+// shared by hubs.
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
@@ -15,6 +16,7 @@
 
 #include "support/background_process.hpp"
 #include "support/hub_process.hpp"
+#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "support/test_database.hpp"
 
@@ -29,16 +31,8 @@ std::string str(const json::value& v) {
   return v.is_string() ? std::string(v.as_string()) : std::string();
 }
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::string text((std::istreambuf_iterator<char>(in)), {});
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
-    text.pop_back();
-  return text;
-}
-
 std::string sample_ndjson() {
-  return read_file(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson") + "\n";
+  return read_trimmed(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson") + "\n";
 }
 
 // Hubs on one fresh database, sharing the first hub's keys and its object directory (what a
@@ -67,7 +61,7 @@ class MultiHub : public ::testing::Test {
     return *hubs_.back();
   }
   std::string hub_id(std::size_t n) const {
-    return read_file(dir_.path() / ("hub" + std::to_string(n)) / "data" / "hub-id");
+    return read_trimmed(dir_.path() / ("hub" + std::to_string(n)) / "data" / "hub-id");
   }
 
   // `xport plugin` (the built-in formats) or the Python SDK peer in `mode` ("--hang": the
@@ -164,6 +158,39 @@ TEST_F(MultiHub, RunStartedOnAHubWithoutTheInstanceReachesTheOtherHub) {
       notified |= str(n.as_object().at("session")) == session;
     EXPECT_TRUE(notified) << json::serialize(notes);
   }
+}
+
+// A browser connected to hub 1 follows a run that lives entirely on hub 2 (started there,
+// dispatched there, answered there): its changes, log lines and the user's notification
+// reach it through the cluster's messages.
+TEST_F(MultiHub, UiOnOneHubSeesTheRunsOfAnother) {
+  HubProcess& hub1 = add_hub();
+  HubProcess& hub2 = add_hub();
+  const std::string project = hub1.create_project("Pushed across hubs");
+  ASSERT_GT(hub1.import_ndjson(project, sample_ndjson()), 0);
+  auto plugin = hub1.create_plugin("formats on hub 2, watched from hub 1");
+  auto instance = xport_plugin(hub2, "plugin-on-hub2", plugin);
+  ASSERT_TRUE(wait_instances(hub2, plugin.first, 1)) << instance->err();
+  BackgroundProcess ui(
+      "ui-on-hub1",
+      {"/usr/bin/python3", std::string(XPORT_SOURCE_DIR) + "/tests/peers/ui_client.py", hub1.base(),
+       hub1.admin_key()},
+      dir_.path());
+  ui.wait_for_output("UI CONNECTED");
+
+  const std::string session = start_run(hub2, project, plugin.first);
+  auto expect_line = [&ui](const std::string& pattern) {
+    try {
+      return ui.wait_for_output(pattern, 30s);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << e.what() << "\nthe UI client on hub 1 printed:\n" << ui.out();
+      return std::string();
+    }
+  };
+  EXPECT_NE(expect_line("RUN " + session + " \\S+ log:(.+) "), "");
+  EXPECT_EQ(expect_line("RUN " + session + " succeeded - (url)"), "url");
+  EXPECT_EQ(expect_line("NOTIFICATION (\\S+) " + session), "run_succeeded");
+  EXPECT_EQ(str(wait_finished(hub1, session, 10s)["dispatchedBy"]), hub_id(2));
 }
 
 TEST_F(MultiHub, CancelOnOneHubEndsTheRunDispatchedByTheOther) {

@@ -29,6 +29,14 @@ inline std::string read_file(const std::filesystem::path& path) {
   return s.str();
 }
 
+// A file holding one value (a pid, an id), without the line end after it.
+inline std::string read_trimmed(const std::filesystem::path& path) {
+  std::string text = read_file(path);
+  while (!text.empty() && (text.back() == '\n' || text.back() == ' '))
+    text.pop_back();
+  return text;
+}
+
 inline void write_file(const std::filesystem::path& path, std::string_view data) {
   std::ofstream out(path, std::ios::binary);
   out.write(data.data(), static_cast<std::streamsize>(data.size()));

@@ -460,31 +460,10 @@ TEST_F(HubApp, OfflinePluginRunFailsAfterTheWait) {
       << str(done["message"]);
 }
 
-// A UI client (Debian's python3-socketio) on namespace /ui with an API key: prints each
-// `notification` and `run` event as a line. Exits non-zero when the hub refuses the key.
+// A UI client (Debian's python3-socketio, tests/peers/ui_client.py) on namespace /ui with an
+// API key: prints each `notification` and `run` event as a line.
 fs::path ui_client_script() {
-  const fs::path script = g_dir / "ui_client.py";
-  std::ofstream(script) << R"(import sys, threading, socketio
-sio = socketio.Client(reconnection=False)
-lock = threading.Lock()  # handlers run on threads of their own: one whole line at a time
-def say(*words):
-    with lock:
-        sys.stdout.write(" ".join(words) + "\n")
-        sys.stdout.flush()
-@sio.on("notification", namespace="/ui")
-def on_note(n):
-    say("NOTIFICATION", n["kind"], n["session"])
-@sio.on("run", namespace="/ui")
-def on_run(r):
-    log = r.get("log")
-    say("RUN", r["session"], r["state"], "log:" + log["msg"] if log else "-",
-        "url" if r.get("downloadUrl") else "-")
-sio.connect(sys.argv[1], namespaces=["/ui"], transports=["websocket"], auth={"apikey": sys.argv[2]})
-say("UI CONNECTED")
-sys.stdin.read()
-sio.disconnect()
-)";
-  return script;
+  return fs::path(XPORT_SOURCE_DIR) / "tests" / "peers" / "ui_client.py";
 }
 
 TEST_F(HubApp, NotificationsArePushedLiveToTheUi) {
