@@ -12,7 +12,7 @@
 #include <string>
 
 #include "support/background_process.hpp"
-#include "support/free_port.hpp"
+#include "support/balancer.hpp"
 #include "support/hub_process.hpp"
 #include "support/temp_dir.hpp"
 
@@ -20,34 +20,6 @@ namespace xport::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string port_of(const std::string& base) {
-  return base.substr(base.rfind(':') + 1);
-}
-
-// HAProxy started by the repo's infra script, stopped by its pid when the test ends.
-class Balancer {
- public:
-  Balancer(const fs::path& dir, const std::vector<std::string>& hub_ports) : dir_(dir) {
-    port_ = free_port();
-    std::string cmd = std::string(XPORT_SOURCE_DIR) + "/tests/infra/haproxy.sh start " +
-                      dir.string() + " " + std::to_string(port_);
-    for (const auto& p : hub_ports)
-      cmd += " " + p;
-    started_ = std::system((cmd + " >" + (dir / "start.log").string() + " 2>&1").c_str()) == 0;
-  }
-  ~Balancer() {
-    std::system(
-        (std::string(XPORT_SOURCE_DIR) + "/tests/infra/haproxy.sh stop " + dir_.string()).c_str());
-  }
-  bool started() const { return started_; }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-
- private:
-  fs::path dir_;
-  std::uint16_t port_ = 0;
-  bool started_ = false;
-};
 
 // N polling-only Socket.IO clients, one after the other, each connecting to /plugin,
 // sending a heartbeat with an ack and a second event; prints "done K" (K sessions completed).
@@ -76,7 +48,7 @@ TEST(Balancer, PollingSessionsStickToTheirHubBehindHaproxy) {
   HubProcess hub1(dir.path() / "hub1");
   HubProcess hub2(dir.path() / "hub2");
   Balancer balancer(dir.path() / "haproxy", {port_of(hub1.base()), port_of(hub2.base())});
-  ASSERT_TRUE(balancer.started()) << std::ifstream(dir.path() / "haproxy" / "start.log").rdbuf();
+  ASSERT_TRUE(balancer.started()) << balancer.start_log();
   const fs::path script = dir.path() / "clients.py";
   std::ofstream(script) << kClients;
   BackgroundProcess clients("clients", {"/usr/bin/python3", script.string(), balancer.url(), "8"},

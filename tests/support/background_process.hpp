@@ -63,6 +63,7 @@ class BackgroundProcess {
   BackgroundProcess& operator=(const BackgroundProcess&) = delete;
 
   pid_t pid() const { return pid_; }
+  const std::string& name() const { return name_; }
   std::string out() const { return slurp(out_path_); }
   std::string err() const { return slurp(err_path_); }
 

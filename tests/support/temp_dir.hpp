@@ -1,11 +1,14 @@
 // The tests' one temporary directory: fresh (random name, process id and a counter, so that
 // parallel CTest processes and repeated tests never share one), removed with everything in
-// it at the end.
+// it at the end (kept, and its path printed, when XPORT_KEEP_TEST_DIRS is set: to read the
+// logs of the processes a failed test started).
 #pragma once
 
 #include <unistd.h>
 
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <string>
@@ -23,6 +26,10 @@ class TempDir {
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
+    if (const char* keep = std::getenv("XPORT_KEEP_TEST_DIRS"); keep && *keep) {
+      std::fprintf(stderr, "kept %s\n", path_.c_str());
+      return;
+    }
     std::error_code ignored;
     std::filesystem::remove_all(path_, ignored);
   }
