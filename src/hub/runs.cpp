@@ -51,8 +51,9 @@ Run Domain::start_run(const User& user, const StartRun& request) {
 
 Run Domain::run(const User& user, const std::string& session) {
   auto found = store_.get_run(session);
-  if (!found) throw NotFound("no run " + session);
-  project(user, found->project_id);  // Forbidden across organisations
+  // Another organisation's run answers like an unknown one, naming nothing of its own.
+  const auto project = found ? store_.get_project(found->project_id) : std::nullopt;
+  if (!project || project->org_id != user.org_id) throw NotFound("no run " + session);
   return *found;
 }
 

@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -25,6 +26,14 @@ namespace {
 const std::string kNamespace = "/plugin";
 // Log lines kept while the link is down; beyond this the oldest are dropped (and counted).
 constexpr std::size_t kMaxQueuedLogs = 10000;
+// An answer is emitted with an ack request and kept until the ack comes; a platform that never
+// acks (its handler takes no callback) has had it once the link stayed up this long.
+constexpr auto kAckWait = std::chrono::seconds(30);
+
+std::string session_of(const boost::json::object& body) {
+  const auto* s = body.if_contains("session");
+  return s && s->is_string() ? std::string(s->get_string()) : std::string();
+}
 }  // namespace
 
 struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
@@ -48,7 +57,19 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
   bool joined = false;           // the /plugin namespace is connected
   bool closing = false;
   unsigned attempt = 0;
-  std::deque<boost::json::object> responses;  // undelivered, in order
+  struct Answer {
+    boost::json::object body;
+    bool resent = false;  // it went out on a link that dropped before the platform acked it
+  };
+  std::deque<Answer> responses;  // not sent yet, in order
+  struct SentAnswer {
+    Answer answer;
+    Clock::time_point sent;
+  };
+  std::map<std::uint64_t, SentAnswer> unacked;  // sent on this link, by sending order
+  std::uint64_t answers_sent = 0;
+  bool platform_acks = false;     // it acked an answer once: shutdown waits for the acks
+  std::string heartbeat_refusal;  // why the platform refused the last heartbeat, if it did
   std::deque<boost::json::object> logs;
   std::uint64_t dropped_logs = 0;
 
@@ -128,12 +149,31 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
 
   void send_heartbeat() {
     if (!joined) return;
+    // With an ack request: xport's hub says why it refuses one (a platform that does not ack
+    // simply never calls back).
     session->emit(kNamespace, "heartbeat",
-                  boost::json::array{boost::json::object{{"id", id}, {"secret", secret}}});
+                  boost::json::array{boost::json::object{{"id", id}, {"secret", secret}}},
+                  [weak = weak_from_this()](auto ack) {
+                    if (auto self = weak.lock(); self && ack) self->heartbeat_acked(*ack);
+                  });
     heartbeat_timer.expires_after(options.heartbeat_interval);
     heartbeat_timer.async_wait([weak = weak_from_this(), gen = generation](auto ec) {
       if (auto self = weak.lock(); !ec && self && gen == self->generation) self->send_heartbeat();
     });
+  }
+
+  // A refusal is logged when it starts or changes, not at every heartbeat.
+  void heartbeat_acked(const boost::json::array& ack) {
+    std::string reply;
+    if (!ack.empty() && ack[0].is_string()) reply = std::string(ack[0].get_string());
+    if (reply.empty() || reply == "ok") {
+      if (!heartbeat_refusal.empty()) log().info("the platform accepts this plugin's heartbeat");
+      heartbeat_refusal.clear();
+      return;
+    }
+    if (reply != heartbeat_refusal)
+      log().error("the platform refused this plugin's heartbeat: {} (plugin id {})", reply, id);
+    heartbeat_refusal = reply;
   }
 
   // The link is dead when the server's pings stop (Engine.IO v4): checked every second.
@@ -142,10 +182,12 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
     watchdog.async_wait([weak = weak_from_this(), gen = generation](auto ec) {
       auto self = weak.lock();
       if (ec || !self || gen != self->generation || !self->session) return;
-      if (self->session->link_dead(Clock::now()))
+      if (self->session->link_dead(Clock::now())) {
         self->drop("no ping from the platform within pingInterval + pingTimeout");
-      else
+      } else {
+        self->settle_unacked(Clock::now());
         self->arm_watchdog();
+      }
     });
   }
 
@@ -165,6 +207,7 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
   void drop(const std::string& reason) {
     if (!socket) return;
     ++generation;  // callbacks of the old connection are ignored from here on
+    resend_unacked();
     bool was_joined = joined;
     joined = false;
     heartbeat_timer.cancel();
@@ -196,7 +239,7 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
 
   void flush() {
     while (joined && !responses.empty()) {
-      session->emit(kNamespace, "response", boost::json::array{responses.front()});
+      send_answer(std::move(responses.front()));
       responses.pop_front();
     }
     if (joined && dropped_logs) {
@@ -207,8 +250,74 @@ struct WsConnector::Impl : std::enable_shared_from_this<Impl> {
       session->emit(kNamespace, "log", boost::json::array{logs.front()});
       logs.pop_front();
     }
+    update_outbox();
+  }
+
+  // Emits an answer and keeps it until the platform acks it (any ack: "ok", or why it was
+  // refused, which is logged).
+  void send_answer(Answer answer) {
+    const std::uint64_t n = ++answers_sent;
+    boost::json::array args{answer.body};
+    unacked[n] = SentAnswer{std::move(answer), Clock::now()};
+    session->emit(kNamespace, "response", std::move(args),
+                  [weak = weak_from_this(), gen = generation, n](auto ack) {
+                    // nullopt: the link went first; drop() has queued the answer again.
+                    if (auto self = weak.lock(); self && ack && gen == self->generation)
+                      self->answer_acked(n, *ack);
+                  });
+  }
+
+  void answer_acked(std::uint64_t n, const boost::json::array& ack) {
+    auto it = unacked.find(n);
+    if (it == unacked.end()) return;
+    const std::string run = session_of(it->second.answer.body);
+    std::string reply;
+    if (!ack.empty())
+      reply =
+          ack[0].is_string() ? std::string(ack[0].get_string()) : boost::json::serialize(ack[0]);
+    if (!reply.empty() && reply != "ok") {
+      // An answer sent again may have reached the platform the first time.
+      if (it->second.answer.resent && reply.find("already") != std::string::npos)
+        log().info("run {}: the platform had its answer already ({})", run, reply);
+      else
+        log().warn("run {}: the platform did not take the answer: {}", run, reply);
+    }
+    platform_acks = true;
+    unacked.erase(it);
+    update_outbox();
+  }
+
+  // The link dropped: answers it carried without an ack go out again, first, after the
+  // reconnect (the platform records a run's answer once).
+  void resend_unacked() {
+    for (auto it = unacked.rbegin(); it != unacked.rend(); ++it) {
+      log().warn(
+          "run {}: its answer was sent as the link dropped and the platform did not "
+          "confirm it; sending it again after the reconnect",
+          session_of(it->second.answer.body));
+      it->second.answer.resent = true;
+      responses.push_front(std::move(it->second.answer));
+    }
+    unacked.clear();
+  }
+
+  // A platform that does not ack: an answer the link carried for kAckWait is delivered.
+  void settle_unacked(Clock::time_point now) {
+    bool settled = false;
+    for (auto it = unacked.begin(); it != unacked.end();) {
+      if (now - it->second.sent < kAckWait) break;  // in sending order
+      log().debug("run {}: no ack for its answer within {} s; the platform does not ack",
+                  session_of(it->second.answer.body), kAckWait.count());
+      it = unacked.erase(it);
+      settled = true;
+    }
+    if (settled) update_outbox();
+  }
+
+  // Delivered, for shutdown: every answer sent, and acked where the platform acks.
+  void update_outbox() {
     std::lock_guard lock(mutex);
-    outbox_empty = responses.empty();
+    outbox_empty = responses.empty() && (unacked.empty() || !platform_acks);
     if (outbox_empty) drained.notify_all();
   }
 };
@@ -239,7 +348,7 @@ void WsConnector::send_response(boost::json::object body) {
     impl_->outbox_empty = false;
   }
   asio::post(impl_->io, [impl = impl_, body = std::move(body)]() mutable {
-    impl->responses.push_back(std::move(body));
+    impl->responses.push_back(Impl::Answer{std::move(body), false});
     impl->flush();
   });
 }

@@ -4,7 +4,9 @@
 //
 // Beyond the Python SDK: a dropped link is reconnected with capped exponential backoff and
 // jitter, forever; answers of runs that finish while the link is down wait in an outbox and
-// are delivered after the reconnect (logs too, up to a bound).
+// are delivered after the reconnect (logs too, up to a bound). An answer is kept until the
+// platform acks it and sent again after a reconnect if the link dropped first (a platform that
+// never acks has had it once the link carried it for 30 s).
 //
 // Threading: one network thread runs an io_context; the Socket.IO session, timers and the
 // outbox live on it. send_response/send_log post onto it from worker threads.

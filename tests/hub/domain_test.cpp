@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -277,8 +278,20 @@ TEST_F(DomainTest, LogsAndOtherOrganizationsAreKeptApart) {
   EXPECT_EQ(core_->store().list_logs(run.session, 0, 10).size(), 2u);
   const auto org = domain().create_organization("Other");
   const auto stranger = domain().create_user({org.id, "S", "s@other", "admin"}).user;
-  // Another organisation's records answer like unknown ones: their existence is not told.
-  EXPECT_THROW(domain().run(stranger, run.session), NotFound);
+  // Another organisation's records answer like unknown ones: their existence is not told,
+  // not even by the message.
+  const auto not_found = [](const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const NotFound& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no NotFound)");
+  };
+  EXPECT_EQ(not_found([&] { domain().run(stranger, run.session); }), "no run " + run.session);
+  EXPECT_EQ(not_found([&] { domain().run(stranger, "run-nobody-has"); }), "no run run-nobody-has");
+  EXPECT_EQ(not_found([&] { domain().project(stranger, project_.id); }),
+            "no project " + project_.id);
   EXPECT_THROW(domain().plugin(stranger, plugin_.plugin.id), NotFound);
   EXPECT_THROW(domain().reveal_secret(stranger, plugin_.plugin.id), NotFound);
   EXPECT_THROW(domain().start_run(stranger, {project_.id, plugin_.plugin.id, {}, {}, {}}),

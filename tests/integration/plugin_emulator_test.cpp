@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
+#include <map>
 
 #include "platform_emulator.hpp"
 #include "process.hpp"
@@ -175,6 +176,35 @@ TEST_F(PluginAgainstEmulator, ALinkDroppedMidRunReconnectsAndDeliversTheAnswer) 
   EXPECT_GE(count_events(last_state_, "disconnect"), 1u);
   EXPECT_GE(count_events(last_state_, "heartbeat"), 2u);  // heartbeat again after reconnecting
   EXPECT_NE(plugin_->err().find("reconnect"), std::string::npos);
+}
+
+// Six runs in flight; the platform drops the link as the first answer of one of them arrives,
+// before acking it: that answer is sent again after the reconnect, and every run is answered
+// exactly once.
+TEST_F(PluginAgainstEmulator, AnAnswerTheLinkDroppedBeforeItsAckIsSentAgain) {
+  start({"--concurrency", "3"});
+  wait_online();
+  std::vector<std::string> sessions;
+  for (int i = 0; i < 6; ++i) {
+    sessions.push_back("in-flight-" + std::to_string(i));
+    const std::string project = i == 2 ? "lose-answer" : "demo-project";
+    ASSERT_TRUE(emulator_->run(kPluginId, PlatformEmulator::run_data(sessions.back(), project)));
+  }
+  auto state = emulator_->wait(6, 0, 60);
+  EXPECT_EQ(count_events(state, "lost-answer"), 1u);
+  std::map<std::string, int> answers;
+  for (const auto& r : state.at("responses").as_array())
+    ++answers[std::string(r.as_object().at("data").as_object().at("session").as_string())];
+  for (const std::string& s : sessions) {
+    EXPECT_EQ(answers[s], 1) << s;
+    const auto* response = PlatformEmulator::response_for(state, s);
+    ASSERT_NE(response, nullptr) << s;
+    EXPECT_EQ(response->at("export"), true) << boost::json::serialize(*response);
+  }
+  EXPECT_EQ(answers.size(), 6u);
+  EXPECT_NE(plugin_->err().find("run in-flight-2: its answer was sent as the link dropped"),
+            std::string::npos)
+      << plugin_->err();
 }
 
 TEST_F(PluginAgainstEmulator, AWrongSecretIsRejectedByThePlatform) {

@@ -18,6 +18,9 @@ Failure modes are chosen per run through the project id:
   "drop"           the plugin's socket is disconnected when it asks for the export
                    (the run must still be answered, after reconnecting)
   "slow"           the export download waits 2 s before answering
+  "lose-answer"    the plugin's socket is disconnected as the run's first answer arrives:
+                   that answer is not recorded and its ack never reaches the plugin (which
+                   must send it again after reconnecting)
 
 Usage: platform_emulator.py --export FILE --plugin ID:SECRET [--api-key KEY]
                             [--data-dir DIR] [--tls-cert F --tls-key F]
@@ -47,6 +50,8 @@ class Platform:
         self.logs = []
         self.events = []  # connect / disconnect / heartbeat / rejected, in order
         self.export_requests = []
+        self.run_projects = {}  # session -> projectId, from the runs started
+        self.lost_answers = set()  # sessions whose first answer was lost ("lose-answer")
         self.uploads = {}  # token -> {"path", "size"}
         self.base_url = ""
         self.changed = asyncio.Condition()
@@ -95,6 +100,19 @@ def build(platform):
 
     @sio.on("response", namespace="/plugin")
     async def on_response(sid, data):
+        session = (data or {}).get("session")
+        if (platform.run_projects.get(session) == "lose-answer"
+                and session not in platform.lost_answers):
+            platform.lost_answers.add(session)
+            await sio.disconnect(sid, namespace="/plugin")
+            await platform.note("lost-answer", sid=sid, session=session)
+            return
+        # Like the platform, a run's answer is recorded once (an SDK may send it again when a
+        # link dropped before the ack).
+        if any(r["via"] == "ws" and (r["data"] or {}).get("session") == session
+               for r in platform.responses):
+            await platform.note("duplicate-answer", sid=sid, session=session)
+            return
         platform.responses.append({"via": "ws", "sid": sid, "data": data})
         await platform.note("response", sid=sid)
 
@@ -184,6 +202,7 @@ def build(platform):
         sid = platform.online.get(body["plugin"])
         if sid is None:
             return web.json_response({"message": "plugin offline"}, status=409)
+        platform.run_projects[body["data"].get("session")] = body["data"].get("projectId")
         await sio.emit("plugin", body["data"], to=sid, namespace="/plugin")
         return web.json_response({"sid": sid})
 

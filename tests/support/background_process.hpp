@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstring>
 #include <filesystem>
@@ -67,10 +68,29 @@ class BackgroundProcess {
   std::string out() const { return slurp(out_path_); }
   std::string err() const { return slurp(err_path_); }
 
+  // Writes `line` and a line end to the process's stdin (a process that is gone: an
+  // exception, not SIGPIPE).
+  void send_line(const std::string& line) const {
+    static const bool ignored = [] { return ::signal(SIGPIPE, SIG_IGN) != SIG_ERR; }();
+    (void)ignored;
+    const std::string text = line + "\n";
+    std::size_t sent = 0;
+    while (stdin_fd_ >= 0 && sent < text.size()) {
+      const ssize_t n = ::write(stdin_fd_, text.data() + sent, text.size() - sent);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) throw std::runtime_error(name_ + ": cannot write to its stdin");
+      sent += static_cast<std::size_t>(n);
+    }
+  }
   // Waits (bounded) for a line of stdout matching `pattern` and returns its first group.
   std::string wait_for_output(const std::string& pattern,
                               std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
     return wait_for(out_path_, pattern, timeout);
+  }
+  // The same for the n-th match (from 1): for a process that prints the same line again.
+  std::string wait_for_nth_output(const std::string& pattern, std::size_t n,
+                                  std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
+    return wait_for(out_path_, pattern, timeout, n);
   }
   std::string wait_for_stderr(const std::string& pattern,
                               std::chrono::milliseconds timeout = std::chrono::seconds(20)) {
@@ -120,13 +140,16 @@ class BackgroundProcess {
   }
 
   std::string wait_for(const std::filesystem::path& file, const std::string& pattern,
-                       std::chrono::milliseconds timeout) {
+                       std::chrono::milliseconds timeout, std::size_t n = 1) {
     std::regex re(pattern);
     auto deadline = std::chrono::steady_clock::now() + timeout;
     while (std::chrono::steady_clock::now() < deadline) {
-      std::smatch m;
-      std::string text = slurp(file);
-      if (std::regex_search(text, m, re)) return m.size() > 1 ? m[1].str() : m[0].str();
+      const std::string text = slurp(file);
+      std::size_t seen = 0;
+      for (auto it = std::sregex_iterator(text.begin(), text.end(), re);
+           it != std::sregex_iterator(); ++it) {
+        if (++seen == n) return it->size() > 1 ? (*it)[1].str() : (*it)[0].str();
+      }
       if (wait_exit(std::chrono::milliseconds(0)))
         throw std::runtime_error(name_ + " exited before printing /" + pattern + "/; stderr:\n" +
                                  err());

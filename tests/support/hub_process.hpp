@@ -21,8 +21,8 @@ class HubProcess {
  public:
   // `extra`: more `xport hub` options (e.g. --objects s3://...).
   explicit HubProcess(const std::filesystem::path& dir, std::vector<std::string> extra = {})
-      : dir_(dir) {
-    start(hub_argv(command(dir, std::move(extra))), "");
+      : dir_(dir), argv_(hub_argv(command(dir, std::move(extra)))) {
+    start(argv_, "");
   }
   // A hub of a cluster: `database` is shared with the other hubs (not one per data dir) and
   // `admin_key` is the key the first hub printed ("" for the first: it prints one).
@@ -30,7 +30,13 @@ class HubProcess {
              const std::string& admin_key, std::vector<std::string> extra = {})
       : dir_(dir) {
     extra.insert(extra.end(), {"--database", database});
-    start(command(dir, std::move(extra)), admin_key);
+    argv_ = command(dir, std::move(extra));
+    start(argv_, admin_key);
+  }
+  // Starts the hub again on its data dir (after stop() or kill()), with its admin key.
+  void restart() {
+    if (process_) stop();
+    start(argv_, key_, "hub-" + std::to_string(++restarts_));
   }
   // SIGTERM; the hub must exit 0 within 15 s.
   void stop() {
@@ -141,13 +147,18 @@ class HubProcess {
     argv.insert(argv.end(), extra.begin(), extra.end());
     return argv;
   }
-  void start(std::vector<std::string> argv, const std::string& admin_key) {
-    process_ = std::make_unique<BackgroundProcess>("hub", std::move(argv), dir_);
+  // `name`: of its log files in the data dir's parent (a restarted hub's are new ones, so that
+  // the waits below never read the last run's lines).
+  void start(std::vector<std::string> argv, const std::string& admin_key,
+             const std::string& name = "hub") {
+    process_ = std::make_unique<BackgroundProcess>(name, std::move(argv), dir_);
     key_ = admin_key.empty() ? process_->wait_for_output("admin API key: (\\S+)") : admin_key;
     base_ = process_->wait_for_output("xport hub listening on (http://\\S+)");
   }
 
   std::filesystem::path dir_;
+  std::vector<std::string> argv_;
+  int restarts_ = 0;
   std::unique_ptr<BackgroundProcess> process_;
   std::string key_;
   std::string base_;

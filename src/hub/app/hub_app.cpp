@@ -5,6 +5,7 @@
 #include "hub/app/app_internal.hpp"
 #include "hub/app/links.hpp"
 #include "hub/app/local_dispatcher.hpp"
+#include "hub/app/own_host.hpp"
 #include "hub/app/route_table.hpp"
 #include "hub/server/router.hpp"
 
@@ -94,10 +95,13 @@ User HubApp::api_user(const server::Request& request) {
 
 std::string HubApp::base_url(const server::Request& request) const {
   if (!options_.public_url.empty()) return options_.public_url;
+  // The request's Host only when it names this machine and port (own_host.hpp).
   std::string host = request.header("host").value_or("");
-  if (host.empty()) {
-    host = server_.options().host + ":" + std::to_string(server_.port());
-  }
+  const auto named = split_host_header(host);
+  const std::uint16_t default_port = server_.options().tls ? 443 : 80;
+  const std::uint16_t port = named && named->port ? named->port : default_port;
+  if (!named || port != server_.port() || !names_this_machine(named->host))
+    host = listen_authority(server_.options().host, server_.port());
   // The scheme is the server's: behind TLS, links must be https:// (no proxy headers are
   // trusted here; a proxy in front sets --public-url).
   return (server_.options().tls ? "https://" : "http://") + host;

@@ -1,7 +1,11 @@
 #include "hub/app/hub_process.hpp"
 
 #include <fmt/format.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <stdexcept>
 
 #include "s3/s3_object_store.hpp"
@@ -11,6 +15,26 @@
 namespace xport::hub {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+// Uploads a killed hub was streaming (xport-upload-<pid>-<n>.part, http_session.cpp): removed
+// at start unless the process that writes them is still running (another hub sharing the
+// folder).
+void remove_orphan_uploads(const fs::path& dir) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.rfind("xport-upload-", 0) != 0 || entry.path().extension() != ".part") continue;
+    const long pid = std::strtol(name.c_str() + 13, nullptr, 10);
+    if (pid > 0 && pid != ::getpid() && ::kill(static_cast<pid_t>(pid), 0) == 0) continue;
+    std::error_code rm;
+    if (fs::remove(entry.path(), rm))
+      spdlog::info("removed {}, a partial upload of a hub that stopped", name);
+  }
+}
+
+}  // namespace
 
 HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options)) {
   // Once, for HubApp, UiPush and public_url(): links are public_url + "/...".
@@ -31,6 +55,7 @@ HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options))
   core_ = std::make_unique<HubCore>(options_.data_dir, std::move(core), *ui_, *storages_);
   // After the HubCore: it creates the data dir itself, private (0700).
   fs::create_directories(options_.server.upload_dir);
+  remove_orphan_uploads(options_.server.upload_dir);
   app_ = std::make_unique<HubApp>(*core_, *server_, *ui_, options_.app);
 }
 

@@ -139,27 +139,65 @@ std::string LocalDispatcher::plugin_of(const std::string& socket_id) const {
   return routing_.plugin_of(socket_id);
 }
 
-void LocalDispatcher::on_heartbeat(const std::string& instance, const std::string& remote,
-                                   const std::string& plugin_id, const std::string& secret) {
-  if (plugin_id.empty() || !domain_.check_plugin_credentials(plugin_id, secret)) {
-    spdlog::warn("heartbeat from {} (socket {}) refused: wrong plugin id or secret (id \"{}\")",
-                 remote, instance, plugin_id);
-    return;
+dispatch::TransportEvents::HeartbeatVerdict LocalDispatcher::on_heartbeat(
+    const std::string& instance, const std::string& remote, const std::string& plugin_id,
+    const std::string& secret) {
+  const std::string address = dispatch::HeartbeatGuard::address_of(remote);
+  std::string refused;
+  {
+    std::lock_guard lock(mutex_);
+    refused = guard_.refusal(address, Clock::now());
+    // One socket is one instance of one plugin: becoming another would orphan its runs.
+    const std::string current = routing_.plugin_of(instance);
+    if (refused.empty() && !current.empty() && current != plugin_id)
+      return {"this socket is an instance of plugin " + current +
+                  "; connect again to be an instance of another",
+              false};
+  }
+  if (refused.empty() &&
+      (plugin_id.empty() || !domain_.check_plugin_credentials(plugin_id, secret)))
+    refused = "wrong plugin id or secret";
+  if (!refused.empty()) {
+    dispatch::HeartbeatGuard::Verdict v;
+    {
+      std::lock_guard lock(mutex_);
+      v = guard_.wrong(instance, address, Clock::now());
+    }
+    if (v.log)
+      spdlog::warn(
+          "heartbeat from {} (socket {}) refused: {} (id \"{}\"); more refusals from {} "
+          "within {} s are counted, and told when that time is over",
+          remote, instance, refused, plugin_id.substr(0, 100), address,
+          dispatch::HeartbeatGuard::kWindow.count());
+    return {refused, v.disconnect};
   }
   {
     std::lock_guard lock(mutex_);
-    if (!routing_.join(instance, plugin_id, remote)) return;  // a periodic heartbeat
+    if (!routing_.join(instance, plugin_id, remote)) return {};  // a periodic heartbeat
   }
   spdlog::info("plugin {} online: instance {} from {}", plugin_id, instance, remote);
   cluster_.instance_joined(instance, plugin_id);
   dispatch_queued(plugin_id);
   if (cluster_.shared()) claim_waiting(plugin_id, std::chrono::milliseconds(0));
+  return {};
+}
+
+void LocalDispatcher::log_refusal_bursts() {
+  std::vector<dispatch::HeartbeatGuard::Summary> ended;
+  {
+    std::lock_guard lock(mutex_);
+    ended = guard_.ended_windows(Clock::now());
+  }
+  for (const auto& s : ended)
+    spdlog::warn("{} more heartbeat(s) from {} refused (wrong plugin id or secret, or too many)",
+                 s.refused, s.address);
 }
 
 void LocalDispatcher::on_instance_lost(const std::string& instance, const std::string& reason) {
   std::optional<dispatch::LostInstance> lost;
   {
     std::lock_guard lock(mutex_);
+    guard_.socket_gone(instance);
     // While the hub shuts down the runs stay as they are: the next start fails them.
     lost = routing_.leave(instance, /*keep_runs=*/stopping_);
     if (!lost || stopping_) return;
@@ -278,130 +316,19 @@ void LocalDispatcher::on_delivery_ended(const std::string& session, const std::s
       pending_errors_.erase(it);
     }
   }
-  try {
-    if (!error.empty()) {
-      domain_.mark_failed(session,
-                          answered ? error + " (it had answered: " + *answered + ")" : error);
-      forget(session);
-    } else if (answered) {
-      domain_.mark_failed(session, *answered);
-    }
-  } catch (const std::exception& e) {
-    spdlog::error("run {}: {}", session, e.what());
+  // Through record_answer: a write the store refuses is tried again, not lost.
+  if (!error.empty()) {
+    const std::string why = answered ? error + " (it had answered: " + *answered + ")" : error;
+    record_answer(session, [this, session, why] { domain_.mark_failed(session, why); });
+  } else if (answered) {
+    record_answer(session, [this, session, why = *answered] { domain_.mark_failed(session, why); });
   }
-}
-
-std::optional<std::string> LocalDispatcher::handle_response(const std::string& plugin_id,
-                                                            const json::object& body) {
-  const dispatch::PluginAnswer answer = dispatch::read_answer(body);
-  const std::string& session = answer.session;
-  if (session.empty()) return "the response names no session";
-  const auto run = domain_.store().get_run(session);
-  if (!run) return "no run " + session;
-  if (run->plugin_id != plugin_id) return "run " + session + " belongs to another plugin";
-  if (run->state != RunState::dispatched)
-    return "run " + session + " is already " + std::string(to_string(run->state));
-  {
-    std::lock_guard lock(mutex_);
-    routing_.untrack(session);
-    // The newest SDK's REST connector answers {"error": true} first and then its
-    // POST /plugin fails with HTTP 500: the run ends when that call does, with both.
-    if (answer.failed && rest_in_flight_.count(session)) {
-      pending_errors_[session] = answer.message;
-      return std::nullopt;
-    }
-  }
-  if (answer.failed) {
-    domain_.mark_failed(session, answer.message);
-    return std::nullopt;
-  }
-  accept_result(*run, answer.result_url);
-  return std::nullopt;
-}
-
-// The answer's URL names the result: a link of the hub's own for the run's project, or one
-// into a storage of its organisation (then checked with a HEAD, off the network thread).
-void LocalDispatcher::accept_result(const Run& run, const std::string& url) {
-  const auto project = domain_.store().get_project(run.project_id);
-  if (project) {
-    if (auto place = storage_place_of_answer(domain_, project->org_id, run.project_id, url)) {
-      post([this, session = run.session, place = *place] { accept_stored(session, place); });
-      return;
-    }
-  }
-  const auto key = hub_object_key(objects_, url);
-  const std::string prefix = "uploads/" + run.project_id + "/";
-  if (!key || key->rfind(prefix, 0) != 0) {
-    domain_.mark_failed(run.session, "the plugin's result \"" + url.substr(0, 200) +
-                                         "\" is not an upload link of this hub or of a storage "
-                                         "of this organization for this project");
-    return;
-  }
-  // A HEAD to S3 waits for the network: on the dispatcher's thread, not the one that received
-  // the answer (the run is untracked already; the compare-and-set records its end once).
-  if (objects_.remote()) {
-    post([this, session = run.session, key = *key] { accept_uploaded(session, key); });
-    return;
-  }
-  accept_uploaded(run.session, *key);
-}
-
-void LocalDispatcher::accept_uploaded(const std::string& session, const std::string& key) {
-  bool uploaded = false;
-  try {
-    uploaded = objects_.exists(key);
-  } catch (const std::exception& e) {
-    // The object store did not answer (S3 unreachable after its retries): the run ends with
-    // why, rather than staying dispatched.
-    domain_.mark_failed(session, std::string("the result cannot be checked: ") + e.what());
-    return;
-  }
-  if (!uploaded) {
-    domain_.mark_failed(session, "the plugin answered with a result that was never uploaded");
-    return;
-  }
-  domain_.mark_succeeded(session, key);
-  spdlog::info("run {} succeeded: {}", session, key);
-}
-
-void LocalDispatcher::accept_stored(const std::string& session, const StoragePlace& place) {
-  const auto storage = domain_.store().get_storage(place.storage_id);
-  if (!storage) {
-    domain_.mark_failed(session, "the storage the result was written to has been removed");
-    return;
-  }
-  try {
-    domain_.storage_access().size_of(domain_.storage_target(*storage, place.bucket), place.key);
-  } catch (const StorageError& e) {
-    // S3's own code and message: "NoSuchKey" (never uploaded), "AccessDenied", ...
-    domain_.mark_failed(session, "the result in storage " + storage->name + " (" + place.bucket +
-                                     "/" + place.key + ") cannot be read: " + e.what());
-    return;
-  }
-  domain_.mark_succeeded(session, storage_result_object(place));
-  spdlog::info("run {} succeeded: storage {} {}/{}", session, storage->name, place.bucket,
-               place.key);
 }
 
 void LocalDispatcher::post(std::function<void()> job) {
   std::lock_guard lock(mutex_);
   jobs_.push_back(std::move(job));
   wake_.notify_all();
-}
-
-std::optional<std::string> LocalDispatcher::handle_log(const std::string& plugin_id,
-                                                       const json::object& body) {
-  const std::string session = string_field(body, "session");
-  if (session.empty()) return "the log line names no session";
-  const auto run = domain_.store().get_run(session);
-  if (!run) return "no run " + session;
-  if (run->plugin_id != plugin_id) return "run " + session + " belongs to another plugin";
-  std::string level = string_field(body, "level");
-  if (level.empty()) level = "INFO";
-  std::string msg = string_field(body, "msg");
-  if (msg.size() > 64 * 1024) msg = msg.substr(0, 64 * 1024) + "...";
-  domain_.append_log(session, level, msg);
-  return std::nullopt;
 }
 
 // Every tick: the jobs (REST probes), then the deadlines; both without the lock held.
@@ -422,7 +349,10 @@ void LocalDispatcher::loop() {
       lock.lock();
     }
     const auto expired = routing_.expire(Clock::now());
+    const bool retry = !unrecorded_.empty();
     lock.unlock();
+    if (retry) retry_unrecorded();
+    log_refusal_bursts();
     if (!expired.empty()) fail_expired(expired);
     if (cluster_.shared()) cluster_chores();
     lock.lock();
@@ -439,19 +369,33 @@ std::string LocalDispatcher::offline_reason(const std::string& plugin_id, std::s
                      plugin_name(plugin_id), where, seconds_text(options_.offline_wait));
 }
 
+// A run's deadline: it ends failed (offline plugin; an answer the store never took, with
+// why) or timed out. An end the store refuses too is tried again a second later.
 void LocalDispatcher::fail_expired(const std::vector<dispatch::ExpiredRun>& expired) {
-  for (const auto& [session, t] : expired) {
+  for (const dispatch::ExpiredRun& e : expired) {
+    const auto& [session, t] = e;
+    std::optional<std::string> unrecorded = unrecorded_cause(session);
     try {
       if (!t.dispatched) {
         domain_.fail_queued(session, offline_reason(t.plugin_id));
-        continue;
+      } else if (unrecorded) {
+        domain_.mark_failed(session,
+                            "the plugin answered, but the hub could not record the "
+                            "answer before the run's timeout: " +
+                                *unrecorded);
+      } else {
+        domain_.mark_timed_out(
+            session,
+            fmt::format("the plugin did not answer within {} s (plugin {})",
+                        std::chrono::duration_cast<std::chrono::seconds>(t.timeout).count(),
+                        plugin_name(t.plugin_id)));
       }
-      domain_.mark_timed_out(
-          session, fmt::format("the plugin did not answer within {} s (plugin {})",
-                               std::chrono::duration_cast<std::chrono::seconds>(t.timeout).count(),
-                               plugin_name(t.plugin_id)));
-    } catch (const std::exception& e) {
-      spdlog::error("run {}: {}", session, e.what());
+    } catch (const std::exception& error) {
+      spdlog::error("run {}: its end cannot be recorded ({}); trying again in a second", session,
+                    error.what());
+      std::lock_guard lock(mutex_);
+      if (unrecorded) unrecorded_[session] = UnrecordedAnswer{nullptr, *unrecorded, {}};
+      routing_.expire_again(e, Clock::now() + std::chrono::seconds(1));
     }
   }
 }

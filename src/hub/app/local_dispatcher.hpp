@@ -24,6 +24,7 @@
 #include <string>
 #include <thread>
 
+#include "hub/app/dispatch/heartbeat_guard.hpp"
 #include "hub/app/dispatch/plugin_transport.hpp"
 #include "hub/app/dispatch/rest_transport.hpp"
 #include "hub/app/dispatch/routing.hpp"
@@ -65,8 +66,9 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
 
  private:
   // dispatch::TransportEvents
-  void on_heartbeat(const std::string& instance, const std::string& remote,
-                    const std::string& plugin_id, const std::string& secret) override;
+  HeartbeatVerdict on_heartbeat(const std::string& instance, const std::string& remote,
+                                const std::string& plugin_id, const std::string& secret) override;
+  void log_refusal_bursts();  // every tick: the refusals counted, not logged one by one
   void on_instance_lost(const std::string& instance, const std::string& reason) override;
   std::string instance_plugin(const std::string& instance) const override {
     return plugin_of(instance);
@@ -92,9 +94,16 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   // Stops tracking a run that is still queued (one that another thread already dispatched
   // stays); true when it did.
   bool untrack_queued(const std::string& session);
-  void accept_result(const Run& run, const std::string& url);
-  void accept_uploaded(const std::string& session, const std::string& key);
+  // Answers (plugin_answers.cpp). These return the failure for the plugin's ack.
+  std::optional<std::string> accept_result(const Run& run, const std::string& url);
+  std::optional<std::string> accept_uploaded(const std::string& session, const std::string& key);
   void accept_stored(const std::string& session, const StoragePlace& place);
+  // Writes an answered run's end; on failure keeps `write` to try again each second and
+  // the run tracked (its deadline ends it with the cause).
+  std::optional<std::string> record_answer(const std::string& session, std::function<void()> write);
+  void retry_unrecorded();  // on the dispatcher's thread
+  // Why the answer of `session` is not recorded, if it is not (and forgets it).
+  std::optional<std::string> unrecorded_cause(const std::string& session);
   void post(std::function<void()> job);  // runs `job` on the dispatcher's thread
   void fail_expired(const std::vector<dispatch::ExpiredRun>& expired);
   std::string plugin_name(const std::string& plugin_id);  // its id when it is gone
@@ -129,9 +138,16 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   std::condition_variable wake_;
   bool stopping_ = false;
   dispatch::Routing routing_;
+  dispatch::HeartbeatGuard guard_;          // wrong secrets, per socket and per address
   std::deque<std::function<void()>> jobs_;  // REST probes, storage checks: run on the thread
   std::set<std::string> rest_in_flight_;    // runs whose POST {url}/plugin is under way
   std::map<std::string, std::string> pending_errors_;  // their error answers, until it ends
+  struct UnrecordedAnswer {
+    std::function<void()> write;  // the store write that failed
+    std::string cause;            // why, the last time
+    dispatch::Clock::time_point next_try;
+  };
+  std::map<std::string, UnrecordedAnswer> unrecorded_;  // answered runs the store refused
   std::thread thread_;
 };
 

@@ -128,7 +128,10 @@ Response upload_url(const RouteContext& c, Request& req) {
                                                         req.query_param("bucket").value_or(""),
                                                         std::chrono::seconds(kUploadLinkSeconds))));
   name = safe_segment(name, "export.zip");
-  const std::string key = "uploads/" + p.id + "/" + new_id() + "/" + name;
+  // Asked with a run's token: the link is that run's (its key names the session), and only
+  // that run may be answered with it.
+  const std::string run_part = caller.run ? caller.run->session + "/" : "";
+  const std::string key = "uploads/" + p.id + "/" + run_part + new_id() + "/" + name;
   // Straight into the object store when it signs links (S3), else through the hub.
   if (auto direct = c.objects.presign_put(key, std::chrono::seconds(kUploadLinkSeconds)))
     return Response::json(200, data_reply("uploadUrl", *direct));

@@ -23,6 +23,7 @@
 
 #include "hub/server/engine_session.hpp"
 #include "hub/server/listener.hpp"
+#include "hub/server/request_reading.hpp"
 #include "hub/server/socketio_server.hpp"
 #include "hub/server/static_files.hpp"
 #include "hub/server/websocket_session.hpp"
@@ -43,17 +44,6 @@ using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
 namespace {
-
-struct Target {
-  std::string path;   // raw (still percent-encoded)
-  std::string query;  // after '?', raw
-};
-
-Target split_target(std::string_view target) {
-  std::size_t q = target.find('?');
-  if (q == std::string_view::npos) return {std::string(target), {}};
-  return {std::string(target.substr(0, q)), std::string(target.substr(q + 1))};
-}
 
 std::string query_value(const std::multimap<std::string, std::string>& q, const std::string& k) {
   auto it = q.find(k);
@@ -111,24 +101,29 @@ class HttpSession {
   }
 
  private:
-  using HeaderParser = http::request_parser<http::empty_body>;
   // What a request leaves the connection to do: read the next one, close, or nothing (the
   // socket went to a WebSocket session).
   enum class Next { keep_going, close, handed_off };
 
   // The next request's header, within the header size limit and the idle timeout. False:
-  // close (end of stream, timeout, garbage; or a header too large, answered 431).
+  // close (end of stream, timeout; a header too large, answered 431; one that is not HTTP
+  // as RFC 9112 has it, answered 400 with Beast's reason, e.g. a Content-Length beside
+  // chunked: a smuggling pair).
   asio::awaitable<bool> read_header(HeaderParser& header) {
     const ServerOptions& opts = state_->options;
     error_code ec;
-    header.header_limit(net::bounded_header_limit(opts.max_header_bytes));
-    header.body_limit(boost::none);
+    limit_header(header, opts.max_header_bytes);
     tcp_layer().expires_after(opts.idle_timeout);
     co_await http::async_read_header(stream_, buffer_, header,
                                      asio::redirect_error(asio::use_awaitable, ec));
     if (ec == http::error::header_limit) {
       body_pending_ = true;  // the rest of the header, maybe a body: drain before closing
       co_await reply_simple(431, "request header too large", false, 11);
+      co_return false;
+    }
+    if (malformed_http(ec)) {
+      body_pending_ = true;  // whatever follows is unread: drain before closing
+      co_await reply_simple(400, "malformed HTTP request: " + ec.message(), false, 11);
       co_return false;
     }
     if (ec) co_return false;
@@ -234,7 +229,7 @@ class HttpSession {
     const unsigned version = req.version();
     const bool keep_alive = req.keep_alive();
     const bool head = req.method() == http::verb::head;
-    if (header.content_length() && *header.content_length() > route.options.max_body) {
+    if (declared_too_large(header, route.options.max_body)) {
       co_await reply(Response::error(413, "request body larger than " +
                                               std::to_string(route.options.max_body) + " bytes"),
                      version, false, head);
@@ -418,7 +413,7 @@ class HttpSession {
       const std::uint64_t max_payload = state_->sio->options.max_payload;
       // The parser checks a declared length against its limit only while reading the header
       // (which had none): refuse a larger Content-Length before reading a byte of it.
-      if (header.content_length().value_or(0) > max_payload) {
+      if (declared_too_large(header, max_payload)) {
         engine->close("polling payload larger than maxPayload");
         co_await reply_eio(413, R"({"code":3,"message":"Payload too large"})", version, false);
         co_return false;
@@ -527,7 +522,7 @@ asio::awaitable<void> refuse_plain_http(const SharedState& state, beast::tcp_str
                                         beast::flat_buffer& buffer) {
   error_code ec;
   http::request_parser<http::empty_body> header;
-  header.header_limit(net::bounded_header_limit(state.options.max_header_bytes));
+  limit_header(header, state.options.max_header_bytes);
   co_await http::async_read_header(stream, buffer, header,
                                    asio::redirect_error(asio::use_awaitable, ec));
   http::response<http::string_body> res{http::status::bad_request, 11};
@@ -544,8 +539,7 @@ asio::awaitable<void> refuse_plain_http(const SharedState& state, beast::tcp_str
 
 asio::awaitable<void> http_session(std::shared_ptr<SharedState> state, tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
-  // Bounded below 64 KiB: net/read_buffer.hpp says why (a trailer too large for Beast).
-  beast::flat_buffer buffer(net::kHttpReadBufferLimit);
+  beast::flat_buffer buffer = request_read_buffer();
   if (!state->tls) {
     HttpSession<beast::tcp_stream> session(std::move(state), std::move(stream), std::move(buffer));
     co_await session.run();

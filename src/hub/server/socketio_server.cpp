@@ -1,5 +1,7 @@
 #include "hub/server/socketio_server.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include "hub/server/sio_core.hpp"
 
 namespace xport::hub::server {
@@ -79,8 +81,9 @@ void SioCore::event(const std::shared_ptr<EngineSession>& session, const std::st
       if (auto s = weak.lock()) s->send_ack(nsp, id, std::move(a));
     };
   }
-  // Handlers must not take the session down: a throwing handler is the hub's bug, and the
-  // client would only see a silent event. The socket stays.
+  // Handlers must not take the session down: a throwing handler is the hub's bug. The
+  // socket stays, the error is logged, and a client waiting for an ack gets one saying so
+  // rather than silence.
   try {
     if (!attachments.empty()) {
       auto b = ns->second.binary_events.find(name);
@@ -95,8 +98,13 @@ void SioCore::event(const std::shared_ptr<EngineSession>& session, const std::st
     } else if (ns->second.any) {
       ns->second.any(*info, name, std::move(args), std::move(ack));
     }
-  } catch (const std::exception&) {
-    // Swallowed on purpose (see above); the hub logs in its own handlers.
+  } catch (const std::exception& e) {
+    spdlog::error("socket.io: the handler of event '{}' on {} failed: {}", name, info->nsp,
+                  e.what());
+    if (ack_id)
+      session->send_ack(
+          info->nsp, *ack_id,
+          boost::json::array{std::string("the hub failed to handle this event: ") + e.what()});
   }
 }
 

@@ -9,6 +9,53 @@
 
 namespace xport::hub::server {
 
+namespace {
+
+const std::map<std::string, std::string>& content_types() {
+  static const std::map<std::string, std::string> types = {
+      {".html", "text/html; charset=utf-8"},
+      {".htm", "text/html; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".mjs", "text/javascript; charset=utf-8"},
+      {".json", "application/json"},
+      {".map", "application/json"},
+      {".txt", "text/plain; charset=utf-8"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".jpg", "image/jpeg"},
+      {".jpeg", "image/jpeg"},
+      {".gif", "image/gif"},
+      {".webp", "image/webp"},
+      {".ico", "image/x-icon"},
+      {".woff", "font/woff"},
+      {".woff2", "font/woff2"},
+      {".wasm", "application/wasm"},
+      {".zip", "application/zip"},
+      {".ndjson", "application/x-ndjson"},
+  };
+  return types;
+}
+
+std::string lower_extension(const std::filesystem::path& file) {
+  std::string ext = file.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+// What a UI folder may hold besides the UI (a developer's npm install, notes, manifests):
+// a file of a kind a browser has no use for, npm's folder, or its manifests.
+bool not_the_ui(const std::filesystem::path& rel) {
+  for (const auto& part : rel)
+    if (part == "node_modules") return true;
+  const std::string name = rel.filename().string();
+  if (name == "package.json" || name == "package-lock.json") return true;
+  return content_types().count(lower_extension(rel)) == 0;
+}
+
+}  // namespace
+
 std::optional<std::filesystem::path> resolve_static(const std::filesystem::path& root,
                                                     std::string_view path) {
   namespace fs = std::filesystem;
@@ -32,6 +79,7 @@ std::optional<std::filesystem::path> resolve_static(const std::filesystem::path&
     start = end + 1;
   }
   if (dir || rel.empty()) rel /= "index.html";
+  if (not_the_ui(rel)) return std::nullopt;
   std::error_code ec;
   fs::path base = fs::canonical(root, ec);
   if (ec) return std::nullopt;
@@ -45,33 +93,8 @@ std::optional<std::filesystem::path> resolve_static(const std::filesystem::path&
 }
 
 std::string content_type_for(const std::filesystem::path& file) {
-  static const std::map<std::string, std::string> types = {
-      {".html", "text/html; charset=utf-8"},
-      {".htm", "text/html; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},
-      {".js", "text/javascript; charset=utf-8"},
-      {".mjs", "text/javascript; charset=utf-8"},
-      {".json", "application/json"},
-      {".map", "application/json"},
-      {".txt", "text/plain; charset=utf-8"},
-      {".svg", "image/svg+xml"},
-      {".png", "image/png"},
-      {".jpg", "image/jpeg"},
-      {".jpeg", "image/jpeg"},
-      {".gif", "image/gif"},
-      {".webp", "image/webp"},
-      {".ico", "image/x-icon"},
-      {".woff", "font/woff"},
-      {".woff2", "font/woff2"},
-      {".wasm", "application/wasm"},
-      {".zip", "application/zip"},
-      {".ndjson", "application/x-ndjson"},
-  };
-  std::string ext = file.extension().string();
-  std::transform(ext.begin(), ext.end(), ext.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  auto it = types.find(ext);
-  return it == types.end() ? "application/octet-stream" : it->second;
+  auto it = content_types().find(lower_extension(file));
+  return it == content_types().end() ? "application/octet-stream" : it->second;
 }
 
 }  // namespace xport::hub::server

@@ -1,5 +1,7 @@
 // Static files for the web UI: a request path mapped into one directory, never outside it
 // (no "..", no encoded slashes or NULs, no symlinks leading out), with its content type.
+// Only the kinds of files a browser uses are served (by extension, the table of
+// content_type_for), never npm's node_modules/ or package manifests.
 #pragma once
 
 #include <filesystem>
@@ -11,7 +13,7 @@ namespace xport::hub::server {
 
 // The file under `root` that `path` (as received, percent-encoded, no query) names;
 // "/" and paths ending in '/' name their index.html. nullopt when it does not exist, is not
-// a regular file, or the path tries to leave `root`.
+// a regular file, is not of a kind the UI serves, or the path tries to leave `root`.
 std::optional<std::filesystem::path> resolve_static(const std::filesystem::path& root,
                                                     std::string_view path);
 

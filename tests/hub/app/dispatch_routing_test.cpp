@@ -161,5 +161,25 @@ TEST(DispatchRouting, ForgettingARunFreesItsInstance) {
   EXPECT_TRUE(r.expire(t0 + 1h).empty());
 }
 
+TEST(DispatchRouting, AnAnsweredRunLeavesItsInstanceButKeepsItsDeadline) {
+  Routing r(10min);
+  ASSERT_TRUE(r.join("a", "p", ""));
+  ASSERT_TRUE(r.track("s", "p", t0));
+  ASSERT_NE(r.assign_least_busy("s", 1min, t0), nullptr);
+  r.release("s");  // answered, its end not written yet
+  EXPECT_TRUE(r.instance("a")->runs.empty());
+  auto lost = r.leave("a");  // the instance goes: the answered run is not its any more
+  ASSERT_TRUE(lost);
+  EXPECT_TRUE(lost->runs.empty());
+  auto expired = r.expire(t0 + 1min);
+  ASSERT_EQ(expired.size(), 1u);
+  EXPECT_TRUE(expired[0].run.dispatched);
+  // Its end could not be written: it comes back a second later, and only then.
+  r.expire_again(expired[0], t0 + 1min + 1s);
+  EXPECT_TRUE(r.expire(t0 + 1min + 500ms).empty());
+  ASSERT_EQ(r.expire(t0 + 1min + 1s).size(), 1u);
+  EXPECT_TRUE(r.expire(t0 + 1h).empty());
+}
+
 }  // namespace
 }  // namespace xport::hub::dispatch

@@ -446,7 +446,12 @@ TEST_F(HubApp, RestConnectorPluginCompletesARun) {
 TEST_F(HubApp, WrongSecretNeverComesOnline) {
   auto p = create_plugin("wrong-secret");
   auto plugin = xport_plugin("xport-plugin-wrong", p, "not-the-secret");
-  g_hub->wait_for_stderr("refused: wrong plugin id or secret \\(id \"" + str(p["id"]) + "\"\\)");
+  // The hub says why in the heartbeat's ack, and the SDK tells its user (the hub's own log has
+  // one line per burst of refusals from an address: SecretGuessing tests it).
+  plugin->wait_for_stderr(
+      "the platform refused this plugin's heartbeat: wrong plugin id or "
+      "secret \\(plugin id " +
+      str(p["id"]) + "\\)");
   EXPECT_EQ(ok_json(call("GET", "/api/plugins/" + str(p["id"])))["onlineInstances"].as_int64(), 0);
 }
 
@@ -567,6 +572,28 @@ TEST_F(HubApp, PluginsSecretsAndDelete) {
   EXPECT_TRUE(listed);
   ok_json(call("DELETE", "/api/plugins/" + str(p["id"])));
   EXPECT_EQ(call("GET", "/api/plugins/" + str(p["id"])).status, 404);
+}
+
+// Without --public-url, links take the request's Host only when it names this machine and
+// the hub's port: a request naming another host gets links to the listen address.
+TEST_F(HubApp, LinksFollowTheHostHeaderOnlyWhenItNamesThisHub) {
+  const std::string port = g_base.substr(g_base.rfind(':') + 1);
+  auto upload_url = [&](const std::string& host) {
+    net::Request r;
+    r.url = g_base + "/v2/getUploadUrl?project=" + g_project + "&name=r.zip&type=export";
+    r.headers = {{"apikey", g_key}, {"Host", host}};
+    auto reply = ok_json(client().request(r));
+    const std::string url = str(reply["data"].as_object()["uploadUrl"]);
+    return url.substr(0, url.find("/upload/"));
+  };
+  EXPECT_EQ(upload_url("localhost:" + port), "http://localhost:" + port);
+  EXPECT_EQ(upload_url("127.0.0.1:" + port), "http://127.0.0.1:" + port);
+  EXPECT_EQ(upload_url("[::1]:" + port), "http://[::1]:" + port);
+  // Another machine, another port, or garbage: the listen address.
+  for (const std::string& foreign :
+       std::vector<std::string>{"attacker.example:" + port, "attacker.example", "localhost:1",
+                                "8.8.8.8:" + port, "[::1", "localhost:x"})
+    EXPECT_EQ(upload_url(foreign), g_base) << foreign;
 }
 
 TEST_F(HubApp, PlatformEndpointsAndSignedLinks) {

@@ -126,6 +126,29 @@ TEST_F(HubServerHostileTest, TrailerFieldTooLargeForBeastIsRefusedOnEveryBodyRou
   EXPECT_TRUE(fs::is_empty(app->dir / "uploads"));
 }
 
+TEST_F(HubServerHostileTest, MalformedRequestsAndSmugglingPairsAreAnswered400) {
+  start();
+  const std::pair<const char*, std::string> cases[] = {
+      {"a bad version", "GET / HTTP/9.9\r\nHost: x\r\n\r\n"},
+      {"a control character in the target", "GET /a\x01b HTTP/1.1\r\nHost: x\r\n\r\n"},
+      {"a field without a colon", "GET / HTTP/1.1\r\nHost: x\r\nNo colon here\r\n\r\n"},
+      {"a Content-Length beside chunked",
+       "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n"
+       "Transfer-Encoding: chunked\r\n\r\n0\r\n\r\n"},
+      {"two Content-Lengths that differ",
+       "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n"
+       "hello"},
+      {"a Content-Length that is not a number",
+       "POST /api/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5x\r\n\r\nhello"},
+  };
+  for (const auto& [what, bytes] : cases) {
+    const std::string res = raw_exchange(port, bytes);
+    EXPECT_EQ(status_of(res), 400) << what << ": " << res.substr(0, 300);
+    EXPECT_NE(res.find("malformed HTTP request"), std::string::npos) << what << ": " << res;
+  }
+  expect_still_serving(port);
+}
+
 TEST_F(HubServerHostileTest, TrailerThatNeverEndsIsCutAtTheReadBufferBound) {
   start();
   // 4 MiB of trailer fields, each small enough for Beast, together past the 1 MiB bound.

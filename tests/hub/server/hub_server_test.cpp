@@ -212,6 +212,10 @@ TEST_F(HubServerTest, StaticFilesWithContentTypes) {
   EXPECT_EQ(r.header("content-type"), "text/css; charset=utf-8");
   EXPECT_EQ(call("GET", app->base() + "/nope.js").status, 404);
   EXPECT_EQ(call("POST", app->base() + "/app.js").status, 404);
+  // Only the UI's own kinds of files: no notes, manifests, scripts or npm packages.
+  for (const char* other : {"/README.md", "/package.json", "/package-lock.json",
+                            "/node_modules/left-pad/index.js", "/build.sh"})
+    EXPECT_EQ(call("GET", app->base() + other).status, 404) << other;
 }
 
 TEST_F(HubServerTest, PathTraversalIsRefused) {

@@ -58,6 +58,12 @@ struct TestApp {
     std::filesystem::create_directories(dir / "uploads");
     write_file(dir / "www/index.html", "<!doctype html><title>hub</title>");
     write_file(dir / "www/app.js", "export const x = 1;\n");
+    // What a UI folder may hold besides the UI: never served.
+    write_file(dir / "www/README.md", "# notes");
+    write_file(dir / "www/package.json", "{}");
+    write_file(dir / "www/package-lock.json", "{}");
+    write_file(dir / "www/node_modules/left-pad/index.js", "module.exports = 1;");
+    write_file(dir / "www/build.sh", "#!/bin/sh");
     write_file(dir / "www/css/style.css", "body{}\n");
     write_file(dir / "www/.hidden", "no");
     write_file(dir / "secret.txt", "TOP SECRET");

@@ -19,8 +19,13 @@ class TransportEvents {
   virtual ~TransportEvents() = default;
   // An instance named its plugin and secret (the Socket.IO `heartbeat`, also the periodic
   // ones); the dispatcher checks them.
-  virtual void on_heartbeat(const std::string& instance, const std::string& remote,
-                            const std::string& plugin_id, const std::string& secret) = 0;
+  struct HeartbeatVerdict {
+    std::optional<std::string> refused;  // why, for the ack; nullopt: accepted
+    bool disconnect = false;             // the socket has guessed enough
+  };
+  virtual HeartbeatVerdict on_heartbeat(const std::string& instance, const std::string& remote,
+                                        const std::string& plugin_id,
+                                        const std::string& secret) = 0;
   // The instance's connection is gone.
   virtual void on_instance_lost(const std::string& instance, const std::string& reason) = 0;
   // The plugin `instance` is an online instance of ("" before a valid heartbeat).

@@ -117,6 +117,14 @@ bool Routing::assign_direct(const std::string& session, std::chrono::millisecond
   return true;
 }
 
+void Routing::release(const std::string& session) {
+  auto it = runs_.find(session);
+  if (it == runs_.end()) return;
+  if (auto inst = instances_.find(it->second.instance); inst != instances_.end())
+    inst->second.runs.erase(session);
+  it->second.instance.clear();
+}
+
 void Routing::untrack(const std::string& session) {
   auto it = runs_.find(session);
   if (it == runs_.end()) return;
@@ -143,6 +151,13 @@ std::vector<ExpiredRun> Routing::expire(Clock::time_point now) {
     it = runs_.erase(it);
   }
   return expired;
+}
+
+void Routing::expire_again(const ExpiredRun& expired, Clock::time_point deadline) {
+  TrackedRun run = expired.run;
+  run.instance.clear();
+  run.deadline = deadline;
+  runs_[expired.session] = std::move(run);
 }
 
 }  // namespace xport::hub::dispatch

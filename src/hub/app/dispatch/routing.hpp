@@ -76,6 +76,9 @@ class Routing {
   // Claims a queued run for a plugin reached without instances (a REST connector).
   bool assign_direct(const std::string& session, std::chrono::milliseconds timeout,
                      Clock::time_point now);
+  // The run's instance no longer holds it (it answered); the run stays tracked, with its
+  // deadline, until untrack().
+  void release(const std::string& session);
   // Stops tracking a run (answered, failed, cancelled); its instance no longer holds it.
   void untrack(const std::string& session);
   // Stops tracking every run of the plugin. Its instances keep the sessions they hold: their
@@ -83,6 +86,9 @@ class Routing {
   void forget_plugin(const std::string& plugin_id);
   // The runs whose deadline has come, no longer tracked.
   std::vector<ExpiredRun> expire(Clock::time_point now);
+  // Tracks an expired run again, held by no instance, to expire at `deadline`: its end could
+  // not be written, and is tried again then.
+  void expire_again(const ExpiredRun& expired, Clock::time_point deadline);
   std::size_t tracked_count() const { return runs_.size(); }
 
  private:
