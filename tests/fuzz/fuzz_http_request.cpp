@@ -31,8 +31,8 @@ class InputStream {
       ec = asio::error::eof;
       return 0;
     }
-    const std::size_t n = asio::buffer_copy(buffers, asio::buffer(data_.data(),
-                                                                  std::min(piece_, data_.size())));
+    const std::size_t n =
+        asio::buffer_copy(buffers, asio::buffer(data_.data(), std::min(piece_, data_.size())));
     data_.remove_prefix(n);
     ec = {};
     return n;
@@ -65,8 +65,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (ec) return 0;
   const auto target = xport::hub::server::split_target(header.get().target());
   (void)xport::net::parse_query(target.query);
+  constexpr std::uint64_t kMaxBody = 1 << 20;  // a route's default limit
+  if (xport::hub::server::declared_too_large(header, kMaxBody)) return 0;  // answered 413
   http::request_parser<http::string_body> body{std::move(header)};
-  body.body_limit(1 << 20);
+  body.body_limit(kMaxBody);
   while (!ec && !body.is_done())
     http::read_some(stream, buffer, body, ec);
   return 0;

@@ -6,10 +6,12 @@ Prints "UI CONNECTED", then each `notification` event as "NOTIFICATION KIND SESS
 `run` event as "RUN SESSION STATE log:MSG|- url|-", one whole line at a time, until stdin
 closes. Exits non-zero when the hub refuses the key.
 
---catch-up: what the web UI does (web/live.js): reconnect when the link drops and, on each
-reconnection, fetch the notifications (GET /api/notifications) to catch up on what happened
-meanwhile. Each notification is printed once (by id); fetched ones end with " fetched", and
-each reconnection prints "UI RECONNECTED".
+--catch-up: what the web UI does (web/live.js, web/notifications.js): reconnect when the
+link drops and, on each reconnection, fetch the notifications (GET /api/notifications) to
+catch up on what happened meanwhile; while the link is down (a reconnection can take a while
+on a loaded hub), fetch them every 2 s, and every 30 s while it is up. Each notification is
+printed once (by id); fetched ones end with " fetched", and each reconnection prints
+"UI RECONNECTED".
 """
 import json
 import sys
@@ -52,6 +54,26 @@ def on_run(r):
         "url" if r.get("downloadUrl") else "-")
 
 
+def fetch():
+    request = urllib.request.Request(url + "/api/notifications?limit=1000",
+                                     headers={"apikey": key})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            for n in json.load(answer)["notifications"]:
+                note(n, "fetched")
+    except OSError as e:  # the hub is busy or restarting: the next poll tries again
+        print(f"fetching notifications failed: {e}", file=sys.stderr, flush=True)
+
+
+def poll(stop):
+    waited = 0.0
+    while not stop.wait(1.0):
+        waited += 1.0
+        if waited >= (30.0 if sio.connected else 2.0):
+            waited = 0.0
+            fetch()
+
+
 @sio.on("connect", namespace="/ui")
 def on_connect():
     global connects
@@ -59,14 +81,14 @@ def on_connect():
     if connects == 1:
         return
     say("UI RECONNECTED")
-    request = urllib.request.Request(url + "/api/notifications?limit=1000",
-                                     headers={"apikey": key})
-    with urllib.request.urlopen(request, timeout=30) as answer:
-        for n in json.load(answer)["notifications"]:
-            note(n, "fetched")
+    fetch()
 
 
 sio.connect(url, namespaces=["/ui"], transports=["websocket"], auth={"apikey": key})
 say("UI CONNECTED")
+stop = threading.Event()
+if catch_up:
+    threading.Thread(target=poll, args=(stop,), daemon=True).start()
 sys.stdin.read()
+stop.set()
 sio.disconnect()
