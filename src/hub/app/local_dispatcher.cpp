@@ -319,9 +319,9 @@ void LocalDispatcher::on_delivery_ended(const std::string& session, const std::s
   // Through record_answer: a write the store refuses is tried again, not lost.
   if (!error.empty()) {
     const std::string why = answered ? error + " (it had answered: " + *answered + ")" : error;
-    record_answer(session, [this, session, why] { domain_.mark_failed(session, why); });
+    fail_answered(session, why);
   } else if (answered) {
-    record_answer(session, [this, session, why = *answered] { domain_.mark_failed(session, why); });
+    fail_answered(session, *answered);
   }
 }
 

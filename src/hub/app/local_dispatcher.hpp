@@ -101,6 +101,8 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   // Writes an answered run's end; on failure keeps `write` to try again each second and
   // the run tracked (its deadline ends it with the cause).
   std::optional<std::string> record_answer(const std::string& session, std::function<void()> write);
+  // record_answer of the run failing with `why`.
+  std::optional<std::string> fail_answered(const std::string& session, std::string why);
   void retry_unrecorded();  // on the dispatcher's thread
   // Why the answer of `session` is not recorded, if it is not (and forgets it).
   std::optional<std::string> unrecorded_cause(const std::string& session);

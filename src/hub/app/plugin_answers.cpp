@@ -68,8 +68,7 @@ std::optional<std::string> LocalDispatcher::handle_response(const std::string& p
     routing_.release(session);
   }
   if (answer.failed) {
-    return record_answer(
-        session, [this, session, why = answer.message] { domain_.mark_failed(session, why); });
+    return fail_answered(session, answer.message);
   }
   return accept_result(*run, answer.result_url);
 }
@@ -95,6 +94,12 @@ std::optional<std::string> LocalDispatcher::record_answer(const std::string& ses
   routing_.untrack(session);
   unrecorded_.erase(session);
   return std::nullopt;
+}
+
+std::optional<std::string> LocalDispatcher::fail_answered(const std::string& session,
+                                                          std::string why) {
+  return record_answer(
+      session, [this, session, why = std::move(why)] { domain_.mark_failed(session, why); });
 }
 
 void LocalDispatcher::retry_unrecorded() {
@@ -148,16 +153,14 @@ std::optional<std::string> LocalDispatcher::accept_result(const Run& run, const 
     const std::string why = "the plugin's result \"" + url.substr(0, 200) +
                             "\" is not an upload link of this hub or of a storage of this "
                             "organization for this project";
-    return record_answer(run.session,
-                         [this, session = run.session, why] { domain_.mark_failed(session, why); });
+    return fail_answered(run.session, why);
   }
   // uploads/<project>/[<session>/]<id>/<name>: a link issued to a run answers that run only.
   const std::string rest = key->substr(prefix.size());
   if (std::count(rest.begin(), rest.end(), '/') >= 2 && rest.rfind(run.session + "/", 0) != 0) {
     const std::string why = "the plugin's result is an upload link issued to another run (" +
                             rest.substr(0, rest.find('/')) + ")";
-    return record_answer(run.session,
-                         [this, session = run.session, why] { domain_.mark_failed(session, why); });
+    return fail_answered(run.session, why);
   }
   // A HEAD to S3 waits for the network: on the dispatcher's thread, not the one that received
   // the answer.
@@ -177,12 +180,10 @@ std::optional<std::string> LocalDispatcher::accept_uploaded(const std::string& s
     // The object store did not answer (S3 unreachable after its retries): the run ends with
     // why, rather than staying dispatched.
     const std::string why = std::string("the result cannot be checked: ") + e.what();
-    return record_answer(session, [this, session, why] { domain_.mark_failed(session, why); });
+    return fail_answered(session, why);
   }
   if (!uploaded) {
-    return record_answer(session, [this, session] {
-      domain_.mark_failed(session, "the plugin answered with a result that was never uploaded");
-    });
+    return fail_answered(session, "the plugin answered with a result that was never uploaded");
   }
   auto error =
       record_answer(session, [this, session, key] { domain_.mark_succeeded(session, key); });
@@ -193,9 +194,7 @@ std::optional<std::string> LocalDispatcher::accept_uploaded(const std::string& s
 void LocalDispatcher::accept_stored(const std::string& session, const StoragePlace& place) {
   const auto storage = domain_.store().get_storage(place.storage_id);
   if (!storage) {
-    record_answer(session, [this, session] {
-      domain_.mark_failed(session, "the storage the result was written to has been removed");
-    });
+    fail_answered(session, "the storage the result was written to has been removed");
     return;
   }
   try {
@@ -204,7 +203,7 @@ void LocalDispatcher::accept_stored(const std::string& session, const StoragePla
     // S3's own code and message: "NoSuchKey" (never uploaded), "AccessDenied", ...
     const std::string why = "the result in storage " + storage->name + " (" + place.bucket + "/" +
                             place.key + ") cannot be read: " + e.what();
-    record_answer(session, [this, session, why] { domain_.mark_failed(session, why); });
+    fail_answered(session, why);
     return;
   }
   const std::string object = storage_result_object(place);
