@@ -28,6 +28,7 @@ struct HubArgs {
   double offline_wait = 600;
   double run_timeout = 7 * 24 * 3600;
   std::uint64_t max_upload_mb = 4096;
+  std::uint64_t min_transfer_kbps = 16;  // KiB/s every transfer must average after a minute
   std::string log_level = "info";
   std::string tls_cert;  // both or neither
   std::string tls_key;
@@ -54,6 +55,7 @@ hub::HubProcessOptions process_options(const HubArgs& args) {
   if (!args.static_dir.empty()) o.server.static_dir = std::filesystem::path(args.static_dir);
   o.app.public_url = args.public_url;
   o.app.max_upload_bytes = args.max_upload_mb << 20;
+  o.server.min_transfer_rate = args.min_transfer_kbps * 1024;
   o.app.dispatch.offline_wait = seconds(args.offline_wait, "--offline-wait");
   o.app.dispatch.run_timeout = seconds(args.run_timeout, "--run-timeout");
   return o;
@@ -122,6 +124,10 @@ Action add_hub_command(CLI::App& app) {
   cmd->add_option("--run-timeout", args->run_timeout,
                   "Longest wait for any run's answer, in seconds (each plugin has its own "
                   "timeout, 30 min unless set; this caps them all)")
+      ->capture_default_str();
+  cmd->add_option("--min-transfer-kbps", args->min_transfer_kbps,
+                  "KiB/s every upload and download must average once its first minute has "
+                  "passed (0: no cap; the idle timeout still applies)")
       ->capture_default_str();
   cmd->add_option("--max-upload-mb", args->max_upload_mb, "Largest result a plugin may upload")
       ->capture_default_str();

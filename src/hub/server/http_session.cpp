@@ -299,15 +299,30 @@ class HttpSession {
 
   beast::tcp_stream& tcp_layer() { return beast::get_lowest_layer(stream_); }
 
+  // When the next read or write of a transfer that began at `start` and has moved `moved`
+  // bytes must be done: after the idle timeout, or sooner when the transfer would fall below
+  // the minimum average rate (ServerOptions::min_transfer_rate).
+  std::chrono::steady_clock::time_point transfer_deadline(
+      std::chrono::steady_clock::time_point start, std::uint64_t moved) const {
+    const auto idle = std::chrono::steady_clock::now() + state_->options.idle_timeout;
+    const std::uint64_t rate = state_->options.min_transfer_rate;
+    if (rate == 0) return idle;
+    const auto earned = std::chrono::milliseconds(moved / rate * 1000 + moved % rate * 1000 / rate);
+    return std::min(idle, start + state_->options.slow_transfer_grace + earned);
+  }
+
   // Reads the rest of a request into `parser`, restarting the idle timer on every read: the
-  // timeout measures silence, so a slow upload that keeps sending is never cut.
+  // timeout measures silence, so a slow upload that keeps sending is not cut, unless it
+  // averages less than the minimum rate (transfer_deadline).
   template <class Parser>
   asio::awaitable<error_code> read_body(Parser& parser) {
     error_code ec;
+    const auto start = std::chrono::steady_clock::now();
+    std::uint64_t moved = 0;
     while (!ec && !parser.is_done()) {
-      tcp_layer().expires_after(state_->options.idle_timeout);
-      co_await http::async_read_some(stream_, buffer_, parser,
-                                     asio::redirect_error(asio::use_awaitable, ec));
+      tcp_layer().expires_at(transfer_deadline(start, moved));
+      moved += co_await http::async_read_some(stream_, buffer_, parser,
+                                              asio::redirect_error(asio::use_awaitable, ec));
     }
     co_return ec;
   }
@@ -322,15 +337,18 @@ class HttpSession {
   }
 
   // Writes a whole response, restarting the idle timer on every write (a slow reader that
-  // keeps reading gets the whole body). False when the write failed.
+  // keeps reading gets the whole body, at the minimum rate or faster). False when the write
+  // failed.
   template <class Body>
   asio::awaitable<bool> write_message(http::response<Body>& res) {
     http::response_serializer<Body> serializer(res);
     error_code ec;
+    const auto start = std::chrono::steady_clock::now();
+    std::uint64_t moved = 0;
     while (!ec && !serializer.is_done()) {
-      tcp_layer().expires_after(state_->options.idle_timeout);
-      co_await http::async_write_some(stream_, serializer,
-                                      asio::redirect_error(asio::use_awaitable, ec));
+      tcp_layer().expires_at(transfer_deadline(start, moved));
+      moved += co_await http::async_write_some(stream_, serializer,
+                                               asio::redirect_error(asio::use_awaitable, ec));
     }
     co_return !ec;
   }

@@ -57,6 +57,12 @@ struct ServerOptions {
   std::filesystem::path upload_dir;
   // Longest wait for a request's header or the next bytes of its body/response.
   std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};
+  // The overall cap on a transfer (a request body, a response): once `slow_transfer_grace`
+  // has passed, it must have averaged `min_transfer_rate` bytes/s, so N bytes get at most
+  // grace + N / rate. The idle timeout alone lets a peer trickle a byte a minute forever and
+  // hold a connection (and a file) for as long as it likes. 0: no cap.
+  std::uint64_t min_transfer_rate = 16 * 1024;
+  std::chrono::milliseconds slow_transfer_grace{std::chrono::seconds(60)};
   std::size_t max_header_bytes = 16 * 1024;
   std::string server_name = "xport-hub";
   // Set: HTTPS and wss only (plain HTTP requests get a 400 saying so, then the connection

@@ -65,8 +65,9 @@ std::string polling_handshake(std::uint16_t port) {
 
 class HubServerHostileTest : public ::testing::Test {
  protected:
-  void start(sio::ServerOptions sio = {}, std::chrono::milliseconds idle = 60s) {
-    app = std::make_unique<TestApp>(work_dir(test_name()), sio, std::nullopt, idle);
+  void start(sio::ServerOptions sio = {}, std::chrono::milliseconds idle = 60s,
+             const std::function<void(ServerOptions&)>& tune = {}) {
+    app = std::make_unique<TestApp>(work_dir(test_name()), sio, std::nullopt, idle, tune);
     port = app->server->port();  // TestApp starts it
   }
   void TearDown() override {
@@ -259,6 +260,54 @@ TEST_F(HubServerHostileTest, SlowDownloadThatKeepsReadingIsNotCut) {
   EXPECT_EQ(status_of(head), 200) << head.substr(0, 200);
   EXPECT_EQ(body, size);
   EXPECT_GT(std::chrono::steady_clock::now() - began, 1200ms) << "not slow enough to test";
+}
+
+// ---- an overall cap per transfer: the minimum average rate
+
+// 64 KiB/s required after a 1 s grace; the sender keeps sending (never idle for the 5 s idle
+// timeout) but at 10 KiB/s: cut after about 1 s / (1 - 10/64) = 1.2 s, long before its 300 KiB
+// would have taken (30 s).
+TEST_F(HubServerHostileTest, UploadBelowTheMinimumRateIsCutThoughItNeverFallsSilent) {
+  start({}, 5s, [](ServerOptions& o) {
+    o.min_transfer_rate = 64 * 1024;
+    o.slow_transfer_grace = 1s;
+  });
+  RawConnection connection(port, 10);
+  ASSERT_TRUE(connection.connected());
+  const auto began = std::chrono::steady_clock::now();
+  ASSERT_TRUE(
+      connection.send("PUT /api/upload/trickle.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                      "Content-Length: 307200\r\n\r\n"));
+  int sent = 0;
+  for (; sent < 300 && std::chrono::steady_clock::now() - began < 10s; ++sent) {
+    if (!connection.send(std::string(1024, 't'))) break;
+    std::this_thread::sleep_for(100ms);
+  }
+  const auto cut_after = std::chrono::steady_clock::now() - began;
+  EXPECT_LT(sent, 60) << "the server kept reading a 10 KiB/s upload";
+  EXPECT_GE(cut_after, 1s);
+  EXPECT_FALSE(fs::exists(app->dir / "uploads" / "done-trickle.bin"));
+  expect_still_serving(port);
+}
+
+// The same cap with a sender above the rate: 1 MiB at ~200 KiB/s (5 s, past the grace) arrives.
+TEST_F(HubServerHostileTest, UploadAboveTheMinimumRateIsNotCut) {
+  start({}, 5s, [](ServerOptions& o) {
+    o.min_transfer_rate = 64 * 1024;
+    o.slow_transfer_grace = 1s;
+  });
+  RawConnection connection(port, 20);
+  ASSERT_TRUE(connection.connected());
+  ASSERT_TRUE(
+      connection.send("PUT /api/upload/steady.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                      "Content-Length: 1048576\r\n\r\n"));
+  for (int i = 0; i < 64; ++i) {
+    ASSERT_TRUE(connection.send(std::string(16 * 1024, 's'))) << "cut after " << i * 16 << " KiB";
+    std::this_thread::sleep_for(80ms);
+  }
+  std::string res = connection.receive_all();
+  EXPECT_EQ(status_of(res), 200) << res;
+  EXPECT_EQ(fs::file_size(app->dir / "uploads" / "done-steady.bin"), 1048576u);
 }
 
 TEST_F(HubServerHostileTest, UploadThatFallsSilentIsClosedAfterTheIdleTimeout) {

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -52,7 +53,8 @@ struct TestApp {
   // `idle_timeout`: the server's wait for the next bytes of a request or a response.
   explicit TestApp(std::filesystem::path work, sio::ServerOptions sio_options = {},
                    std::optional<ServerTls> tls = std::nullopt,
-                   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60))
+                   std::chrono::milliseconds idle_timeout = std::chrono::seconds(60),
+                   const std::function<void(ServerOptions&)>& tune = {})
       : dir(std::move(work)) {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir / "uploads");
@@ -78,6 +80,7 @@ struct TestApp {
     o.upload_dir = dir / "uploads";
     o.tls = std::move(tls);
     o.idle_timeout = idle_timeout;
+    if (tune) tune(o);
     server = std::make_unique<Server>(o);
 
     Router& r = server->router();
