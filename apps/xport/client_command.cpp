@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "client/api_client.hpp"
+#include "client_accounts.hpp"
 #include "commands.hpp"
 #include "net/url.hpp"
 #include "xport/errors.hpp"
@@ -28,46 +29,6 @@ namespace json = boost::json;
 using client::ApiClient;
 using client::ApiError;
 using client::str;
-
-struct ClientArgs {
-  std::string hub;
-  std::string api_key;
-  std::string ca_file;
-  bool json = false;
-  // project
-  std::string name;
-  std::string project;
-  std::string file;
-  std::vector<std::string> stages;
-  std::vector<std::string> project_batches;
-  std::string type;
-  std::string schema_file;
-  bool replace = false;
-  bool partial = false;
-  // plugin
-  std::string plugin;
-  std::string config;
-  std::string description;
-  std::string rest_url;
-  std::int64_t plugin_timeout = 0;  // seconds; 0: the hub's default
-  // storage
-  std::string storage;
-  std::string endpoint;
-  std::string bucket;
-  std::string region = "us-east-1";
-  std::string access_key;
-  std::string secret_key;
-  // run
-  std::string stage;
-  std::vector<std::string> batches;
-  bool wait = false;
-  double timeout = 600;
-  std::string session;
-  std::string out;
-  // notifications
-  bool unread = false;
-  std::int64_t limit = 100;
-};
 
 void print_json(const json::value& v) {
   fmt::print("{}\n", json::serialize(v));
@@ -485,7 +446,10 @@ struct Group {
   const char* help;
 };
 constexpr Group kGroups[] = {
+    {"org", "Organizations (creating one: the server admin)"},
+    {"user", "Your organization's users"},
     {"project", "Projects"},
+    {"project members", "The project's members and their roles"},
     {"project schema", "The project's ontology (categorySchema)"},
     {"project issues", "The project's issues"},
     {"plugin", "Plugins"},
@@ -502,6 +466,16 @@ struct Operation {
   Handler handler;
 };
 constexpr Operation kOperations[] = {
+    {"org", "create", "Create an organization; prints its id and its first admin's API key",
+     accounts::org_create_options, accounts::org_create},
+    {"org", "list", "List the organizations you see", no_options, accounts::org_list},
+    {"user", "add", "Add a user; prints their API key once", accounts::user_add_options,
+     accounts::user_add},
+    {"user", "list", "List your organization's users", no_options, accounts::user_list},
+    {"user", "remove", "Remove a user (their key stops working)", accounts::user_arg,
+     accounts::user_remove},
+    {"user", "rotate-key", "Make a new API key (yours, or as an admin a user's)",
+     accounts::user_rotate_key_options, accounts::user_rotate_key},
     {"project", "create", "Create a project", project_create_options, project_create},
     {"project", "list", "List the projects of your organization", no_options, project_list},
     {"project", "show", "Show a project: stages, batches, ontology", project_arg, project_show},
@@ -513,6 +487,11 @@ constexpr Operation kOperations[] = {
     {"project issues", "list", "List the project's issues", issues_list_options, issues_list},
     {"project", "import", "Import an AAF export (NDJSON, JSON or zip)", project_import_options,
      project_import},
+    {"project members", "set", "Add a member with a role, or change their role",
+     accounts::member_set_options, accounts::member_set},
+    {"project members", "list", "List the project's members", project_arg, accounts::member_list},
+    {"project members", "remove", "Remove a member", accounts::member_remove_options,
+     accounts::member_remove},
     {"plugin", "create", "Create an Export plugin; prints its id and secret", plugin_create_options,
      plugin_create},
     {"plugin", "set-timeout", "Set how long a run may go unanswered", plugin_set_timeout_options,
@@ -535,7 +514,8 @@ int run_op(const Operation* op, const ClientArgs& a) {
   ApiClient api(a.hub, a.api_key, a.ca_file);
   if (op == nullptr)
     throw ConfigError(
-        "xport client: name a command (project, plugin, storage, run, notifications)");
+        "xport client: name a command (org, user, project, plugin, storage, run, "
+        "notifications)");
   return op->handler(api, a);
 }
 
@@ -588,7 +568,8 @@ Action add_client_command(CLI::App& app) {
   auto op = std::make_shared<const Operation*>(nullptr);
   CLI::App* cmd = app.add_subcommand(
       "client",
-      "Script the hub over its REST API: projects, plugins, storages, runs, notifications");
+      "Script the hub over its REST API: organizations, users, projects, plugins, storages, "
+      "runs, notifications");
   cmd->require_subcommand(1);
   cmd->add_option("--hub", args->hub, "The hub's URL (http://127.0.0.1:8080)")
       ->envname("XPORT_HUB");

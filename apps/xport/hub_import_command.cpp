@@ -134,8 +134,11 @@ Target target_project(hub::HubCore& core, const ImportArgs& a) {
       if (p.name == a.create_project)
         throw ConfigError(fmt::format("{} already has a project \"{}\" ({}): use --project",
                                       orgs[0].name, p.name, p.id));
+    // Whoever holds the data dir acts as an admin of the organisation (no user of its own
+    // becomes the project's manager).
     hub::User owner;
     owner.org_id = orgs[0].id;
+    owner.role = "admin";
     hub::NewProject request;
     request.name = a.create_project;
     t.project = core.domain().create_project(owner, request);

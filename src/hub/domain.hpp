@@ -60,6 +60,18 @@ struct NewUser {
   std::string role = "member";
 };
 
+// A new organisation and its first admin (POST /api/organizations).
+struct NewOrganization {
+  std::string name;
+  std::string admin_name;
+  std::string admin_email;
+};
+
+struct CreatedOrganization {
+  Organization organization;
+  IssuedKey admin;  // the first admin's key, shown once
+};
+
 struct NewPlugin {
   std::string name;
   std::string type = "Export";
@@ -131,14 +143,47 @@ class Domain {
   // Otherwise nullopt (the key was shown at the first start only).
   std::optional<IssuedKey> bootstrap(const std::filesystem::path& data_dir);
   std::optional<User> authenticate(std::string_view api_key);
+  // Without a caller: for the first start, the demo and tests. ConfigError, Conflict (email).
   Organization create_organization(const std::string& name);
-  IssuedKey create_user(const NewUser& user);                  // ConfigError, Conflict (email)
+  IssuedKey create_user(const NewUser& user, bool server_admin = false);
   std::string regenerate_api_key(const std::string& user_id);  // the old key stops working
+
+  // As a caller: what the REST API and `xport client` do. Another organisation's records
+  // answer NotFound, exactly like unknown ones; Forbidden is for a record the caller may see
+  // but not change.
+  // Server admins only: the organisation and its first admin.
+  CreatedOrganization create_organization(const User& server_admin, const NewOrganization& org);
+  std::vector<Organization> organizations(const User& user);  // all for a server admin
+  Organization organization(const User& user, const std::string& org_id);
+  std::vector<User> users(const User& user);  // the caller's organisation's, removed ones not
+  User user(const User& caller, const std::string& user_id);
+  IssuedKey add_user(const User& admin, const NewUser& user);  // into the admin's organisation
+  // Org admins; not themselves (another admin may), and never the server admin.
+  void remove_user(const User& admin, const std::string& user_id);
+  // A new key for the caller themselves, or (org admins) for a user of their organisation.
+  std::string rotate_api_key(const User& caller, const std::string& user_id);
+
+  // Project access (members.cpp) ------------------------------------------------------------
+  // Org admins manage every project of their organisation; anyone else sees the projects
+  // they are a member of, and manages those where their role is manager.
+  bool may_see(const User& user, const Project& project);
+  bool may_manage(const User& user, const Project& project);
+  // Plugins (Settings -> Plugins) are for org admins and for managers of some project.
+  bool may_use_plugins(const User& user);
+  std::vector<Project> projects(const User& user);  // the ones the user may see
+  // project() that also requires may_manage: Forbidden, naming what the caller lacks.
+  Project managed_project(const User& user, const std::string& project_id);
+  std::vector<ProjectMember> members(const User& user, const std::string& project_id);
+  // Adds a user of the project's organisation as a member, or changes their role. Org admins
+  // and the project's managers. ConfigError for a role other than manager, annotator, reviewer.
+  ProjectMember set_member(const User& caller, const std::string& project_id,
+                           const std::string& user_id, const std::string& role);
+  void remove_member(const User& caller, const std::string& project_id, const std::string& user_id);
 
   // Projects (projects.cpp) ---------------------------------------------------------------
   Project create_project(const User& user, const NewProject& request);  // ConfigError
-  // NotFound for an unknown project and for another organisation's (its existence is not
-  // the caller's business).
+  // NotFound for an unknown project, for another organisation's (its existence is not the
+  // caller's business) and for one the caller is not a member of (may_see).
   Project project(const User& user, const std::string& project_id);
   // The ontology (categorySchema): a JSON object whose tools, classifications and relations
   // are lists. Org admins only.
@@ -214,11 +259,20 @@ class Domain {
 
  private:
   void require_admin(const User& user, const std::string& org_id) const;
-  void notify_finished(const std::string& session, bool succeeded, const std::string& detail);
+  // What the user is told of the run `r` as it finishes (r.result_object set on success).
+  Notification finished_notification(const Run& r, bool succeeded, const std::string& detail) const;
   void run_changed(const std::string& session, const RunLog* log = nullptr);
+  RunTransition finishing(RunState to, const std::string& message,
+                          std::optional<std::string> result_object,
+                          std::vector<RunState> from) const;
+  // The run ends in `to` if it is in one of `from`; says whether it did.
   bool finish(const std::string& session, RunState to, const std::string& message,
               std::optional<std::string> result_object,
               std::vector<RunState> from = {RunState::dispatched, RunState::queued});
+  // finish() and the user's notification, in one transaction.
+  bool finish_notifying(const std::string& session, RunState to, const std::string& message,
+                        std::optional<std::string> result_object,
+                        std::vector<RunState> from = {RunState::dispatched, RunState::queued});
 
   Store& store_;
   ObjectStore& objects_;

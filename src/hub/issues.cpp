@@ -39,7 +39,7 @@ std::string asset_of(Store& store, const std::string& project_id, const json::ob
 
 std::int64_t Domain::import_issues(const User& user, const std::string& project_id,
                                    const std::string& json_list) {
-  const Project p = project(user, project_id);
+  const Project p = managed_project(user, project_id);
   boost::system::error_code ec;
   json::value parsed = json::parse(json_list, ec);
   if (ec) throw ConfigError("the issue export is not JSON: " + ec.message());

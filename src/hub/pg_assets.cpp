@@ -168,7 +168,9 @@ std::int64_t PgStore::import_assets(const std::string& project_id, bool replace,
       import.add(row);
       row = AssetRow{};
     }
-    return import.finish();  // an exception above rolls everything back
+    const std::int64_t imported = import.finish();  // an exception above rolls all back
+    if (imported > 0) pg::bump_revision(t, project_id);
+    return imported;
   });
 }
 
@@ -263,6 +265,7 @@ std::int64_t PgStore::add_issues(const std::string& project_id,
           "VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (project_id, id) DO UPDATE SET "
           "asset_id = excluded.asset_id, json_text = excluded.json_text",
           project_id, ++seq, issue.id, issue.asset_id, issue.json_text, issue.created_at);
+    pg::bump_revision(t, project_id);
     return static_cast<std::int64_t>(issues.size());
   });
 }

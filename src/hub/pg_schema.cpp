@@ -177,7 +177,40 @@ CREATE TABLE cluster_settings (
 );
 )sql";
 
-constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3}};
+// Organisations, users and roles, project revisions and generated exports (SQLite's version
+// 5, which says why existing members become managers of their organisation's projects).
+constexpr const char* kV4 = R"sql(
+ALTER TABLE users ADD COLUMN server_admin BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE users ADD COLUMN removed_at BIGINT NOT NULL DEFAULT 0;
+UPDATE users SET server_admin = true WHERE id =
+  (SELECT id FROM users WHERE role = 'admin' ORDER BY created_at, id LIMIT 1);
+CREATE TABLE project_members (
+  project_id TEXT COLLATE "C" NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_id TEXT COLLATE "C" NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('manager', 'annotator', 'reviewer')),
+  added_at BIGINT NOT NULL,
+  PRIMARY KEY (project_id, user_id)
+);
+CREATE INDEX project_members_user ON project_members(user_id);
+INSERT INTO project_members (project_id, user_id, role, added_at)
+  SELECT p.id, u.id, 'manager', p.created_at FROM projects p JOIN users u ON u.org_id = p.org_id
+  WHERE u.role = 'member';
+ALTER TABLE projects ADD COLUMN revision BIGINT NOT NULL DEFAULT 0;
+CREATE TABLE export_snapshots (
+  key TEXT COLLATE "C" PRIMARY KEY,
+  org_id TEXT COLLATE "C" NOT NULL,
+  project_id TEXT COLLATE "C" NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  revision BIGINT NOT NULL,
+  spec_hash TEXT COLLATE "C" NOT NULL,
+  bytes BIGINT NOT NULL,
+  created_at BIGINT NOT NULL
+);
+CREATE INDEX export_snapshots_lookup ON export_snapshots(project_id, revision, spec_hash);
+CREATE INDEX export_snapshots_org ON export_snapshots(org_id, created_at);
+)sql";
+
+constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},
+                                    Migration{4, kV4}};
 static_assert(numbered_from_one(kMigrations));
 
 }  // namespace

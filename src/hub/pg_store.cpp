@@ -1,5 +1,5 @@
 // PgStore: accounts, projects, plugins, runs, logs and notifications (assets and issues are
-// in pg_assets.cpp).
+// in pg_assets.cpp, removing users and project members in pg_members.cpp).
 #include "hub/pg_store.hpp"
 
 #include "hub/json_text.hpp"
@@ -18,14 +18,15 @@ Organization read_organization(const pqxx::row& r) {
   return Organization{text(r, 0), text(r, 1), integer(r, 2)};
 }
 
-constexpr const char* kUserColumns = "id, org_id, name, email, role, api_key_hash, created_at";
+constexpr const char* kUserColumns =
+    "id, org_id, name, email, role, api_key_hash, created_at, server_admin, removed_at";
 User read_user(const pqxx::row& r) {
-  return User{text(r, 0), text(r, 1), text(r, 2),   text(r, 3),
-              text(r, 4), text(r, 5), integer(r, 6)};
+  return User{text(r, 0), text(r, 1),    text(r, 2),      text(r, 3),   text(r, 4),
+              text(r, 5), integer(r, 6), r[7].as<bool>(), integer(r, 8)};
 }
 
 constexpr const char* kProjectColumns =
-    "id, org_id, name, stages, created_at, type, batches, category_schema";
+    "id, org_id, name, stages, created_at, type, batches, category_schema, revision";
 Project read_project(const pqxx::row& r) {
   Project p;
   p.id = text(r, 0);
@@ -36,6 +37,7 @@ Project read_project(const pqxx::row& r) {
   p.type = text(r, 5);
   p.batches = parse_batches(text(r, 6));
   p.category_schema = text(r, 7);
+  p.revision = integer(r, 8);
   return p;
 }
 
@@ -138,10 +140,11 @@ std::vector<Organization> PgStore::list_organizations() {
 }
 
 void PgStore::create_user(const User& u) {
-  impl_->exec(
-      "user " + u.email,
-      std::string("INSERT INTO users (") + kUserColumns + ") VALUES ($1, $2, $3, $4, $5, $6, $7)",
-      u.id, u.org_id, u.name, u.email, u.role, u.api_key_hash, u.created_at);
+  impl_->exec("user " + u.email,
+              std::string("INSERT INTO users (") + kUserColumns +
+                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+              u.id, u.org_id, u.name, u.email, u.role, u.api_key_hash, u.created_at, u.server_admin,
+              u.removed_at);
 }
 
 std::optional<User> PgStore::get_user(const std::string& id) {
@@ -156,7 +159,7 @@ std::optional<User> PgStore::find_user_by_api_key_hash(const std::string& hash) 
 
 std::vector<User> PgStore::list_users(const std::string& org_id) {
   return impl_->many(std::string("SELECT ") + kUserColumns +
-                         " FROM users WHERE org_id = $1 ORDER BY created_at, id",
+                         " FROM users WHERE org_id = $1 AND removed_at = 0 ORDER BY created_at, id",
                      read_user, org_id);
 }
 
@@ -175,9 +178,9 @@ void PgStore::set_user_api_key_hash(const std::string& user_id, const std::strin
 void PgStore::create_project(const Project& p) {
   impl_->exec("project " + p.name,
               std::string("INSERT INTO projects (") + kProjectColumns +
-                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
               p.id, p.org_id, p.name, stages_json(p.stages), p.created_at, p.type,
-              batches_json(p.batches), p.category_schema);
+              batches_json(p.batches), p.category_schema, p.revision);
 }
 
 void PgStore::update_project(const std::string& id, const std::function<void(Project&)>& change) {
@@ -192,7 +195,7 @@ void PgStore::update_project(const std::string& id, const std::function<void(Pro
     change(project);
     t.exec_params(
         "UPDATE projects SET name = $2, stages = $3, type = $4, batches = $5, "
-        "category_schema = $6 WHERE id = $1",
+        "category_schema = $6, revision = revision + 1 WHERE id = $1",
         id, project.name, stages_json(project.stages), project.type, batches_json(project.batches),
         project.category_schema);
     return 0;
@@ -316,22 +319,44 @@ std::vector<Run> PgStore::list_runs(const RunQuery& q) {
       pg::maybe(states), q.limit);
 }
 
+namespace {
+
+// One UPDATE with the expected states in its WHERE: a concurrent transition that commits
+// first makes PostgreSQL re-check this WHERE on the row it wrote, so exactly one wins.
+constexpr const char* kTransitionSql =
+    "UPDATE runs SET state = $1, message = $2, "
+    "result_object = coalesce($3, result_object), "
+    "dispatched_at = CASE WHEN $1 = 'dispatched' THEN $4 ELSE dispatched_at END, "
+    "finished_at = CASE WHEN $1 IN ('queued', 'dispatched') THEN finished_at "
+    "ELSE $4 END, "
+    "dispatched_by = CASE WHEN $1 IN ('queued', 'dispatched') "
+    "THEN nullif($7, '') ELSE dispatched_by END "
+    "WHERE session = $5 AND state IN (SELECT jsonb_array_elements_text($6::jsonb))";
+
+constexpr const char* kInsertNotificationSql =
+    "INSERT INTO notifications (user_id, session, kind, text, link, read, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
+
+}  // namespace
+
 bool PgStore::transition(const std::string& session, const RunTransition& t) {
-  // One UPDATE with the expected states in its WHERE: a concurrent transition that commits
-  // first makes PostgreSQL re-check this WHERE on the row it wrote, so exactly one wins.
   return impl_
-             ->exec("run " + session,
-                    "UPDATE runs SET state = $1, message = $2, "
-                    "result_object = coalesce($3, result_object), "
-                    "dispatched_at = CASE WHEN $1 = 'dispatched' THEN $4 ELSE dispatched_at END, "
-                    "finished_at = CASE WHEN $1 IN ('queued', 'dispatched') THEN finished_at "
-                    "ELSE $4 END, "
-                    "dispatched_by = CASE WHEN $1 IN ('queued', 'dispatched') "
-                    "THEN nullif($7, '') ELSE dispatched_by END "
-                    "WHERE session = $5 AND state IN (SELECT jsonb_array_elements_text($6::jsonb))",
-                    std::string(to_string(t.to)), t.message, pg::maybe(t.result_object), t.at,
-                    session, state_list(t.from), t.dispatched_by)
+             ->exec("run " + session, kTransitionSql, std::string(to_string(t.to)), t.message,
+                    pg::maybe(t.result_object), t.at, session, state_list(t.from), t.dispatched_by)
              .affected_rows() == 1;
+}
+
+std::optional<std::int64_t> PgStore::finish_run(const std::string& session, const RunTransition& t,
+                                                const Notification& n) {
+  return impl_->transaction("run " + session, [&](pqxx::work& w) -> std::optional<std::int64_t> {
+    if (w.exec_params(kTransitionSql, std::string(to_string(t.to)), t.message,
+                      pg::maybe(t.result_object), t.at, session, state_list(t.from),
+                      t.dispatched_by)
+            .affected_rows() != 1)
+      return std::nullopt;  // committing an unchanged transaction: nothing written
+    return first_integer(w.exec_params(kInsertNotificationSql, n.user_id, n.session, n.kind, n.text,
+                                       n.link, n.read, n.created_at));
+  });
 }
 
 std::int64_t PgStore::append_log(const RunLog& log) {
@@ -357,11 +382,8 @@ std::vector<RunLog> PgStore::list_logs(const std::string& session, std::int64_t 
 // Notifications ---------------------------------------------------------------------------
 
 std::int64_t PgStore::create_notification(const Notification& n) {
-  return first_integer(impl_->exec(
-      "notification",
-      "INSERT INTO notifications (user_id, session, kind, text, link, read, created_at) "
-      "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-      n.user_id, n.session, n.kind, n.text, n.link, n.read, n.created_at));
+  return first_integer(impl_->exec("notification", kInsertNotificationSql, n.user_id, n.session,
+                                   n.kind, n.text, n.link, n.read, n.created_at));
 }
 
 std::vector<Notification> PgStore::list_notifications(const std::string& user_id, bool unread_only,

@@ -44,6 +44,20 @@ class PgStore final : public Store {
   std::vector<User> list_users(const std::string& org_id) override;
   std::int64_t count_users() override;
   void set_user_api_key_hash(const std::string& user_id, const std::string& hash) override;
+  void remove_user(const std::string& user_id, std::int64_t removed_at) override;
+  void set_project_member(const ProjectMember& member) override;
+  bool remove_project_member(const std::string& project_id, const std::string& user_id) override;
+  std::optional<ProjectMember> get_project_member(const std::string& project_id,
+                                                  const std::string& user_id) override;
+  std::vector<ProjectMember> list_project_members(const std::string& project_id) override;
+  std::vector<ProjectMember> list_memberships(const std::string& user_id) override;
+  void add_export_snapshot(const ExportSnapshot& snapshot) override;
+  std::optional<ExportSnapshot> find_export_snapshot(const std::string& project_id,
+                                                     std::int64_t revision,
+                                                     const std::string& spec_hash,
+                                                     std::int64_t created_after) override;
+  ExportUsage export_usage(const std::string& org_id, std::int64_t created_after) override;
+  std::int64_t forget_export_snapshots(std::int64_t created_before) override;
 
   void create_project(const Project& project) override;
   std::optional<Project> get_project(const std::string& id) override;
@@ -85,6 +99,8 @@ class PgStore final : public Store {
   std::optional<Run> get_run(const std::string& session) override;
   std::vector<Run> list_runs(const RunQuery& query) override;
   bool transition(const std::string& session, const RunTransition& t) override;
+  std::optional<std::int64_t> finish_run(const std::string& session, const RunTransition& t,
+                                         const Notification& n) override;
 
   std::int64_t append_log(const RunLog& log) override;
   std::vector<RunLog> list_logs(const std::string& session, std::int64_t after_seq,

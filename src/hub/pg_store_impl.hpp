@@ -40,6 +40,12 @@ inline const char* maybe(const std::optional<std::string>& s) {
   return s ? s->c_str() : nullptr;
 }
 
+// Every write that changes what a project exports moves its revision on, in the write's own
+// transaction: a generated export is reused only within one revision (export_snapshots).
+inline void bump_revision(pqxx::work& t, const std::string& project_id) {
+  t.exec_params("UPDATE projects SET revision = revision + 1 WHERE id = $1", project_id);
+}
+
 // Runs `fn`, turning constraint failures into the errors the HTTP layer maps (404/409);
 // anything else is the environment's fault.
 template <typename Fn>

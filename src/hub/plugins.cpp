@@ -60,6 +60,8 @@ Plugin Domain::plugin(const User& user, const std::string& plugin_id) {
   // Another organisation's plugin is answered like an unknown one: its existence is not
   // the caller's business.
   if (found->org_id != user.org_id) throw NotFound("no plugin " + plugin_id);
+  if (!may_use_plugins(user))
+    throw Forbidden("only organization admins and project managers may use plugins");
   return *found;
 }
 

@@ -1,5 +1,5 @@
-// Projects: creation with the workflow the platform gives every project, lookup within the
-// caller's organisation, the ontology.
+// Projects: creation with the workflow the platform gives every project, the ontology
+// (who may see them: members.cpp).
 #include <boost/json.hpp>
 
 #include "hub/credentials.hpp"
@@ -58,20 +58,15 @@ Project Domain::create_project(const User& user, const NewProject& request) {
                                 : checked_schema(request.category_schema);
   project.created_at = now_ms();
   store_.create_project(project);
+  // Org admins manage every project; anyone else who creates one is its first manager.
+  if (user.role != "admin")
+    store_.set_project_member({project.id, user.id, "manager", project.created_at});
   return project;
-}
-
-Project Domain::project(const User& user, const std::string& project_id) {
-  auto found = store_.get_project(project_id);
-  // Another organisation's project is answered like an unknown one.
-  if (!found || found->org_id != user.org_id) throw NotFound("no project " + project_id);
-  return *found;
 }
 
 Project Domain::set_category_schema(const User& admin, const std::string& project_id,
                                     const std::string& schema_json) {
-  Project p = project(admin, project_id);
-  require_admin(admin, p.org_id);
+  Project p = managed_project(admin, project_id);
   const std::string schema = checked_schema(schema_json);
   store_.update_project(p.id, [&](Project& stored) { stored.category_schema = schema; });
   p.category_schema = schema;

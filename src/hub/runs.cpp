@@ -13,7 +13,7 @@
 namespace xport::hub {
 
 Run Domain::start_run(const User& user, const StartRun& request) {
-  const Project p = project(user, request.project_id);
+  const Project p = managed_project(user, request.project_id);
   const Plugin plug = plugin(user, request.plugin_id);
   Run run;
   run.config_json = request.config_json.value_or(plug.default_config);
@@ -51,9 +51,10 @@ Run Domain::start_run(const User& user, const StartRun& request) {
 
 Run Domain::run(const User& user, const std::string& session) {
   auto found = store_.get_run(session);
-  // Another organisation's run answers like an unknown one, naming nothing of its own.
+  // A run of a project the caller may not see (another organisation's, one they are not a
+  // member of) answers like an unknown one, naming nothing of its own.
   const auto project = found ? store_.get_project(found->project_id) : std::nullopt;
-  if (!project || project->org_id != user.org_id) throw NotFound("no run " + session);
+  if (!project || !may_see(user, *project)) throw NotFound("no run " + session);
   return *found;
 }
 
@@ -76,46 +77,63 @@ bool Domain::requeue(const std::string& session, const std::string& why) {
 }
 
 bool Domain::fail_queued(const std::string& session, const std::string& reason) {
-  if (!finish(session, RunState::failed, reason, std::nullopt, {RunState::queued})) return false;
-  notify_finished(session, false, reason);
-  return true;
+  return finish_notifying(session, RunState::failed, reason, std::nullopt, {RunState::queued});
+}
+
+RunTransition Domain::finishing(RunState to, const std::string& message,
+                                std::optional<std::string> result_object,
+                                std::vector<RunState> from) const {
+  // Success only from dispatched (a plugin answered); the other ends also from queued (a
+  // plugin that never came online, a cancel before dispatch).
+  if (to == RunState::succeeded) from = {RunState::dispatched};
+  return RunTransition{std::move(from), to, message, std::move(result_object), now_ms(), ""};
 }
 
 bool Domain::finish(const std::string& session, RunState to, const std::string& message,
                     std::optional<std::string> result_object, std::vector<RunState> from) {
-  // Success only from dispatched (a plugin answered); the other ends also from queued (a
-  // plugin that never came online, a cancel before dispatch).
-  if (to == RunState::succeeded) from = {RunState::dispatched};
-  if (!store_.transition(session, RunTransition{std::move(from), to, message,
-                                                std::move(result_object), now_ms(), ""}))
+  if (!store_.transition(session,
+                         finishing(to, message, std::move(result_object), std::move(from))))
     return false;
   run_changed(session);
   return true;
 }
 
+bool Domain::finish_notifying(const std::string& session, RunState to, const std::string& message,
+                              std::optional<std::string> result_object,
+                              std::vector<RunState> from) {
+  auto r = store_.get_run(session);
+  if (!r) return false;
+  // The notification says what the run will be once finished; the store writes both or none.
+  if (result_object) r->result_object = *result_object;
+  Notification n = finished_notification(*r, to == RunState::succeeded, message);
+  const auto id = store_.finish_run(
+      session, finishing(to, message, std::move(result_object), std::move(from)), n);
+  if (!id) return false;
+  n.id = *id;
+  run_changed(session);
+  events_.notification_created(n);
+  return true;
+}
+
 bool Domain::mark_succeeded(const std::string& session, const std::string& result_object) {
   if (result_object.empty()) throw ConfigError("a succeeded run needs its result object");
-  if (!finish(session, RunState::succeeded, "", result_object)) return false;
-  notify_finished(session, true, "");
-  return true;
+  return finish_notifying(session, RunState::succeeded, "", result_object);
 }
 
 bool Domain::mark_failed(const std::string& session, const std::string& reason) {
-  if (!finish(session, RunState::failed, reason, std::nullopt)) return false;
-  notify_finished(session, false, reason);
-  return true;
+  return finish_notifying(session, RunState::failed, reason, std::nullopt);
 }
 
 bool Domain::mark_timed_out(const std::string& session, const std::string& reason) {
-  if (!finish(session, RunState::timed_out, reason, std::nullopt)) return false;
-  notify_finished(session, false, reason);
-  return true;
+  return finish_notifying(session, RunState::timed_out, reason, std::nullopt);
 }
 
 bool Domain::cancel(const User& user, const std::string& session) {
   const Run r = run(user, session);
-  if (r.user_id != user.id && user.role != "admin") {
-    throw Forbidden("only the user who started run " + session + " or an admin may cancel it");
+  const auto p = store_.get_project(r.project_id);
+  if (r.user_id != user.id && !(p && may_manage(user, *p))) {
+    throw Forbidden("only the user who started run " + session +
+                    ", an admin or a manager of its project may cancel it");
   }
   // No notification: the user asked for it.
   return finish(session, RunState::cancelled, "cancelled by " + user.name, std::nullopt);
@@ -154,35 +172,32 @@ void Domain::run_changed(const std::string& session, const RunLog* log) {
   events_.run_changed(*this, session, log);
 }
 
-void Domain::notify_finished(const std::string& session, bool succeeded,
-                             const std::string& detail) {
-  const auto r = store_.get_run(session);
-  if (!r) return;
-  const auto plug = store_.get_plugin(r->plugin_id);
-  const auto proj = store_.get_project(r->project_id);
+Notification Domain::finished_notification(const Run& r, bool succeeded,
+                                           const std::string& detail) const {
+  const auto plug = store_.get_plugin(r.plugin_id);
+  const auto proj = store_.get_project(r.project_id);
   const std::string what =
-      "Export " + (plug ? plug->name : r->plugin_id) + " on " + (proj ? proj->name : r->project_id);
+      "Export " + (plug ? plug->name : r.plugin_id) + " on " + (proj ? proj->name : r.project_id);
   Notification n;
-  n.user_id = r->user_id;
-  n.session = session;
+  n.user_id = r.user_id;
+  n.session = r.session;
   n.created_at = now_ms();
   if (succeeded) {
     n.kind = "run_succeeded";
     n.text = what + " is ready";
     try {
-      n.link = download_link(*r);
+      n.link = download_link(r);
     } catch (const std::exception&) {
       // The run has succeeded whatever happens to one link (a storage removed since): the
       // run page makes fresh ones and says what is wrong.
-      n.link = options_.run_prefix + session;
+      n.link = options_.run_prefix + r.session;
     }
   } else {
     n.kind = "run_failed";
     n.text = what + " failed: " + (detail.empty() ? std::string("no reason given") : detail);
-    n.link = options_.run_prefix + session;
+    n.link = options_.run_prefix + r.session;
   }
-  n.id = store_.create_notification(n);
-  events_.notification_created(n);
+  return n;
 }
 
 }  // namespace xport::hub

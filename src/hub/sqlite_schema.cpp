@@ -159,8 +159,43 @@ ALTER TABLE runs ADD COLUMN dispatched_by TEXT;
 ALTER TABLE plugins ADD COLUMN redispatch_on_hub_loss INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// Organisations, users and roles (issue 14): the first admin is the server admin; removed
+// users keep their rows; project members with roles. And generated exports, reused within a
+// project revision and counted against their organisation's quota. A member of an organisation that
+// existed before saw and exported every project: they become a manager of each, so that an
+// upgrade takes nothing away from anyone.
+constexpr const char* kV5 = R"sql(
+ALTER TABLE users ADD COLUMN server_admin INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE users ADD COLUMN removed_at INTEGER NOT NULL DEFAULT 0;
+UPDATE users SET server_admin = 1 WHERE id =
+  (SELECT id FROM users WHERE role = 'admin' ORDER BY created_at, id LIMIT 1);
+CREATE TABLE project_members (
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  user_id TEXT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('manager', 'annotator', 'reviewer')),
+  added_at INTEGER NOT NULL,
+  PRIMARY KEY (project_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX project_members_user ON project_members(user_id);
+INSERT INTO project_members (project_id, user_id, role, added_at)
+  SELECT p.id, u.id, 'manager', p.created_at FROM projects p JOIN users u ON u.org_id = p.org_id
+  WHERE u.role = 'member';
+ALTER TABLE projects ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+CREATE TABLE export_snapshots (
+  key TEXT PRIMARY KEY,
+  org_id TEXT NOT NULL,
+  project_id TEXT NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  revision INTEGER NOT NULL,
+  spec_hash TEXT NOT NULL,
+  bytes INTEGER NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX export_snapshots_lookup ON export_snapshots(project_id, revision, spec_hash);
+CREATE INDEX export_snapshots_org ON export_snapshots(org_id, created_at);
+)sql";
+
 constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},
-                                    Migration{4, kV4}};
+                                    Migration{4, kV4}, Migration{5, kV5}};
 static_assert(numbered_from_one(kMigrations));
 
 }  // namespace

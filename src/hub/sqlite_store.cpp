@@ -51,14 +51,35 @@ auto guarded(const std::string& what, Fn&& fn) {
   }
 }
 
-constexpr const char* kUserColumns = "id, org_id, name, email, role, api_key_hash, created_at";
+constexpr const char* kUserColumns =
+    "id, org_id, name, email, role, api_key_hash, created_at, server_admin, removed_at";
 User read_user(SQLite::Statement& s) {
-  return User{text(s, 0), text(s, 1), text(s, 2),   text(s, 3),
-              text(s, 4), text(s, 5), integer(s, 6)};
+  return User{text(s, 0), text(s, 1),    text(s, 2),         text(s, 3),   text(s, 4),
+              text(s, 5), integer(s, 6), integer(s, 7) != 0, integer(s, 8)};
+}
+
+// Every write that changes what a project exports moves its revision on, in the write's own
+// transaction: a generated export is reused only within one revision (export_snapshots).
+void bump_revision(sqlite::Connection& connection, const std::string& project_id) {
+  StatementUse s(connection.prepare("UPDATE projects SET revision = revision + 1 WHERE id = ?"));
+  s->bind(1, project_id);
+  s->exec();
+}
+
+constexpr const char* kSnapshotColumns =
+    "key, org_id, project_id, revision, spec_hash, bytes, created_at";
+ExportSnapshot read_snapshot(SQLite::Statement& s) {
+  return ExportSnapshot{text(s, 0), text(s, 1),    text(s, 2),   integer(s, 3),
+                        text(s, 4), integer(s, 5), integer(s, 6)};
+}
+
+constexpr const char* kMemberColumns = "project_id, user_id, role, added_at";
+ProjectMember read_member(SQLite::Statement& s) {
+  return ProjectMember{text(s, 0), text(s, 1), text(s, 2), integer(s, 3)};
 }
 
 constexpr const char* kProjectColumns =
-    "id, org_id, name, stages, created_at, type, batches, category_schema";
+    "id, org_id, name, stages, created_at, type, batches, category_schema, revision";
 Project read_project(SQLite::Statement& s) {
   Project p;
   p.id = text(s, 0);
@@ -69,11 +90,12 @@ Project read_project(SQLite::Statement& s) {
   p.type = text(s, 5);
   p.batches = parse_batches(text(s, 6));
   p.category_schema = text(s, 7);
+  p.revision = integer(s, 8);
   return p;
 }
 void bind_project(SQLite::Statement& s, const Project& p) {
   SQLite::bind(s, p.id, p.org_id, p.name, stages_json(p.stages), p.created_at, p.type,
-               batches_json(p.batches), p.category_schema);
+               batches_json(p.batches), p.category_schema, p.revision);
 }
 
 constexpr const char* kAssetColumns =
@@ -243,10 +265,11 @@ std::vector<Organization> SqliteStore::list_organizations() {
 
 void SqliteStore::create_user(const User& user) {
   impl_->write("user " + user.email,
-               std::string("INSERT INTO users (") + kUserColumns + ") VALUES (?,?,?,?,?,?,?)",
+               std::string("INSERT INTO users (") + kUserColumns + ") VALUES (?,?,?,?,?,?,?,?,?)",
                [&](SQLite::Statement& s) {
                  SQLite::bind(s, user.id, user.org_id, user.name, user.email, user.role,
-                              user.api_key_hash, user.created_at);
+                              user.api_key_hash, user.created_at, user.server_admin ? 1 : 0,
+                              user.removed_at);
                });
 }
 
@@ -265,7 +288,7 @@ std::optional<User> SqliteStore::find_user_by_api_key_hash(const std::string& ha
 std::vector<User> SqliteStore::list_users(const std::string& org_id) {
   return impl_->many<User>(
       std::string("SELECT ") + kUserColumns +
-          " FROM users WHERE org_id = ? ORDER BY created_at, id",
+          " FROM users WHERE org_id = ? AND removed_at = 0 ORDER BY created_at, id",
       [&](SQLite::Statement& s) { s.bind(1, org_id); }, read_user);
 }
 
@@ -282,12 +305,109 @@ void SqliteStore::set_user_api_key_hash(const std::string& user_id, const std::s
   if (changed == 0) throw NotFound("no user " + user_id);
 }
 
+void SqliteStore::remove_user(const std::string& user_id, std::int64_t removed_at) {
+  guarded("user " + user_id, [&] {
+    auto writer = impl_->pool.writer();
+    auto& connection = writer.connection;
+    SQLite::Transaction transaction(connection.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    // The key hash becomes a value no SHA-256 hex can equal; the email is kept, prefixed, so
+    // that the row still says who it was while the address is free for a new user.
+    StatementUse update(connection.prepare(
+        "UPDATE users SET removed_at = ?2, api_key_hash = 'removed:' || id,"
+        " email = 'removed:' || id || ':' || email WHERE id = ?1 AND removed_at = 0"));
+    SQLite::bind(*update, user_id, removed_at);
+    if (update->exec() == 0) throw NotFound("no user " + user_id);
+    StatementUse memberships(connection.prepare("DELETE FROM project_members WHERE user_id = ?"));
+    memberships->bind(1, user_id);
+    memberships->exec();
+    transaction.commit();
+  });
+}
+
+void SqliteStore::set_project_member(const ProjectMember& m) {
+  impl_->write(
+      "member " + m.user_id + " of project " + m.project_id,
+      "INSERT INTO project_members (project_id, user_id, role, added_at)"
+      " VALUES (?1, ?2, ?3, ?4)"
+      " ON CONFLICT (project_id, user_id) DO UPDATE SET role = excluded.role",
+      [&](SQLite::Statement& s) { SQLite::bind(s, m.project_id, m.user_id, m.role, m.added_at); });
+}
+
+bool SqliteStore::remove_project_member(const std::string& project_id, const std::string& user_id) {
+  return impl_->write("member " + user_id + " of project " + project_id,
+                      "DELETE FROM project_members WHERE project_id = ? AND user_id = ?",
+                      [&](SQLite::Statement& s) { SQLite::bind(s, project_id, user_id); }) > 0;
+}
+
+std::optional<ProjectMember> SqliteStore::get_project_member(const std::string& project_id,
+                                                             const std::string& user_id) {
+  return impl_->one<ProjectMember>(
+      std::string("SELECT ") + kMemberColumns +
+          " FROM project_members WHERE project_id = ? AND user_id = ?",
+      [&](SQLite::Statement& s) { SQLite::bind(s, project_id, user_id); }, read_member);
+}
+
+std::vector<ProjectMember> SqliteStore::list_project_members(const std::string& project_id) {
+  return impl_->many<ProjectMember>(
+      std::string("SELECT ") + kMemberColumns +
+          " FROM project_members WHERE project_id = ? ORDER BY added_at, user_id",
+      [&](SQLite::Statement& s) { s.bind(1, project_id); }, read_member);
+}
+
+std::vector<ProjectMember> SqliteStore::list_memberships(const std::string& user_id) {
+  return impl_->many<ProjectMember>(
+      std::string("SELECT ") + kMemberColumns +
+          " FROM project_members WHERE user_id = ? ORDER BY added_at, project_id",
+      [&](SQLite::Statement& s) { s.bind(1, user_id); }, read_member);
+}
+
+// Generated exports ------------------------------------------------------------------------
+
+void SqliteStore::add_export_snapshot(const ExportSnapshot& e) {
+  impl_->write("export " + e.key,
+               std::string("INSERT OR REPLACE INTO export_snapshots (") + kSnapshotColumns +
+                   ") VALUES (?,?,?,?,?,?,?)",
+               [&](SQLite::Statement& s) {
+                 SQLite::bind(s, e.key, e.org_id, e.project_id, e.revision, e.spec_hash, e.bytes,
+                              e.created_at);
+               });
+}
+
+std::optional<ExportSnapshot> SqliteStore::find_export_snapshot(const std::string& project_id,
+                                                                std::int64_t revision,
+                                                                const std::string& spec_hash,
+                                                                std::int64_t created_after) {
+  return impl_->one<ExportSnapshot>(
+      std::string("SELECT ") + kSnapshotColumns +
+          " FROM export_snapshots WHERE project_id = ? AND revision = ? AND spec_hash = ?"
+          " AND created_at > ? ORDER BY created_at DESC LIMIT 1",
+      [&](SQLite::Statement& s) {
+        SQLite::bind(s, project_id, revision, spec_hash, created_after);
+      },
+      read_snapshot);
+}
+
+ExportUsage SqliteStore::export_usage(const std::string& org_id, std::int64_t created_after) {
+  return *impl_->one<ExportUsage>(
+      "SELECT count(*), coalesce(sum(bytes), 0) FROM export_snapshots"
+      " WHERE org_id = ? AND created_at > ?",
+      [&](SQLite::Statement& s) { SQLite::bind(s, org_id, created_after); },
+      +[](SQLite::Statement& s) {
+        return ExportUsage{integer(s, 0), integer(s, 1)};
+      });
+}
+
+std::int64_t SqliteStore::forget_export_snapshots(std::int64_t created_before) {
+  return impl_->write("exports", "DELETE FROM export_snapshots WHERE created_at < ?",
+                      [&](SQLite::Statement& s) { s.bind(1, created_before); });
+}
+
 // Projects and assets ---------------------------------------------------------------------
 
 void SqliteStore::create_project(const Project& project) {
   impl_->write(
       "project " + project.name,
-      std::string("INSERT INTO projects (") + kProjectColumns + ") VALUES (?,?,?,?,?,?,?,?)",
+      std::string("INSERT INTO projects (") + kProjectColumns + ") VALUES (?,?,?,?,?,?,?,?,?)",
       [&](SQLite::Statement& s) { bind_project(s, project); });
 }
 
@@ -313,6 +433,7 @@ void SqliteStore::update_project(const std::string& id,
     SQLite::bind(*write, id, project->name, stages_json(project->stages), project->type,
                  batches_json(project->batches), project->category_schema);
     write->exec();
+    bump_revision(connection, id);
     transaction.commit();
   });
 }
@@ -385,6 +506,7 @@ std::int64_t SqliteStore::import_assets(const std::string& project_id, bool repl
       if (inserted) ++count;
       row = AssetRow{};
     }
+    if (count > 0) bump_revision(connection, project_id);
     transaction.commit();  // an exception above rolls everything back
     return count;
   });
@@ -483,6 +605,7 @@ std::int64_t SqliteStore::add_issues(const std::string& project_id,
       insert->exec();
       insert->reset();
     }
+    bump_revision(connection, project_id);
     transaction.commit();
     return static_cast<std::int64_t>(issues.size());
   });
@@ -638,29 +761,62 @@ std::vector<Run> SqliteStore::list_runs(const RunQuery& q) {
       read_run);
 }
 
-bool SqliteStore::transition(const std::string& session, const RunTransition& t) {
+namespace {
+
+// One UPDATE with the expected states in its WHERE: atomic in SQLite, also against other
+// processes, so of concurrent transitions exactly one changes the row.
+constexpr const char* kTransitionSql =
+    "UPDATE runs SET state = ?1, message = ?2, "
+    "result_object = coalesce(?3, result_object), "
+    "dispatched_at = CASE WHEN ?1 = 'dispatched' THEN ?4 ELSE dispatched_at END, "
+    "finished_at = CASE WHEN ?1 IN ('queued', 'dispatched') THEN finished_at ELSE ?4 END, "
+    "dispatched_by = CASE WHEN ?1 IN ('queued', 'dispatched') THEN nullif(?7, '') "
+    "ELSE dispatched_by END "
+    "WHERE session = ?5 AND state IN (SELECT value FROM json_each(?6))";
+
+void bind_transition(SQLite::Statement& s, const std::string& session, const RunTransition& t) {
   std::vector<std::string> from;
   for (auto state : t.from)
     from.emplace_back(to_string(state));
-  // One UPDATE with the expected states in its WHERE: atomic in SQLite, also against other
-  // processes, so of concurrent transitions exactly one changes the row.
-  return impl_->write(
-             "run " + session,
-             "UPDATE runs SET state = ?1, message = ?2, "
-             "result_object = coalesce(?3, result_object), "
-             "dispatched_at = CASE WHEN ?1 = 'dispatched' THEN ?4 ELSE dispatched_at END, "
-             "finished_at = CASE WHEN ?1 IN ('queued', 'dispatched') THEN finished_at ELSE ?4 END, "
-             "dispatched_by = CASE WHEN ?1 IN ('queued', 'dispatched') THEN nullif(?7, '') "
-             "ELSE dispatched_by END "
-             "WHERE session = ?5 AND state IN (SELECT value FROM json_each(?6))",
-             [&](SQLite::Statement& s) {
-               SQLite::bind(s, std::string(to_string(t.to)), t.message);
-               if (t.result_object) s.bind(3, *t.result_object);
-               s.bind(4, t.at);
-               s.bind(5, session);
-               s.bind(6, json_string_list(from));
-               s.bind(7, t.dispatched_by);
-             }) == 1;
+  SQLite::bind(s, std::string(to_string(t.to)), t.message);
+  if (t.result_object) s.bind(3, *t.result_object);
+  s.bind(4, t.at);
+  s.bind(5, session);
+  s.bind(6, json_string_list(from));
+  s.bind(7, t.dispatched_by);
+}
+
+constexpr const char* kInsertNotificationSql =
+    "INSERT INTO notifications (user_id, session, kind, text, link, read, created_at) "
+    "VALUES (?,?,?,?,?,?,?)";
+
+std::int64_t insert_notification(sqlite::Connection& connection, const Notification& n) {
+  StatementUse s(connection.prepare(kInsertNotificationSql));
+  SQLite::bind(*s, n.user_id, n.session, n.kind, n.text, n.link, n.read ? 1 : 0, n.created_at);
+  s->exec();
+  return connection.db().getLastInsertRowid();
+}
+
+}  // namespace
+
+bool SqliteStore::transition(const std::string& session, const RunTransition& t) {
+  return impl_->write("run " + session, kTransitionSql,
+                      [&](SQLite::Statement& s) { bind_transition(s, session, t); }) == 1;
+}
+
+std::optional<std::int64_t> SqliteStore::finish_run(const std::string& session,
+                                                    const RunTransition& t, const Notification& n) {
+  return guarded("run " + session, [&]() -> std::optional<std::int64_t> {
+    auto writer = impl_->pool.writer();
+    auto& connection = writer.connection;
+    SQLite::Transaction transaction(connection.db(), SQLite::TransactionBehavior::IMMEDIATE);
+    StatementUse update(connection.prepare(kTransitionSql));
+    bind_transition(*update, session, t);
+    if (update->exec() != 1) return std::nullopt;  // the transaction rolls back: nothing done
+    const std::int64_t id = insert_notification(connection, n);
+    transaction.commit();
+    return id;
+  });
 }
 
 std::int64_t SqliteStore::append_log(const RunLog& log) {
@@ -694,12 +850,7 @@ std::vector<RunLog> SqliteStore::list_logs(const std::string& session, std::int6
 std::int64_t SqliteStore::create_notification(const Notification& n) {
   return guarded("notification", [&] {
     auto writer = impl_->pool.writer();
-    StatementUse s(writer.connection.prepare(
-        "INSERT INTO notifications (user_id, session, kind, text, link, read, created_at) "
-        "VALUES (?,?,?,?,?,?,?)"));
-    SQLite::bind(*s, n.user_id, n.session, n.kind, n.text, n.link, n.read ? 1 : 0, n.created_at);
-    s->exec();
-    return writer.connection.db().getLastInsertRowid();
+    return insert_notification(writer.connection, n);
   });
 }
 

@@ -40,6 +40,19 @@ struct User {
   std::string role = "member";  // "admin" | "member"
   std::string api_key_hash;     // hex SHA-256 of the API key; the key itself is never stored
   std::int64_t created_at = 0;
+  bool server_admin = false;  // may create organisations: the hub's first user
+  // When the user was removed from their organisation; 0 while they are in it. A removed
+  // user keeps their row (their runs and notifications name them) but no key and no email.
+  std::int64_t removed_at = 0;
+};
+
+// A user's role in one project (the platform's project members). Organisation admins need
+// none: they manage every project of their organisation.
+struct ProjectMember {
+  std::string project_id;
+  std::string user_id;
+  std::string role;  // "manager" | "annotator" | "reviewer"
+  std::int64_t added_at = 0;
 };
 
 // A stage of a project's workflow, as the platform describes it (GET /v2/project/{id}).
@@ -69,6 +82,9 @@ struct Project {
   std::string type = "image";  // the platform's project type, as plugins read it
   std::vector<Batch> batches;
   std::string category_schema = "{}";  // the ontology: {tools, classifications, relations}
+  // Moves on with every write that changes what the project exports (imports, issues, the
+  // project's own fields): a generated export is reused only within one revision.
+  std::int64_t revision = 0;
 };
 
 // One imported asset: its AAF JSON line exactly as imported, plus the columns exports
@@ -209,6 +225,23 @@ struct RunQuery {
   std::int64_t limit = 100;      // newest first
 };
 
+// A generated export (GET /v2/export): the object, what it was made of (the project at a
+// revision, a query whose canonical text hashes to spec_hash), its size and age.
+struct ExportSnapshot {
+  std::string key;  // object key, "exports/<project>/..."
+  std::string org_id;
+  std::string project_id;
+  std::int64_t revision = 0;
+  std::string spec_hash;
+  std::int64_t bytes = 0;
+  std::int64_t created_at = 0;
+};
+
+struct ExportUsage {
+  std::int64_t count = 0;
+  std::int64_t bytes = 0;
+};
+
 // Implementations are safe to call from several threads at once.
 class Store {
  public:
@@ -225,6 +258,30 @@ class Store {
   virtual std::vector<User> list_users(const std::string& org_id) = 0;
   virtual std::int64_t count_users() = 0;
   virtual void set_user_api_key_hash(const std::string& user_id, const std::string& hash) = 0;
+  // Removes a user from their organisation, in one transaction: their key stops working,
+  // their email is free for a new user, their project memberships go, and list_users no
+  // longer shows them. NotFound for an unknown or already removed user.
+  virtual void remove_user(const std::string& user_id, std::int64_t removed_at) = 0;
+
+  // Project members. set_project_member adds the member or changes their role (NotFound:
+  // no such project or user).
+  virtual void set_project_member(const ProjectMember& member) = 0;
+  virtual bool remove_project_member(const std::string& project_id,
+                                     const std::string& user_id) = 0;  // false: not a member
+  virtual std::optional<ProjectMember> get_project_member(const std::string& project_id,
+                                                          const std::string& user_id) = 0;
+  virtual std::vector<ProjectMember> list_project_members(const std::string& project_id) = 0;
+  virtual std::vector<ProjectMember> list_memberships(const std::string& user_id) = 0;
+
+  // Generated exports: recorded when written, found again for the same project revision and
+  // query, counted per organisation for its quota, forgotten when the janitor removes them.
+  virtual void add_export_snapshot(const ExportSnapshot& snapshot) = 0;
+  virtual std::optional<ExportSnapshot> find_export_snapshot(const std::string& project_id,
+                                                             std::int64_t revision,
+                                                             const std::string& spec_hash,
+                                                             std::int64_t created_after) = 0;
+  virtual ExportUsage export_usage(const std::string& org_id, std::int64_t created_after) = 0;
+  virtual std::int64_t forget_export_snapshots(std::int64_t created_before) = 0;
 
   // Projects and their assets.
   virtual void create_project(const Project& project) = 0;
@@ -295,6 +352,11 @@ class Store {
   virtual std::optional<Run> get_run(const std::string& session) = 0;
   virtual std::vector<Run> list_runs(const RunQuery& query) = 0;
   virtual bool transition(const std::string& session, const RunTransition& t) = 0;
+  // transition() into a finished state and, only if it happened, `n` stored in the same
+  // transaction: a finished run has its notification whichever hub dies when. Returns the
+  // notification's id, nothing when the run was not in one of `t.from`.
+  virtual std::optional<std::int64_t> finish_run(const std::string& session, const RunTransition& t,
+                                                 const Notification& n) = 0;
 
   virtual std::int64_t append_log(const RunLog& log) = 0;  // returns the log's seq
   virtual std::vector<RunLog> list_logs(const std::string& session, std::int64_t after_seq = 0,

@@ -60,6 +60,7 @@ class DomainTest : public ::testing::Test {
     cats.stages = {declared_stage("Review", "Review")};
     cats.batches = {"b1", "b\"2"};
     project_ = domain().create_project(admin_, cats);
+    domain().set_member(admin_, project_.id, member_.id, "manager");
     plugin_ = domain().create_plugin(admin_,
                                      {"Formats", "Export", "built-in", R"({"format":"coco"})", ""});
   }
@@ -263,6 +264,8 @@ TEST_F(DomainTest, RacingAnswerAndTimeoutLeaveOneOutcomeAndOneNotification) {
 TEST_F(DomainTest, CancelByOwnerOrAdminWithoutNotification) {
   const hub::Run run = started();
   auto other = domain().create_user({admin_.org_id, "Eve", "eve@example.com", "member"}).user;
+  EXPECT_THROW(domain().cancel(other, run.session), NotFound);  // not a member: not seen
+  domain().set_member(admin_, project_.id, other.id, "annotator");
   EXPECT_THROW(domain().cancel(other, run.session), Forbidden);
   EXPECT_TRUE(domain().cancel(member_, run.session));
   EXPECT_FALSE(domain().cancel(admin_, run.session));  // already finished

@@ -45,7 +45,7 @@ class PgTest : public ::testing::Test {
   // An organisation, a user, a project and a plugin: enough for runs.
   static void seed(Store& store) {
     store.create_organization({"org1", "Org", 1});
-    store.create_user({"u1", "org1", "Ann", "ann@example.com", "admin", "hash-u1", 1});
+    store.create_user({"u1", "org1", "Ann", "ann@example.com", "admin", "hash-u1", 1, false, 0});
     Project p;
     p.id = "p1";
     p.org_id = "org1";

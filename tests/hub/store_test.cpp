@@ -6,6 +6,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <pqxx/connection>
+#include <pqxx/nontransaction>
+
 #include <atomic>
 #include <ostream>
 #include <stdexcept>
@@ -74,8 +77,8 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
       GTEST_SKIP() << "XPORT_TEST_DATABASE is not set (ctest -L pg sets it)";
     store_ = open_store();
     store_->create_organization({"org1", "Org", 1});
-    store_->create_user({"u1", "org1", "Ann", "ann@example.com", "admin", "hash-u1", 1});
-    store_->create_user({"u2", "org1", "Bob", "bob@example.com", "member", "hash-u2", 2});
+    store_->create_user({"u1", "org1", "Ann", "ann@example.com", "admin", "hash-u1", 1, false, 0});
+    store_->create_user({"u2", "org1", "Bob", "bob@example.com", "member", "hash-u2", 2, false, 0});
     Project cats;
     cats.id = "p1";
     cats.org_id = "org1";
@@ -120,6 +123,22 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     return run;
   }
 
+  // Every later notification INSERT fails (a trigger), as a full or failing database would.
+  void refuse_notifications() {
+    if (GetParam() == Backend::sqlite) {
+      exec(dir_.path() / "hub.db",
+           "CREATE TRIGGER refuse BEFORE INSERT ON notifications "
+           "BEGIN SELECT RAISE(ABORT, 'refused by the test'); END");
+      return;
+    }
+    pqxx::connection c(test::fresh_database_url(dir_.path().string()));
+    pqxx::nontransaction t(c);
+    t.exec(
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'refused by the test'; END $$");
+    t.exec("CREATE TRIGGER refuse BEFORE INSERT ON notifications EXECUTE FUNCTION refuse()");
+  }
+
   TempDir dir_;
   std::unique_ptr<Store> store_;
 };
@@ -141,6 +160,39 @@ TEST(SqliteSchema, FreshDatabaseIsMigratedAndReopensUnchanged) {
   ASSERT_TRUE(reopened.get_organization("o"));
   EXPECT_EQ(reopened.get_organization("o")->name, "Org");
   EXPECT_EQ(user_version(file), SqliteStore::schema_version());
+}
+
+// Version 5 (organisations, users and roles) on a database a version-4 hub wrote: the first
+// admin becomes the server admin, and members keep what they could do (see every project and
+// run exports) as managers of their organisation's projects.
+TEST(SqliteSchema, AnUpgradeMakesMembersManagersOfTheirProjects) {
+  TempDir dir;
+  const auto file = dir.path() / "hub.db";
+  {
+    SqliteStore store(file);
+    store.create_organization({"o", "Org", 1});
+    store.create_user({"u1", "o", "Ann", "ann@x", "admin", "h1", 1, false, 0});
+    store.create_user({"u2", "o", "Bob", "bob@x", "member", "h2", 2, false, 0});
+    Project p;
+    p.id = "p1";
+    p.org_id = "o";
+    p.name = "Cats";
+    p.created_at = 3;
+    store.create_project(p);
+  }
+  // Back to what version 4 had (SQLite >= 3.35 drops columns).
+  exec(file,
+       "DROP TABLE project_members; ALTER TABLE users DROP COLUMN server_admin;"
+       " ALTER TABLE users DROP COLUMN removed_at; DROP TABLE export_snapshots;"
+       " ALTER TABLE projects DROP COLUMN revision; PRAGMA user_version = 4;");
+  SqliteStore upgraded(file);
+  EXPECT_EQ(user_version(file), SqliteStore::schema_version());
+  EXPECT_TRUE(upgraded.get_user("u1")->server_admin);
+  EXPECT_FALSE(upgraded.get_user("u2")->server_admin);
+  const auto bob = upgraded.get_project_member("p1", "u2");
+  ASSERT_TRUE(bob);
+  EXPECT_EQ(bob->role, "manager");
+  EXPECT_FALSE(upgraded.get_project_member("p1", "u1"));  // admins need no membership
 }
 
 TEST(SqliteSchema, UsesWalAndRefusesANewerSchema) {
@@ -171,13 +223,40 @@ TEST_P(StoreTest, RecordsRoundTrip) {
   store_->set_plugin_secret("pl1", "h2", "s2");
   EXPECT_EQ(store_->get_plugin("pl1")->secret_hash, "h2");
   EXPECT_THROW(store_->set_plugin_secret("nope", "h", "s"), NotFound);
-  EXPECT_THROW(store_->create_user({"u3", "org1", "C", "ann@example.com", "member", "h3", 3}),
-               Conflict);
+  EXPECT_THROW(
+      store_->create_user({"u3", "org1", "C", "ann@example.com", "member", "h3", 3, false, 0}),
+      Conflict);
   Project orphan;
   orphan.id = "p2";
   orphan.org_id = "no-org";
   orphan.name = "X";
   EXPECT_THROW(store_->create_project(orphan), NotFound);
+}
+
+TEST_P(StoreTest, ProjectMembersAndRemovedUsers) {
+  store_->set_project_member({"p1", "u2", "annotator", 5});
+  ASSERT_TRUE(store_->get_project_member("p1", "u2"));
+  EXPECT_EQ(store_->get_project_member("p1", "u2")->role, "annotator");
+  store_->set_project_member({"p1", "u2", "manager", 9});  // a new role, the same member
+  EXPECT_EQ(store_->get_project_member("p1", "u2")->role, "manager");
+  EXPECT_EQ(store_->list_project_members("p1").size(), 1u);
+  EXPECT_EQ(store_->list_memberships("u2").size(), 1u);
+  EXPECT_THROW(store_->set_project_member({"p1", "nobody", "manager", 1}), NotFound);
+  EXPECT_THROW(store_->set_project_member({"p1", "u2", "owner", 1}), Conflict);  // CHECK
+  EXPECT_FALSE(store_->get_project_member("p1", "u1"));
+
+  store_->remove_user("u2", 42);
+  EXPECT_FALSE(store_->find_user_by_api_key_hash("hash-u2"));  // the key stopped working
+  EXPECT_TRUE(store_->list_memberships("u2").empty());
+  EXPECT_EQ(store_->list_users("org1").size(), 1u);
+  const auto removed = store_->get_user("u2");  // the row stays: runs name its user
+  ASSERT_TRUE(removed);
+  EXPECT_EQ(removed->removed_at, 42);
+  EXPECT_EQ(removed->name, "Bob");
+  EXPECT_THROW(store_->remove_user("u2", 43), NotFound);
+  // The address is free for a new user.
+  store_->create_user({"u3", "org1", "Bob", "bob@example.com", "member", "hash-u3", 3, false, 0});
+  EXPECT_FALSE(store_->remove_project_member("p1", "u3"));
 }
 
 TEST_P(StoreTest, ImportIsAllOrNothing) {
@@ -387,6 +466,33 @@ TEST_P(StoreTest, RunTransitionsAreCompareAndSet) {
   EXPECT_EQ(run->result_object, "r.zip");
   EXPECT_EQ(run->dispatched_at, 20);
   EXPECT_EQ(run->finished_at, 30);
+}
+
+// A finished run and its notification are one write: a hub killed between them would
+// otherwise leave a run that succeeded with nobody told.
+TEST_P(StoreTest, AFinishedRunAndItsNotificationAreWrittenTogetherOrNotAtAll) {
+  queued_run("s1");
+  Notification n{0, "u1", "s1", "run_failed", "Export failed: gone", "/runs/s1", false, 30};
+  const RunTransition fail{{RunState::queued}, RunState::failed, "gone", std::nullopt, 30, ""};
+  const auto id = store_->finish_run("s1", fail, n);
+  ASSERT_TRUE(id);
+  EXPECT_EQ(store_->get_run("s1")->state, RunState::failed);
+  const auto listed = store_->list_notifications("u1", false, 10);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].id, *id);
+  EXPECT_EQ(listed[0].text, "Export failed: gone");
+
+  // Not in `from` any more: neither the run nor the notifications change.
+  EXPECT_FALSE(store_->finish_run("s1", fail, n));
+  EXPECT_EQ(store_->list_notifications("u1", false, 10).size(), 1u);
+
+  // The notification cannot be written: the run stays as it was.
+  queued_run("s2");
+  n.session = "s2";
+  refuse_notifications();
+  const RunTransition fail2{{RunState::queued}, RunState::failed, "x", std::nullopt, 40, ""};
+  EXPECT_THROW(store_->finish_run("s2", fail2, n), std::exception);
+  EXPECT_EQ(store_->get_run("s2")->state, RunState::queued);
 }
 
 TEST_P(StoreTest, OfConcurrentTransitionsOnlyOneWins) {

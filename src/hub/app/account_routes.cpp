@@ -13,7 +13,11 @@ namespace xport::hub::routes {
 namespace {
 
 Response me(const RouteContext& c, Request& req) {
-  return Response::json(200, to_json(c.app.api_user(req)));
+  const User u = c.app.api_user(req);
+  json::object o = to_json(u);
+  // What the UI shows: the Organization page's admin tools, Settings -> Plugins.
+  o["canUsePlugins"] = c.domain.may_use_plugins(u);
+  return Response::json(200, std::move(o));
 }
 
 Response list_notifications(const RouteContext& c, Request& req) {

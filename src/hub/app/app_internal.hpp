@@ -135,8 +135,17 @@ inline json::object to_json(const Storage& s) {
 }
 
 inline json::object to_json(const User& u) {
-  return {
-      {"id", u.id}, {"orgId", u.org_id}, {"name", u.name}, {"email", u.email}, {"role", u.role}};
+  return {{"id", u.id},
+          {"orgId", u.org_id},
+          {"name", u.name},
+          {"email", u.email},
+          {"role", u.role},
+          {"serverAdmin", u.server_admin},
+          {"createdAt", u.created_at}};
+}
+
+inline json::object to_json(const Organization& o) {
+  return {{"id", o.id}, {"name", o.name}, {"createdAt", o.created_at}};
 }
 
 inline json::object to_json(const RunLog& l) {

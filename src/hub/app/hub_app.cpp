@@ -36,9 +36,9 @@ void HubApp::add_routes() {
   const RouteContext context{*this, core_.domain(), core_.store(), core_.objects(), options_};
   server::Router& router = server_.router();
   for (RouteTable (*table)(const RouteContext&) :
-       {routes::account_routes, routes::project_routes, routes::import_routes,
-        routes::plugin_routes, routes::storage_routes, routes::run_routes, routes::platform_routes,
-        routes::transfer_routes, routes::platform_read_routes})
+       {routes::account_routes, routes::organization_routes, routes::project_routes,
+        routes::import_routes, routes::plugin_routes, routes::storage_routes, routes::run_routes,
+        routes::platform_routes, routes::transfer_routes, routes::platform_read_routes})
     hub::add_routes(router, context, table(context));
 }
 
@@ -49,8 +49,9 @@ HubApp::~HubApp() {
 void HubApp::start() {
   dispatcher_->start();
   // Once per cluster: on the leader (a hub alone always is).
-  janitor_ = std::make_unique<Janitor>(core_.objects(), options_.janitor,
-                                       [this] { return core_.cluster().leader(); });
+  janitor_ = std::make_unique<Janitor>(
+      core_.objects(), options_.janitor, [this] { return core_.cluster().leader(); },
+      &core_.store());
   janitor_->start();
 }
 

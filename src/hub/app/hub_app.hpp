@@ -25,6 +25,11 @@ struct AppOptions {
   std::uint64_t max_import_bytes = std::uint64_t{4} << 30;  // an import body
   DispatchOptions dispatch;
   JanitorOptions janitor;  // when generated exports are deleted
+  // Each organisation's generated exports (GET /v2/export) alive at once (within the janitor's
+  // `keep`): more answer 429. One export per project revision and query is written, then
+  // reused for an hour, so only changing projects and new queries count.
+  std::int64_t export_quota_count = 500;
+  std::int64_t export_quota_bytes = std::int64_t{50} << 30;
 };
 
 class HubApp {

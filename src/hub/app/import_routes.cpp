@@ -68,7 +68,7 @@ Response refused(const ImportResult& result) {
 
 Response import_project(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
-  Project p = c.domain.project(u, req.params.at("id"));
+  Project p = c.domain.managed_project(u, req.params.at("id"));
   if (req.body_file.empty() || req.body_size == 0)
     throw HttpError(400, "the import body is empty: send an NDJSON, JSON or zip export");
   ImportOptions io;

@@ -8,8 +8,9 @@
 
 namespace xport::hub {
 
-Janitor::Janitor(ObjectStore& objects, JanitorOptions options, std::function<bool()> active)
-    : objects_(objects), options_(options), active_(std::move(active)) {}
+Janitor::Janitor(ObjectStore& objects, JanitorOptions options, std::function<bool()> active,
+                 Store* records)
+    : objects_(objects), records_(records), options_(options), active_(std::move(active)) {}
 
 Janitor::~Janitor() {
   stop();
@@ -32,8 +33,11 @@ void Janitor::stop() {
 
 std::size_t Janitor::sweep() {
   try {
-    const std::size_t removed =
-        objects_.remove_older_than("exports/", std::chrono::system_clock::now() - options_.keep);
+    const auto before = std::chrono::system_clock::now() - options_.keep;
+    const std::size_t removed = objects_.remove_older_than("exports/", before);
+    if (records_)
+      records_->forget_export_snapshots(
+          std::chrono::duration_cast<std::chrono::milliseconds>(before.time_since_epoch()).count());
     if (removed) spdlog::info("janitor: removed {} expired export(s)", removed);
     return removed;
   } catch (const std::exception& e) {

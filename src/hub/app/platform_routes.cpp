@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "hub/app/app_internal.hpp"
+#include "hub/app/export_snapshots.hpp"
 #include "hub/app/export_writer.hpp"
 #include "hub/app/hub_app.hpp"
 #include "hub/app/links.hpp"
@@ -75,25 +76,55 @@ ExportQuery export_query(const Project& p, const Request& req) {
   return q;
 }
 
+// The query's canonical text: what the export is made of besides the project's revision.
+std::string spec_text(const ExportQuery& q) {
+  return json::serialize(json::object{{"type", q.type},
+                                      {"format", q.format},
+                                      {"stageIds", to_json_list(q.filter.stage_ids)},
+                                      {"stageNames", to_json_list(q.filter.stage_names)},
+                                      {"batches", to_json_list(q.filter.batches)},
+                                      {"keyFramesOnly", q.filter.key_frames_only}});
+}
+
 // GET /v2/export: the project's AAF export as a zip whose first entry is the NDJSON (or
 // JSON array) export, written to the object store row by row, answered with a signed link.
+// The same query of the same project revision within the hour gets the zip already written
+// (export_snapshots.hpp).
 Response export_project(const RouteContext& c, Request& req) {
   HubApp::Caller caller = c.app.authenticate(req);
   Project p = c.app.platform_project(caller, required_param(req, "project"));
   const ExportQuery q = export_query(p, req);
-  const std::string key = "exports/" + p.id + "/" + new_id() + ".zip";
-  std::unique_ptr<ByteSink> sink = c.objects.sink(key, std::numeric_limits<std::uint64_t>::max());
   ExportSpec spec;
   spec.project_id = p.id;
   spec.entry_name =
       p.id + (q.type == "issue" ? "-issues" : "") + (q.format == "json" ? ".json" : ".ndjson");
   spec.json_array = q.format == "json";
   spec.filter = q.filter;
-  const ExportOutcome outcome = q.type == "issue" ? write_issue_export(c.store, spec, *sink)
-                                                  : write_export(c.store, spec, *sink);
+  SnapshotLimits limits;
+  limits.alive = c.options.janitor.keep;
+  limits.max_count = c.options.export_quota_count;
+  limits.max_bytes = c.options.export_quota_bytes;
+  ExportOutcome outcome;
+  SnapshotResult snapshot;
+  try {
+    snapshot = export_snapshot(
+        c.store, c.objects, p, spec_text(q), limits, c.domain.now_ms(), [&](ByteSink& sink) {
+          outcome = q.type == "issue" ? write_issue_export(c.store, spec, sink)
+                                      : write_export(c.store, spec, sink);
+        });
+  } catch (const QuotaExceeded& e) {
+    throw HttpError(429, e.what());
+  }
   const std::string url =
-      absolute_link(c.app.base_url(req), c.domain.object_link(key, kExportLinkSeconds));
-  if (caller.run)
+      absolute_link(c.app.base_url(req), c.domain.object_link(snapshot.key, kExportLinkSeconds));
+  if (caller.run && snapshot.reused)
+    c.domain.append_log(
+        caller.run->session, "INFO",
+        fmt::format("hub: {} export of {} reused: revision {} of the project, "
+                    "generated {} s ago ({} bytes)",
+                    q.type, p.name, p.revision, (c.domain.now_ms() - snapshot.created_at) / 1000,
+                    snapshot.bytes));
+  else if (caller.run)
     c.domain.append_log(
         caller.run->session, "INFO",
         fmt::format("hub: {} export of {} generated ({} {}{})", q.type, p.name, outcome.assets,

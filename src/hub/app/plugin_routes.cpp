@@ -40,6 +40,8 @@ Response create_plugin(const RouteContext& c, Request& req) {
 
 Response list_plugins(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
+  if (!c.domain.may_use_plugins(u))
+    throw HttpError(403, "only organization admins and project managers may use plugins");
   return listing("plugins", c.store.list_plugins(u.org_id),
                  [&](const Plugin& p) { return plugin_json(c, p); });
 }

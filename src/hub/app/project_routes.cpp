@@ -57,27 +57,30 @@ NewIssue new_issue(const json::object& body) {
   return issue;
 }
 
-json::object project_json(const RouteContext& c, const Project& p) {
+// `canManage`: whether the caller may run exports, import and change settings (the UI shows
+// Settings -> Plugins only then).
+json::object project_json(const RouteContext& c, const User& caller, const Project& p) {
   json::object o = to_json(p);
   o["assets"] = c.store.count_assets(p.id);
+  o["canManage"] = c.domain.may_manage(caller, p);
   return o;
 }
 
 Response create_project(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
   Project p = c.domain.create_project(u, new_project(body_object(req)));
-  return Response::json(201, project_json(c, p));
+  return Response::json(201, project_json(c, u, p));
 }
 
 Response list_projects(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
-  return listing("projects", c.store.list_projects(u.org_id),
-                 [&](const Project& p) { return project_json(c, p); });
+  return listing("projects", c.domain.projects(u),
+                 [&](const Project& p) { return project_json(c, u, p); });
 }
 
 Response get_project(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
-  return Response::json(200, project_json(c, c.domain.project(u, req.params.at("id"))));
+  return Response::json(200, project_json(c, u, c.domain.project(u, req.params.at("id"))));
 }
 
 // The ontology: GET answers the categorySchema, PUT replaces it (org admins).

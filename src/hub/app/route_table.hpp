@@ -56,6 +56,7 @@ using server::Response;
 using server::RouteOptions;
 
 RouteTable account_routes(const RouteContext& context);        // /api/me, notifications
+RouteTable organization_routes(const RouteContext& context);   // organisations, users, members
 RouteTable project_routes(const RouteContext& context);        // projects, ontology, issues
 RouteTable import_routes(const RouteContext& context);         // project import
 RouteTable plugin_routes(const RouteContext& context);         // plugins

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <boost/json.hpp>
+#include <map>
+#include <utility>
 #include <vector>
 
 #include "hub/app/app_internal.hpp"
@@ -51,11 +53,23 @@ void UiPush::run_changed(Domain& domain, const std::string& session, const RunLo
     if (!run) return;
     const auto project = store.get_project(run->project_id);
     if (!project) return;
-    std::vector<std::string> targets;
+    std::vector<std::pair<std::string, std::string>> watching;  // (socket, user) of the org
     {
       std::lock_guard lock(mutex_);
       for (const auto& [socket, ui] : sockets_)
-        if (ui.org_id == project->org_id) targets.push_back(socket);
+        if (ui.org_id == project->org_id) watching.emplace_back(socket, ui.user_id);
+    }
+    // Only to users who may see the project now (a member, an admin), asked of the store
+    // for each event: roles and memberships change while a socket stays connected.
+    std::map<std::string, bool> sees;  // by user id
+    std::vector<std::string> targets;
+    for (const auto& [socket, user_id] : watching) {
+      auto [it, fresh] = sees.try_emplace(user_id, false);
+      if (fresh) {
+        const auto user = store.get_user(user_id);
+        it->second = user && user->removed_at == 0 && domain.may_see(*user, *project);
+      }
+      if (it->second) targets.push_back(socket);
     }
     if (targets.empty()) return;
     boost::json::object o = detail::run_to_json(domain, *run, public_url_);

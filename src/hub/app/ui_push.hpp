@@ -1,6 +1,7 @@
 // The Domain's events (DomainEvents) pushed live to the web UI on the Socket.IO namespace
 // /ui: `notification` to its user's sockets, `run` (the run as GET /api/runs/{session} shows
-// it, with `log` when a log line caused it) to the sockets of the run's organisation. The
+// it, with `log` when a log line caused it) to the sockets of the users who may see the run's
+// project (Domain::may_see). The
 // HubApp authenticates /ui connections and registers them here; HubProcess builds this
 // before the HubCore whose Domain it listens to.
 #pragma once

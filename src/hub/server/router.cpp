@@ -112,6 +112,14 @@ bool Router::match_entry(const Entry& e, const std::vector<std::string_view>& pa
   return i == parts.size();
 }
 
+std::vector<const Router::Route*> Router::routes() const {
+  std::vector<const Route*> all;
+  all.reserve(routes_.size());
+  for (const Entry& e : routes_)
+    all.push_back(e.route.get());
+  return all;
+}
+
 Router::Match Router::match(std::string_view method, std::string_view path) const {
   Match m;
   std::vector<std::string_view> parts = split_path(path);

@@ -72,6 +72,8 @@ class Router {
   Match match(std::string_view method, std::string_view path) const;
 
   std::size_t size() const { return routes_.size(); }
+  // Every route, in the order added (tests walk them all: tests/hub/app/tenant_isolation_test).
+  std::vector<const Route*> routes() const;
 
  private:
   struct Segment {

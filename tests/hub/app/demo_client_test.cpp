@@ -185,6 +185,56 @@ TEST_F(Client, ScriptsTheWholeFlow) {
   EXPECT_NE(human_notes.out.find("run_succeeded"), std::string::npos) << human_notes.out;
 }
 
+// Issue 14, item 2 from a shell: the server admin creates an organisation, its admin adds a
+// user with a key printed once, makes them a project's annotator; the annotator sees the
+// project but may not run exports; a removed user's key stops working.
+TEST_F(Client, OrganizationsUsersAndRolesFromAShell) {
+  RunResult org = client("org create Acme --admin-email ann@acme.test --admin-name Ann");
+  ASSERT_EQ(org.exit_code, 0) << org.out << org.err;
+  EXPECT_NE(org.out.find("organization "), std::string::npos) << org.out;
+  // The key is the last line, alone, so that scripts take it with `tail -1`.
+  const std::string ann_key = first_match(org.out, R"(\n(\S+)\n$)");
+  ASSERT_FALSE(ann_key.empty()) << org.out;
+  const auto as = [&](const std::string& key, const std::string& args) {
+    return run("XPORT_HUB=" + quote(base_) + " XPORT_API_KEY=" + quote(key) + " " +
+               quote(XPORT_BINARY) + " client " + args);
+  };
+  RunResult added = as(ann_key, "--json user add Mia --email mia@acme.test --role member");
+  ASSERT_EQ(added.exit_code, 0) << added.out << added.err;
+  const json::object mia = json::parse(added.out).as_object();
+  const std::string mia_key = s(mia, "apiKey");
+  RunResult users = as(ann_key, "user list");
+  EXPECT_NE(users.out.find("mia@acme.test"), std::string::npos) << users.out;
+  EXPECT_EQ(users.out.find(mia_key), std::string::npos) << "a listing never shows keys";
+
+  RunResult project = as(ann_key, "--json project create Cats");
+  ASSERT_EQ(project.exit_code, 0) << project.err;
+  const std::string pid = s(json::parse(project.out).as_object(), "id");
+  RunResult hidden = as(mia_key, "project show " + pid);
+  EXPECT_EQ(hidden.exit_code, 2);
+  EXPECT_NE(hidden.err.find("HTTP 404: no project " + pid), std::string::npos) << hidden.err;
+
+  RunResult member = as(ann_key, "project members set " + pid + " mia@acme.test --role annotator");
+  ASSERT_EQ(member.exit_code, 0) << member.out << member.err;
+  EXPECT_NE(member.out.find(": annotator of project"), std::string::npos) << member.out;
+  EXPECT_EQ(as(mia_key, "project show " + pid).exit_code, 0);
+  RunResult refused = as(mia_key, "run start " + pid + " some-plugin");
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("HTTP 403"), std::string::npos) << refused.err;
+  // Not the server admin: no organisations of one's own making.
+  RunResult no_org = as(ann_key, "org create Evil --admin-email e@evil.test");
+  EXPECT_NE(no_org.err.find("HTTP 403: only the server admin"), std::string::npos) << no_org.err;
+
+  RunResult rotated = as(mia_key, "user rotate-key");
+  ASSERT_EQ(rotated.exit_code, 0) << rotated.err;
+  const std::string new_key = first_match(rotated.out, R"(\n(\S+)\n$)");
+  EXPECT_EQ(as(mia_key, "project list").exit_code, 2) << "the old key stopped working";
+  EXPECT_EQ(as(new_key, "project list").exit_code, 0);
+  EXPECT_EQ(as(ann_key, "user remove " + s(mia, "id")).exit_code, 0);
+  RunResult gone = as(new_key, "project list");
+  EXPECT_NE(gone.err.find("HTTP 401"), std::string::npos) << gone.err;
+}
+
 TEST_F(Client, ErrorsCarryStatusMessageAndExitCode) {
   RunResult r = client("project import no-such-project " +
                        quote(std::string(XPORT_SOURCE_DIR) + "/examples/data/demo-export.ndjson"));

@@ -167,7 +167,7 @@ TEST(Janitor, RemovesExportsWhoseLinksExpiredAndNothingElse) {
     MemorySource source("zip");
     objects.put(key, source, 100);
   }
-  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(25);
+  const auto old = std::filesystem::file_time_type::clock::now() - std::chrono::hours(26);
   std::filesystem::last_write_time(objects.path_of("exports/p1/old.zip"), old);
   std::filesystem::last_write_time(objects.path_of("uploads/p1/s/r.zip"), old);
   Janitor janitor(objects, {});

@@ -700,15 +700,16 @@ TEST_F(HubApp, SeveralInstancesShareRunsLeastBusyFirst) {
 }
 
 TEST_F(HubApp, GeneratedExportsAreDeletedOnceTheirLinksExpired) {
-  // A hub on a data dir holding a day-old generated export and a fresh one: the janitor's
-  // sweep at start removes the old one only (its 24 h link has expired).
+  // A hub on a data dir holding a 26 h old generated export and a fresh one: the janitor's
+  // sweep at start removes the old one only (reused for an hour at most, its 24 h links
+  // have all expired).
   const fs::path data = g_dir / "data-janitor";
   const fs::path exports = data / "storage/objects/exports/p1";
   fs::create_directories(exports);
   std::ofstream(exports / "old.zip") << "zip";
   std::ofstream(exports / "fresh.zip") << "zip";
   fs::last_write_time(exports / "old.zip",
-                      fs::file_time_type::clock::now() - std::chrono::hours(25));
+                      fs::file_time_type::clock::now() - std::chrono::hours(26));
   BackgroundProcess hub(
       "hub-janitor",
       test::hub_argv({XPORT_BINARY, "hub", "--data-dir", data.string(), "--listen", "127.0.0.1:0"}),

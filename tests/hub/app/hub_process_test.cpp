@@ -152,5 +152,39 @@ TEST(HubProcess, DomainEventsArePushedToTheUi) {
             "https://hub.example.com/runs/" + run.session);
 }
 
+// A run's changes reach only the /ui sockets of users who may see its project: not those of a
+// member of the organisation who is not the project's, until they are made one.
+TEST(HubProcess, UiPushReachesOnlyUsersWhoMaySeeTheRunsProject) {
+  test::TempDir dir;
+  HubProcess hub(on_loopback(dir.path() / "data"));
+  Domain& domain = hub.core().domain();
+  const std::string key = domain.bootstrap(hub.data_dir()).value().api_key;
+  hub.start();
+  const User admin = *domain.authenticate(key);
+  const IssuedKey olga = domain.add_user(admin, {"", "Olga", "olga@example.test", "member"});
+  NewProject cats;
+  cats.name = "Cats";
+  const Project project = domain.create_project(admin, cats);
+  const CreatedPlugin plugin = domain.create_plugin(admin, {"Formats", "Export", "", "{}", ""});
+  const auto script = ui_client_script(dir.path()).string();
+  test::BackgroundProcess admin_ui("ui-admin", {"/usr/bin/python3", script, hub.local_url(), key},
+                                   dir.path());
+  test::BackgroundProcess olga_ui(
+      "ui-olga", {"/usr/bin/python3", script, hub.local_url(), olga.api_key}, dir.path());
+  admin_ui.wait_for_output("UI CONNECTED", 20s);
+  olga_ui.wait_for_output("UI CONNECTED", 20s);
+
+  const hub::Run run =
+      domain.start_run(admin, {project.id, plugin.plugin.id, std::nullopt, std::nullopt, {}});
+  domain.append_log(run.session, "info", "before");
+  admin_ui.wait_for_output("RUN " + run.session + " \\S+ (log:before)", 20s);
+  domain.set_member(admin, project.id, olga.user.id, "annotator");
+  domain.append_log(run.session, "info", "after");
+  olga_ui.wait_for_output("RUN " + run.session + " \\S+ (log:after)", 20s);
+  // Pushes go out in order on one socket: had "before" gone to Olga, it would be here.
+  EXPECT_EQ(olga_ui.out().find("log:before"), std::string::npos) << olga_ui.out();
+  EXPECT_EQ(olga_ui.out().find(" queued -"), std::string::npos) << olga_ui.out();
+}
+
 }  // namespace
 }  // namespace xport::hub
