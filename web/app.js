@@ -20,6 +20,14 @@ function logout() {
   loginPage();
 }
 
+// Who is logged in, and the Plugins link only for those who may use plugins (org admins and
+// project managers: the hub answers 403 to anyone else). Without /api/me it stays.
+function showTopBar(me) {
+  document.getElementById('topbar').hidden = false;
+  document.getElementById('whoami').textContent = me ? `${me.name} (${me.role})` : '';
+  document.querySelector('[data-nav="plugins"]').hidden = Boolean(me && !me.canUsePlugins);
+}
+
 // After a log-in or on load with a key: the top bar, notifications, live updates, the page.
 async function start() {
   if (!store.me) {
@@ -33,10 +41,7 @@ async function start() {
       flash(errorText(e));
     }
   }
-  document.getElementById('topbar').hidden = false;
-  document.getElementById('whoami').textContent = store.me
-    ? `${store.me.name} (${store.me.role})`
-    : '';
+  showTopBar(store.me);
   startNotificationPolling();
   connectLive();
   route();

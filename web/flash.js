@@ -15,3 +15,19 @@ export function hideFlash() {
 }
 
 export const errorText = (e) => (e && e.message) || String(e);
+
+// A form's submit: `submit` disabled while `action` runs (a double click never sends twice),
+// the hub's message flashed when it fails.
+export function onSubmit(form, submit, action) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    submit.disabled = true;
+    try {
+      await action();
+    } catch (e) {
+      flash(errorText(e));
+    } finally {
+      submit.disabled = false;
+    }
+  });
+}

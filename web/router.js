@@ -7,6 +7,7 @@ import { showPanel } from './notifications.js';
 import { clearPageTimers } from './page-timers.js';
 import { closeRunDialog } from './dialogs/run-dialog.js';
 import { loginPage } from './pages/login.js';
+import { organizationPage } from './pages/organization.js';
 import { pluginPage } from './pages/plugin.js';
 import { pluginsPage } from './pages/plugins.js';
 import { projectPage } from './pages/project.js';
@@ -16,6 +17,7 @@ import { runPage } from './pages/run.js';
 import { storagesPage } from './pages/storages.js';
 
 const PAGES = Object.freeze({
+  organization: organizationPage,
   plugin: pluginPage,
   plugins: pluginsPage,
   project: projectPage,
@@ -25,16 +27,18 @@ const PAGES = Object.freeze({
   storages: storagesPage,
 });
 
-// '#/projects/ID/settings/plugins' → {page: 'projectSettings', id: 'ID', nav: 'projects'}:
-// the page, its id argument, and the top bar link to mark active.
+// '#/projects/ID/settings/members' → {page: 'projectSettings', id: 'ID', tab: 'members',
+// nav: 'projects'}: the page, its arguments, and the top bar link to mark active. Settings
+// without a tab asks for Plugins (the page shows Members to those who may not manage).
 export function parseRoute(hash) {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
-  const [section, id, sub] = parts;
+  const [section, id, sub, tab] = parts;
   const nav = section || 'projects';
+  if (section === 'organization') return { page: 'organization', nav };
   if (section === 'plugins' && id) return { page: 'plugin', id, nav };
   if (section === 'plugins') return { page: 'plugins', nav };
   if (section === 'projects' && id && sub === 'settings')
-    return { page: 'projectSettings', id, nav };
+    return { page: 'projectSettings', id, tab: tab || 'plugins', nav };
   if (section === 'projects' && id) return { page: 'project', id, nav };
   if (section === 'runs' && id) return { page: 'run', id, nav };
   if (section === 'storages') return { page: 'storages', nav };
@@ -47,9 +51,9 @@ export async function route() {
   showPanel(false);
   closeRunDialog();
   if (!getKey()) return loginPage();
-  const { page, id, nav } = parseRoute(location.hash);
+  const { page, id, tab, nav } = parseRoute(location.hash);
   document
     .querySelectorAll('[data-nav]')
     .forEach((a) => a.classList.toggle('active', a.dataset.nav === nav));
-  return PAGES[page](id);
+  return PAGES[page](id, tab);
 }

@@ -4,7 +4,9 @@
 // the browser: log in, Plugins → create an Export plugin → read ID and secret from the
 // Development box; starts `xport plugin` with them, waits for the UI to show it online;
 // Projects → the project → Settings → Plugins → Open → Run; waits for the notification,
-// follows its Download link and checks the zip. The UI must be live (Socket.IO /ui, npm's
+// follows its Download link and checks the zip. Then Organization → add the user Mia (her key
+// shown once), the project's Settings → Members → Mia as annotator, and logged in as Mia: the
+// project without Plugins, import or a run button. The UI must be live (Socket.IO /ui, npm's
 // socket.io-client, copied into web/vendor) and the notification and the run's success must
 // have been pushed, not polled. Screenshots go to $ARTIFACTS_DIR/screenshots.
 // Exit 77 (CTest: skipped) only when node's playwright-core or /usr/bin/chromium is missing.
@@ -261,6 +263,76 @@ async function main() {
   await page.screenshot({ path: path.join(shots, '08-plugin-390.png'), fullPage: true });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 2) throw new Error(`the page is ${overflow}px wider than a 390px screen`);
+
+  // Organization → add the user Mia (a member): her API key is shown once, then never again.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  const mainNav = page.getByRole('navigation', { name: 'Main' });
+  await mainNav.getByRole('link', { name: 'Organization' }).click();
+  const users = page.getByRole('region', { name: 'Users' });
+  await users.getByRole('row').filter({ hasText: 'admin@localhost' }).getByText('server admin', { exact: true }).waitFor();
+  const addUser = page.getByRole('form', { name: 'Add user' });
+  await addUser.getByLabel('Name', { exact: true }).fill('Mia');
+  await addUser.getByLabel('Email', { exact: true }).fill('mia@example.com');
+  await addUser.getByLabel('Role', { exact: true }).selectOption('member');
+  await addUser.getByRole('button', { name: 'Add user' }).click();
+  const keyBox = page.getByRole('region', { name: 'New API key' });
+  await keyBox.getByText(/^Shown once/).waitFor();
+  const miaKey = (await keyBox.getByLabel('API key', { exact: true }).textContent()).trim();
+  if (!/^[\w-]{20,}$/.test(miaKey)) throw new Error(`bad API key shown: ${miaKey}`);
+  const miaRow = users.getByRole('row').filter({ hasText: 'mia@example.com' });
+  await miaRow.getByText('member', { exact: true }).waitFor();
+  await page.screenshot({ path: path.join(shots, '09-organization-new-key-1280.png'), fullPage: true });
+  await mainNav.getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('link', { name: 'Street scenes' }).waitFor();
+  await mainNav.getByRole('link', { name: 'Organization' }).click();
+  await miaRow.waitFor();
+  if ((await keyBox.count()) || (await page.locator('body').innerText()).includes(miaKey)) throw new Error('the API key is shown again');
+  log('user Mia added in the UI; her key was shown once');
+
+  // The project → Settings → Members → Mia as annotator.
+  await mainNav.getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('link', { name: 'Street scenes' }).click();
+  await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Settings' }).click();
+  const settingsNav = page.getByRole('navigation', { name: 'Settings' });
+  await settingsNav.getByRole('link', { name: 'Members' }).click();
+  const members = page.getByRole('region', { name: 'Members' });
+  const addMember = page.getByRole('form', { name: 'Add member' });
+  await addMember.getByLabel('Email', { exact: true }).fill('mia@example.com');
+  await addMember.getByLabel('Role', { exact: true }).selectOption('annotator');
+  await addMember.getByRole('button', { name: 'Add member' }).click();
+  await members.getByRole('row').filter({ hasText: 'mia@example.com' }).waitFor();
+  const miaRole = await members.getByLabel('Role of Mia', { exact: true }).inputValue();
+  if (miaRole !== 'annotator') throw new Error(`Mia is ${miaRole}, not annotator`);
+  await page.screenshot({ path: path.join(shots, '10-project-members-1280.png'), fullPage: true });
+
+  // Logged in as Mia (with the key shown once): the project, but no import, no Plugins (tab
+  // or top bar link) and nothing that runs an export; the members without their controls.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('API key').fill(miaKey);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Projects', exact: true }).first().waitFor();
+  await page.locator('#whoami').getByText('Mia (member)').waitFor();
+  if (await mainNav.getByRole('link', { name: 'Plugins' }).count()) throw new Error('an annotator sees the Plugins link');
+  await page.getByRole('link', { name: 'Street scenes' }).click();
+  await page.getByTestId('stages').waitFor();
+  if (await page.getByRole('form', { name: 'Import' }).count()) throw new Error('an annotator sees the import form');
+  await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Settings' }).click();
+  await members.getByRole('row').filter({ hasText: 'mia@example.com' }).getByText('annotator', { exact: true }).waitFor();
+  const annotatorSees = async (where) => {
+    if (await settingsNav.getByRole('link', { name: 'Plugins' }).count()) throw new Error(`${where}: an annotator sees the Plugins tab`);
+    if (await page.getByRole('region', { name: 'Plugins' }).count()) throw new Error(`${where}: an annotator sees the plugin list`);
+    if (await page.getByRole('button', { name: /^(Open|Run)\b/ }).count()) throw new Error(`${where}: an annotator sees a run button`);
+    if ((await addMember.count()) || (await members.getByRole('button', { name: /^Remove/ }).count())) throw new Error(`${where}: an annotator may change the members`);
+  };
+  await annotatorSees('Settings');
+  await page.screenshot({ path: path.join(shots, '11-annotator-settings-1280.png'), fullPage: true });
+  // An old link to Settings → Plugins shows an annotator the members instead.
+  await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Overview' }).click();
+  await page.getByTestId('stages').waitFor();
+  await page.evaluate((id) => { location.hash = `#/projects/${id}/settings/plugins`; }, project.id);
+  await members.getByRole('row').filter({ hasText: 'mia@example.com' }).waitFor();
+  await annotatorSees('Settings → Plugins link');
+  log('as Mia, an annotator: the project without plugins, import or runs');
 
   // The wrong key (401) and the repeated import (409) tried above: expected answers.
   const unexpected = consoleErrors.filter((t) => !/status of (401|409)/.test(t));

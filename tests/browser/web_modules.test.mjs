@@ -37,8 +37,24 @@ test('routes: each hash reaches its page with its id and the top bar link to mar
   assert.deepEqual(parseRoute('#/projects/p1/settings/plugins'), {
     page: 'projectSettings',
     id: 'p1',
+    tab: 'plugins',
     nav: 'projects',
   });
+  assert.deepEqual(parseRoute('#/projects/p1/settings/members'), {
+    page: 'projectSettings',
+    id: 'p1',
+    tab: 'members',
+    nav: 'projects',
+  });
+  // Settings without a tab asks for Plugins (the page shows Members to non-managers).
+  assert.deepEqual(parseRoute('#/projects/p1/settings'), {
+    page: 'projectSettings',
+    id: 'p1',
+    tab: 'plugins',
+    nav: 'projects',
+  });
+  assert.deepEqual(parseRoute('#/organization'), { page: 'organization', nav: 'organization' });
+  assert.deepEqual(parseRoute('#/organization/'), { page: 'organization', nav: 'organization' });
   assert.deepEqual(parseRoute('#/plugins'), { page: 'plugins', nav: 'plugins' });
   assert.deepEqual(parseRoute('#/storages'), { page: 'storages', nav: 'storages' });
   assert.deepEqual(parseRoute('#/plugins/x9/'), { page: 'plugin', id: 'x9', nav: 'plugins' });

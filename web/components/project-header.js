@@ -16,6 +16,9 @@ export async function loadProject(id) {
   }
 }
 
+// Settings opens on Plugins for those who may run them (project.canManage), else on Members.
+const settingsTab = (p) => (p.canManage ? 'plugins' : 'members');
+
 export function projectTabs(p, active) {
   const tab = (label, href, key) =>
     h(
@@ -31,6 +34,6 @@ export function projectTabs(p, active) {
     'nav',
     { class: 'tabs', 'aria-label': 'Project' },
     tab('Overview', `#/projects/${p.id}`, 'overview'),
-    tab('Settings', `#/projects/${p.id}/settings/plugins`, 'settings'),
+    tab('Settings', `#/projects/${p.id}/settings/${settingsTab(p)}`, 'settings'),
   );
 }

@@ -24,6 +24,10 @@ export function withRun(runs, run) {
     .slice(0, KEEP);
 }
 
+// The run names its plugin (null once the plugin is deleted): no GET /api/plugins, which the
+// hub refuses to members who are not managers while they may still see the project's runs.
+const pluginLabel = (r) => r.pluginName || r.pluginId.slice(0, 8);
+
 const logLine = (l) => `${new Date(l.at).toLocaleTimeString()} ${l.level} ${l.msg}`;
 
 async function download(session) {
@@ -95,7 +99,6 @@ export function runHistory(projectId, container) {
     h('table', { 'aria-label': 'Run history' }, head, body),
   );
   const openLogs = store.openLogs;
-  const pluginNames = new Map();
   const logBoxes = new Map(); // session → {pre, seq: the last line shown}
   const stateSource = new Map(); // session → {state, source: how that state first arrived}
   const noteState = (r, source) => {
@@ -127,7 +130,7 @@ export function runHistory(projectId, container) {
       'tr',
       { 'data-session': r.session, 'data-source': stateSource.get(r.session)?.source || 'poll' },
       h('td', {}, fmtTime(r.createdAt)),
-      h('td', {}, pluginNames.get(r.pluginId) || r.pluginId.slice(0, 8)),
+      h('td', {}, pluginLabel(r)),
       h(
         'td',
         {},
@@ -165,10 +168,6 @@ export function runHistory(projectId, container) {
   };
   poller(async () => {
     try {
-      if (!pluginNames.size) {
-        const { plugins } = await api('GET', '/api/plugins');
-        plugins.forEach((x) => pluginNames.set(x.id, x.name));
-      }
       ({ runs } = await api('GET', `/api/runs?project=${projectId}&limit=${KEEP}`));
       runs.forEach((r) => noteState(r, 'poll'));
       render(true);

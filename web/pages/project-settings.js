@@ -1,9 +1,12 @@
 // #/projects/ID/settings/plugins: the plugins to run on the project (Open → the run dialog)
-// and the run history.
+// and the run history; #/projects/ID/settings/members: the project's members
+// (project-members.js). Plugins are for org admins and the project's managers only
+// (project.canManage; the hub answers 403 to anyone else): others get Members only.
 import { api } from '../api.js';
 import { h, showPage } from '../dom.js';
 import { flash, errorText } from '../flash.js';
 import { backToProjects, loadProject, projectTabs } from '../components/project-header.js';
+import { projectMembers } from '../components/project-members.js';
 import { runHistory } from '../components/run-history.js';
 import { openRunDialog } from '../dialogs/run-dialog.js';
 
@@ -33,9 +36,37 @@ const pluginRow = (p, pl) =>
     ),
   );
 
-export async function projectSettingsPage(id) {
-  const p = await loadProject(id);
-  if (!p) return;
+// The tabs under Settings: Plugins only for those who may run them.
+function settingsTabs(p, active) {
+  const tab = (label, key) =>
+    h(
+      'a',
+      {
+        href: `#/projects/${p.id}/settings/${key}`,
+        class: active === key ? 'active' : '',
+        'aria-current': active === key ? 'page' : null,
+      },
+      label,
+    );
+  return h(
+    'nav',
+    { class: 'tabs sub', 'aria-label': 'Settings' },
+    p.canManage ? tab('Plugins', 'plugins') : null,
+    tab('Members', 'members'),
+  );
+}
+
+// The page around a tab: what every project page has, the tabs, then the tab's content.
+const showSettings = (p, active, ...content) =>
+  showPage(
+    backToProjects(),
+    h('h1', {}, p.name),
+    projectTabs(p, 'settings'),
+    settingsTabs(p, active),
+    ...content,
+  );
+
+async function pluginsTab(p) {
   const body = h('tbody');
   const head = h(
     'thead',
@@ -43,10 +74,9 @@ export async function projectSettingsPage(id) {
     h('tr', {}, h('th', {}, 'Plugin'), h('th', {}, 'Type'), h('th', {}, 'Status'), h('th', {}, '')),
   );
   const history = h('section', { class: 'card', 'aria-label': 'Runs' });
-  showPage(
-    backToProjects(),
-    h('h1', {}, p.name),
-    projectTabs(p, 'settings'),
+  showSettings(
+    p,
+    'plugins',
     h(
       'section',
       { class: 'card', 'aria-label': 'Plugins' },
@@ -55,7 +85,7 @@ export async function projectSettingsPage(id) {
     ),
     history,
   );
-  runHistory(id, history);
+  runHistory(p.id, history);
   try {
     const { plugins } = await api('GET', '/api/plugins');
     body.replaceChildren(
@@ -77,4 +107,13 @@ export async function projectSettingsPage(id) {
   } catch (e) {
     flash(errorText(e));
   }
+}
+
+// `tab` is the route's (router.js): Plugins unless Members is asked for or Plugins is not
+// the caller's, so an old link to Plugins still shows what the caller may see.
+export async function projectSettingsPage(id, tab) {
+  const p = await loadProject(id);
+  if (!p) return;
+  if (tab === 'members' || !p.canManage) showSettings(p, 'members', projectMembers(p));
+  else await pluginsTab(p);
 }

@@ -1,5 +1,5 @@
-// #/projects/ID: the project's overview (workflow, batches, ontology), the import form and
-// the run history.
+// #/projects/ID: the project's overview (workflow, batches, ontology), the import form (for
+// those who may manage the project) and the run history.
 import { api } from '../api.js';
 import { h, field, showPage } from '../dom.js';
 import { errorText } from '../flash.js';
@@ -7,7 +7,8 @@ import { ontologyView } from '../components/ontology.js';
 import { backToProjects, loadProject, projectTabs } from '../components/project-header.js';
 import { runHistory } from '../components/run-history.js';
 
-// Import an AAF export; `assets` (the overview's count) follows the result.
+// Import an AAF export; `assets` (the overview's count) follows the result. Only for those
+// who may manage the project (project.canManage): the hub refuses anyone else's import.
 function importForm(id, assets) {
   const file = h('input', { type: 'file', accept: '.ndjson,.json,.zip,.jsonl' });
   const replace = h('input', { type: 'checkbox', id: 'import-replace' });
@@ -82,13 +83,12 @@ export async function projectPage(id) {
   const p = await loadProject(id);
   if (!p) return;
   const assets = h('span', {}, `${p.assets} assets`);
-  const form = importForm(id, assets);
   const history = h('section', { class: 'card', 'aria-label': 'Runs' });
   showPage(
     backToProjects(),
     h('h1', {}, p.name),
     projectTabs(p, 'overview'),
-    h('div', { class: 'grid' }, overview(p, assets), form),
+    h('div', { class: 'grid' }, overview(p, assets), p.canManage ? importForm(id, assets) : null),
     history,
   );
   runHistory(id, history);

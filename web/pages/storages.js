@@ -4,7 +4,7 @@
 // once and never shown again.
 import { api } from '../api.js';
 import { h, field, showPage } from '../dom.js';
-import { flash, errorText } from '../flash.js';
+import { flash, errorText, onSubmit } from '../flash.js';
 
 function storageRow(s, reload) {
   const remove = h('button', { type: 'button', class: 'secondary' }, 'Remove');
@@ -52,27 +52,19 @@ function addForm(reload) {
     field('Secret key', secretKey),
     h('div', { class: 'row' }, submit),
   );
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    submit.disabled = true;
-    try {
-      const s = await api('POST', '/api/storages', {
-        name: name.value.trim(),
-        endpoint: endpoint.value.trim(),
-        bucket: bucket.value.trim(),
-        region: region.value.trim(),
-        accessKey: accessKey.value.trim(),
-        secretKey: secretKey.value,
-      });
-      flash(`Storage "${s.name}" checked and added (id ${s.id})`, 'info');
-      form.reset();
-      region.value = 'us-east-1';
-      reload();
-    } catch (e) {
-      flash(errorText(e));
-    } finally {
-      submit.disabled = false;
-    }
+  onSubmit(form, submit, async () => {
+    const s = await api('POST', '/api/storages', {
+      name: name.value.trim(),
+      endpoint: endpoint.value.trim(),
+      bucket: bucket.value.trim(),
+      region: region.value.trim(),
+      accessKey: accessKey.value.trim(),
+      secretKey: secretKey.value,
+    });
+    flash(`Storage "${s.name}" checked and added (id ${s.id})`, 'info');
+    form.reset();
+    region.value = 'us-east-1';
+    reload();
   });
   return form;
 }
