@@ -28,6 +28,11 @@ class NameError : public ConfigError {
 // ("a//b"); at most 65535 bytes; valid UTF-8.
 std::string_view check_entry_name(std::string_view name);
 
+// Length of the well-formed UTF-8 sequence starting at text[i], or 0 when there is none.
+// Follows the Unicode "well-formed byte sequences" table, so overlong forms, surrogates and
+// code points past U+10FFFF are all rejected (what check_entry_name demands of a name).
+std::size_t utf8_sequence_length(std::string_view text, std::size_t i);
+
 enum class Method { store, deflate };
 
 struct EntryOptions {

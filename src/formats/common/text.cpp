@@ -6,6 +6,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "xport/zip.hpp"
+
 namespace xport::text {
 
 void append_csv_field(std::string& out, std::string_view value, char delimiter) {
@@ -171,12 +173,25 @@ std::string safe_file_name(std::string_view name, std::size_t max_bytes, std::st
                            bool trim) {
   std::string out;
   out.reserve(name.size());
-  for (unsigned char c : name) {
-    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' ||
-        c == '"' || c == '<' || c == '>' || c == '|')
-      out += '_';
-    else
-      out += static_cast<char>(c);
+  for (std::size_t i = 0; i < name.size();) {
+    const unsigned char c = static_cast<unsigned char>(name[i]);
+    if (c >= 0x80) {
+      // Well-formed UTF-8 stays; a stray or overlong byte ("\xc0\xae" is a dot to some
+      // decoders) becomes '_', as zip entry names must be valid UTF-8.
+      const std::size_t length = zip::utf8_sequence_length(name, i);
+      if (length == 0) {
+        out += '_';
+        ++i;
+      } else {
+        out.append(name.substr(i, length));
+        i += length;
+      }
+      continue;
+    }
+    const bool reserved = c < 0x20 || c == 0x7f || c == '/' || c == '\\' || c == ':' || c == '*' ||
+                          c == '?' || c == '"' || c == '<' || c == '>' || c == '|';
+    out += reserved ? '_' : static_cast<char>(c);
+    ++i;
   }
   if (trim) {
     while (!out.empty() && (out.front() == '.' || out.front() == ' '))

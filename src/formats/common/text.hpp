@@ -41,10 +41,11 @@ void append_yaml_quoted(std::string& out, std::string_view value);
 // Number in the "C" locale, shortest form that reads back as the same double.
 void append_number(std::string& out, double value);
 
-// `name` as one file name component: C0 controls, DEL and the characters Windows or zip
-// tools reserve (/ \ : * ? " < > |) become '_', non-ASCII UTF-8 stays; cut to at most
-// `max_bytes` bytes before a UTF-8 continuation byte; `fallback` when nothing is left. With
-// `trim`, leading and trailing dots and spaces are dropped first (so ".." is never a name).
+// `name` as one file name component: C0 controls, DEL, the characters Windows or zip tools
+// reserve (/ \ : * ? " < > |) and bytes that are not well-formed UTF-8 become '_'; other
+// non-ASCII UTF-8 stays; cut to at most `max_bytes` bytes before a UTF-8 continuation byte;
+// `fallback` when nothing is left. With `trim`, leading and trailing dots and spaces are
+// dropped first (so ".." is never a name).
 std::string safe_file_name(std::string_view name, std::size_t max_bytes, std::string_view fallback,
                            bool trim = false);
 

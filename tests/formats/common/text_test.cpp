@@ -86,6 +86,14 @@ TEST(SafeFileName, ReplacesReservedAndControlCharacters) {
   EXPECT_EQ(safe_file_name("caf\xC3\xA9 \xF0\x9F\x9A\x97", 100, "_"),
             "caf\xC3\xA9 \xF0\x9F\x9A\x97");
   EXPECT_EQ(safe_file_name("", 100, "fallback"), "fallback");
+  // Bytes that are not well-formed UTF-8 (overlong dots, a stray continuation byte, a lone
+  // lead byte at the end, a surrogate) become '_': zip entry names must be valid UTF-8.
+  EXPECT_EQ(safe_file_name("\xC0\xAE\xC0\xAE/x", 100, "_"), "_____x");
+  EXPECT_EQ(safe_file_name("a\x80"
+                           "b\xC3",
+                           100, "_"),
+            "a_b_");
+  EXPECT_EQ(safe_file_name("\xED\xA0\x80", 100, "_"), "___");
 }
 
 TEST(SafeFileName, TrimsDotsAndSpacesOnlyWhenAsked) {
