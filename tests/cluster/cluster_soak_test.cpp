@@ -16,6 +16,7 @@
 // (docs/performance.md, "Several hubs").
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <sys/types.h>
 
 #include <algorithm>
@@ -378,9 +379,17 @@ TEST_F(ClusterSoak, ThreeHubsBehindHaproxyRunEveryRunOnceAndSurviveASigkilledHub
   const auto sessions2 = submit(lb, project2, {a.first, b.first}, n2);
   const std::string lost = hub_id(3);
   const auto deadline = Clock::now() + 60s;
-  while (!(ended_at_least(project2, n2 / 5) && holds_a_run(project2, lost)) &&
-         Clock::now() < deadline)
+  // Hub 3 is frozen (SIGSTOP) while the test looks at what it holds, so that the run it holds
+  // cannot end between the look and the kill: runs take well under a second here.
+  const pid_t hub3 = hubs_[2]->pid();
+  while (Clock::now() < deadline) {
+    if (ended_at_least(project2, n2 / 5)) {
+      ::kill(hub3, SIGSTOP);
+      if (holds_a_run(project2, lost)) break;
+      ::kill(hub3, SIGCONT);
+    }
     std::this_thread::sleep_for(100ms);
+  }
   const std::int64_t killed_at = std::chrono::duration_cast<std::chrono::milliseconds>(
                                      std::chrono::system_clock::now().time_since_epoch())
                                      .count();
