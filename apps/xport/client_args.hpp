@@ -28,7 +28,8 @@ struct ClientArgs {
   std::string config;
   std::string description;
   std::string rest_url;
-  std::int64_t plugin_timeout = 0;  // seconds; 0: the hub's default
+  std::int64_t plugin_timeout = 0;         // seconds; 0: the hub's default
+  std::int64_t instance_concurrency = -1;  // runs per instance at a time; -1: not given
   // storage
   std::string storage;
   std::string endpoint;

@@ -221,9 +221,25 @@ int plugin_set_timeout(const ApiClient& api, const ClientArgs& a) {
                 });
 }
 
+int plugin_set_concurrency(const ApiClient& api, const ClientArgs& a) {
+  json::value body = json::object{{"instanceConcurrency", a.instance_concurrency}};
+  return answer(a, api.call("PATCH", "/api/plugins/" + net::percent_encode(a.plugin), &body),
+                [&a](const json::value& p) {
+                  const std::string n = num(p.as_object(), "instanceConcurrency");
+                  if (n == "0")
+                    fmt::print("plugin {}: each instance takes every run it is sent\n", a.plugin);
+                  else
+                    fmt::print(
+                        "plugin {}: each instance takes at most {} run(s) at a time; "
+                        "the others wait queued\n",
+                        a.plugin, n);
+                });
+}
+
 int plugin_create(const ApiClient& api, const ClientArgs& a) {
   json::object body{{"name", a.name}, {"type", "Export"}, {"description", a.description}};
   if (a.plugin_timeout > 0) body["timeoutSeconds"] = a.plugin_timeout;
+  if (a.instance_concurrency >= 0) body["instanceConcurrency"] = a.instance_concurrency;
   if (!a.config.empty()) body["defaultConfig"] = config_value(a.config);
   if (!a.rest_url.empty()) body["restUrl"] = a.rest_url;
   return answer(a, api.post("/api/plugins", body), [&api](const json::value& p) {
@@ -244,6 +260,8 @@ void print_plugin(const json::value& p) {
              str(o, "restUrl").empty() ? "" : " (" + str(o, "restUrl") + ")");
   fmt::print("online instances: {}\n", num(o, "onlineInstances"));
   fmt::print("answer timeout: {} s\n", num(o, "timeoutSeconds"));
+  const std::string per_instance = num(o, "instanceConcurrency");
+  fmt::print("runs per instance: {}\n", per_instance == "0" ? "no limit" : per_instance);
   if (o.contains("secret")) fmt::print("secret: {}\n", str(o, "secret"));
 }
 
@@ -401,10 +419,20 @@ void plugin_create_options(CLI::App& c, ClientArgs& a) {
   c.add_option("--rest-url", a.rest_url, "Make it a REST-connector plugin at this URL");
   c.add_option("--timeout", a.plugin_timeout,
                "Seconds a dispatched run may go unanswered (default 1800)");
+  c.add_option("--instance-concurrency", a.instance_concurrency,
+               "Runs each instance takes at a time; the others wait queued (default 0: no limit)")
+      ->check(CLI::Range(0, 10000));
 }
 void plugin_set_timeout_options(CLI::App& c, ClientArgs& a) {
   plugin_arg(c, a);
   c.add_option("SECONDS", a.plugin_timeout, "Seconds")->required();
+}
+void plugin_set_concurrency_options(CLI::App& c, ClientArgs& a) {
+  plugin_arg(c, a);
+  c.add_option("RUNS", a.instance_concurrency,
+               "Runs each instance takes at a time (0: no limit); the others wait queued")
+      ->required()
+      ->check(CLI::Range(0, 10000));
 }
 void run_start_options(CLI::App& c, ClientArgs& a) {
   project_arg(c, a);
@@ -496,6 +524,8 @@ constexpr Operation kOperations[] = {
      plugin_create},
     {"plugin", "set-timeout", "Set how long a run may go unanswered", plugin_set_timeout_options,
      plugin_set_timeout},
+    {"plugin", "set-concurrency", "Set how many runs each instance takes at a time",
+     plugin_set_concurrency_options, plugin_set_concurrency},
     {"plugin", "show", "Show a plugin (its secret when you are an admin)", plugin_arg, plugin_show},
     {"storage", "add", "Add a storage (checked first); prints its id", storage_add_options,
      storage_add},

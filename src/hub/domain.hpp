@@ -79,6 +79,14 @@ struct NewPlugin {
   std::string default_config = "{}";
   std::string rest_url;  // empty: the plugin connects over Socket.IO
   std::int64_t timeout_seconds = 1800;
+  std::int64_t instance_concurrency = 0;  // runs at a time per instance; 0: no limit
+};
+
+// What PATCH /api/plugins/{id} changes: the settings given, the others as they are.
+struct PluginSettingsChange {
+  std::optional<std::int64_t> timeout_seconds;
+  std::optional<bool> redispatch_on_hub_loss;
+  std::optional<std::int64_t> instance_concurrency;
 };
 
 struct NewProject {
@@ -205,8 +213,9 @@ class Domain {
   // The plain secret, for the Development info box; admins of the plugin's organisation.
   std::string reveal_secret(const User& admin, const std::string& plugin_id);
   std::string regenerate_secret(const User& admin, const std::string& plugin_id);
-  Plugin set_plugin_timeout(const User& admin, const std::string& plugin_id, std::int64_t seconds);
-  Plugin set_plugin_redispatch(const User& admin, const std::string& plugin_id, bool redispatch);
+  // Admins of the plugin's organisation; ConfigError for a value out of range.
+  Plugin change_plugin_settings(const User& admin, const std::string& plugin_id,
+                                const PluginSettingsChange& change);
   void delete_plugin(const User& admin, const std::string& plugin_id);
   // A heartbeat's {id, secret}: true if they match. Constant time in the secret, and an
   // unknown id costs the same hash and compare.

@@ -177,7 +177,8 @@ CREATE TABLE cluster_settings (
 );
 )sql";
 
-// Organisations, users and roles, project revisions and generated exports (SQLite's version
+// Organisations, users and roles, project revisions, generated exports and plugins' runs per
+// instance (SQLite's version
 // 5, which says why existing members become managers of their organisation's projects).
 constexpr const char* kV4 = R"sql(
 ALTER TABLE users ADD COLUMN server_admin BOOLEAN NOT NULL DEFAULT false;
@@ -207,6 +208,7 @@ CREATE TABLE export_snapshots (
 );
 CREATE INDEX export_snapshots_lookup ON export_snapshots(project_id, revision, spec_hash);
 CREATE INDEX export_snapshots_org ON export_snapshots(org_id, created_at);
+ALTER TABLE plugins ADD COLUMN instance_concurrency BIGINT NOT NULL DEFAULT 0;
 )sql";
 
 constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},

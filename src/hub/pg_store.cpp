@@ -43,11 +43,11 @@ Project read_project(const pqxx::row& r) {
 
 constexpr const char* kPluginColumns =
     "id, org_id, name, type, description, default_config, secret_hash, secret, rest_url, "
-    "created_at, timeout_seconds, redispatch_on_hub_loss";
+    "created_at, timeout_seconds, redispatch_on_hub_loss, instance_concurrency";
 Plugin read_plugin(const pqxx::row& r) {
-  return Plugin{text(r, 0), text(r, 1),    text(r, 2),     text(r, 3),
-                text(r, 4), text(r, 5),    text(r, 6),     text(r, 7),
-                text(r, 8), integer(r, 9), integer(r, 10), r[11].as<bool>()};
+  return Plugin{text(r, 0),     text(r, 1),       text(r, 2),    text(r, 3), text(r, 4),
+                text(r, 5),     text(r, 6),       text(r, 7),    text(r, 8), integer(r, 9),
+                integer(r, 10), r[11].as<bool>(), integer(r, 12)};
 }
 
 constexpr const char* kStorageColumns =
@@ -218,9 +218,10 @@ std::vector<Project> PgStore::list_projects(const std::string& org_id) {
 void PgStore::create_plugin(const Plugin& p) {
   impl_->exec("plugin " + p.name,
               std::string("INSERT INTO plugins (") + kPluginColumns +
-                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                  ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
               p.id, p.org_id, p.name, p.type, p.description, p.default_config, p.secret_hash,
-              p.secret, p.rest_url, p.created_at, p.timeout_seconds, p.redispatch_on_hub_loss);
+              p.secret, p.rest_url, p.created_at, p.timeout_seconds, p.redispatch_on_hub_loss,
+              p.instance_concurrency);
 }
 
 std::optional<Plugin> PgStore::get_plugin(const std::string& id) {
@@ -242,17 +243,13 @@ void PgStore::set_plugin_secret(const std::string& id, const std::string& secret
   if (r.affected_rows() == 0) throw NotFound("no plugin " + id);
 }
 
-void PgStore::set_plugin_timeout(const std::string& id, std::int64_t seconds) {
-  const auto r = impl_->exec("plugin " + id,
-                             "UPDATE plugins SET timeout_seconds = $1 WHERE id = $2", seconds, id);
-  if (r.affected_rows() == 0) throw NotFound("no plugin " + id);
-}
-
-void PgStore::set_plugin_redispatch(const std::string& id, bool redispatch) {
+void PgStore::set_plugin_settings(const Plugin& p) {
   const auto r =
-      impl_->exec("plugin " + id, "UPDATE plugins SET redispatch_on_hub_loss = $1 WHERE id = $2",
-                  redispatch, id);
-  if (r.affected_rows() == 0) throw NotFound("no plugin " + id);
+      impl_->exec("plugin " + p.id,
+                  "UPDATE plugins SET timeout_seconds = $1, redispatch_on_hub_loss = $2, "
+                  "instance_concurrency = $3 WHERE id = $4",
+                  p.timeout_seconds, p.redispatch_on_hub_loss, p.instance_concurrency, p.id);
+  if (r.affected_rows() == 0) throw NotFound("no plugin " + p.id);
 }
 
 bool PgStore::delete_plugin(const std::string& id) {
@@ -317,6 +314,16 @@ std::vector<Run> PgStore::list_runs(const RunQuery& q) {
           " ORDER BY created_at DESC, session LIMIT $5",
       read_run, pg::maybe(q.project_id), pg::maybe(q.user_id), pg::maybe(q.plugin_id),
       pg::maybe(states), q.limit);
+}
+
+std::map<RunState, std::int64_t> PgStore::count_runs_by_state() {
+  std::map<RunState, std::int64_t> counts;
+  for (const auto& [state, n] : impl_->many(
+           "SELECT state, count(*) FROM runs GROUP BY state", +[](const pqxx::row& r) {
+             return std::pair{text(r, 0), integer(r, 1)};
+           }))
+    counts[run_state_from_string(state)] = n;
+  return counts;
 }
 
 namespace {

@@ -15,6 +15,12 @@ void check_plugin_timeout(std::int64_t seconds) {
                       std::to_string(seconds));
 }
 
+void check_instance_concurrency(std::int64_t runs) {
+  if (runs < 0 || runs > 10000)
+    throw ConfigError("instanceConcurrency must be between 0 (no limit) and 10000, not " +
+                      std::to_string(runs));
+}
+
 void validate(const NewPlugin& p) {
   if (p.name.empty()) throw ConfigError("a plugin needs a name");
   if (p.type != "Export")
@@ -25,6 +31,7 @@ void validate(const NewPlugin& p) {
     throw ConfigError(std::string("default Config JSON: ") + e.what());
   }
   check_plugin_timeout(p.timeout_seconds);
+  check_instance_concurrency(p.instance_concurrency);
   if (!p.rest_url.empty() && p.rest_url.rfind("http://", 0) != 0 &&
       p.rest_url.rfind("https://", 0) != 0) {
     throw ConfigError("REST URL must start with http:// or https://");
@@ -50,6 +57,7 @@ CreatedPlugin Domain::create_plugin(const User& admin, const NewPlugin& request)
   p.rest_url = request.rest_url;
   p.created_at = now_ms();
   p.timeout_seconds = request.timeout_seconds;
+  p.instance_concurrency = request.instance_concurrency;
   store_.create_plugin(p);
   return created;
 }
@@ -65,22 +73,16 @@ Plugin Domain::plugin(const User& user, const std::string& plugin_id) {
   return *found;
 }
 
-Plugin Domain::set_plugin_timeout(const User& admin, const std::string& plugin_id,
-                                  std::int64_t seconds) {
+Plugin Domain::change_plugin_settings(const User& admin, const std::string& plugin_id,
+                                      const PluginSettingsChange& change) {
   Plugin p = plugin(admin, plugin_id);
   require_admin(admin, p.org_id);
-  check_plugin_timeout(seconds);
-  store_.set_plugin_timeout(p.id, seconds);
-  p.timeout_seconds = seconds;
-  return p;
-}
-
-Plugin Domain::set_plugin_redispatch(const User& admin, const std::string& plugin_id,
-                                     bool redispatch) {
-  Plugin p = plugin(admin, plugin_id);
-  require_admin(admin, p.org_id);
-  store_.set_plugin_redispatch(p.id, redispatch);
-  p.redispatch_on_hub_loss = redispatch;
+  if (change.timeout_seconds) check_plugin_timeout(*change.timeout_seconds);
+  if (change.instance_concurrency) check_instance_concurrency(*change.instance_concurrency);
+  p.timeout_seconds = change.timeout_seconds.value_or(p.timeout_seconds);
+  p.redispatch_on_hub_loss = change.redispatch_on_hub_loss.value_or(p.redispatch_on_hub_loss);
+  p.instance_concurrency = change.instance_concurrency.value_or(p.instance_concurrency);
+  store_.set_plugin_settings(p);
   return p;
 }
 

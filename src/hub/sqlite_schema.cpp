@@ -161,7 +161,8 @@ ALTER TABLE plugins ADD COLUMN redispatch_on_hub_loss INTEGER NOT NULL DEFAULT 0
 
 // Organisations, users and roles (issue 14): the first admin is the server admin; removed
 // users keep their rows; project members with roles. And generated exports, reused within a
-// project revision and counted against their organisation's quota. A member of an organisation that
+// project revision and counted against their organisation's quota; plugins' runs per
+// instance (back-pressure). A member of an organisation that
 // existed before saw and exported every project: they become a manager of each, so that an
 // upgrade takes nothing away from anyone.
 constexpr const char* kV5 = R"sql(
@@ -192,6 +193,7 @@ CREATE TABLE export_snapshots (
 );
 CREATE INDEX export_snapshots_lookup ON export_snapshots(project_id, revision, spec_hash);
 CREATE INDEX export_snapshots_org ON export_snapshots(org_id, created_at);
+ALTER TABLE plugins ADD COLUMN instance_concurrency INTEGER NOT NULL DEFAULT 0;
 )sql";
 
 constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},

@@ -135,11 +135,11 @@ void bind_filter(SQLite::Statement& s, const std::string& project_id, const Asse
 
 constexpr const char* kPluginColumns =
     "id, org_id, name, type, description, default_config, secret_hash, secret, rest_url, "
-    "created_at, timeout_seconds, redispatch_on_hub_loss";
+    "created_at, timeout_seconds, redispatch_on_hub_loss, instance_concurrency";
 Plugin read_plugin(SQLite::Statement& s) {
-  return Plugin{text(s, 0), text(s, 1),    text(s, 2),     text(s, 3),
-                text(s, 4), text(s, 5),    text(s, 6),     text(s, 7),
-                text(s, 8), integer(s, 9), integer(s, 10), integer(s, 11) != 0};
+  return Plugin{text(s, 0),     text(s, 1),          text(s, 2),    text(s, 3), text(s, 4),
+                text(s, 5),     text(s, 6),          text(s, 7),    text(s, 8), integer(s, 9),
+                integer(s, 10), integer(s, 11) != 0, integer(s, 12)};
 }
 
 constexpr const char* kStorageColumns =
@@ -635,14 +635,14 @@ std::vector<IssueRow> SqliteStore::list_issues(const std::string& project_id, st
 // Plugins ---------------------------------------------------------------------------------
 
 void SqliteStore::create_plugin(const Plugin& p) {
-  impl_->write(
-      "plugin " + p.name,
-      std::string("INSERT INTO plugins (") + kPluginColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-      [&](SQLite::Statement& s) {
-        SQLite::bind(s, p.id, p.org_id, p.name, p.type, p.description, p.default_config,
-                     p.secret_hash, p.secret, p.rest_url, p.created_at, p.timeout_seconds,
-                     p.redispatch_on_hub_loss ? 1 : 0);
-      });
+  impl_->write("plugin " + p.name,
+               std::string("INSERT INTO plugins (") + kPluginColumns +
+                   ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+               [&](SQLite::Statement& s) {
+                 SQLite::bind(s, p.id, p.org_id, p.name, p.type, p.description, p.default_config,
+                              p.secret_hash, p.secret, p.rest_url, p.created_at, p.timeout_seconds,
+                              p.redispatch_on_hub_loss ? 1 : 0, p.instance_concurrency);
+               });
 }
 
 std::optional<Plugin> SqliteStore::get_plugin(const std::string& id) {
@@ -666,18 +666,16 @@ void SqliteStore::set_plugin_secret(const std::string& id, const std::string& se
   if (changed == 0) throw NotFound("no plugin " + id);
 }
 
-void SqliteStore::set_plugin_timeout(const std::string& id, std::int64_t seconds) {
+void SqliteStore::set_plugin_settings(const Plugin& p) {
   const int changed =
-      impl_->write("plugin " + id, "UPDATE plugins SET timeout_seconds = ? WHERE id = ?",
-                   [&](SQLite::Statement& s) { SQLite::bind(s, seconds, id); });
-  if (changed == 0) throw NotFound("no plugin " + id);
-}
-
-void SqliteStore::set_plugin_redispatch(const std::string& id, bool redispatch) {
-  const int changed =
-      impl_->write("plugin " + id, "UPDATE plugins SET redispatch_on_hub_loss = ? WHERE id = ?",
-                   [&](SQLite::Statement& s) { SQLite::bind(s, redispatch ? 1 : 0, id); });
-  if (changed == 0) throw NotFound("no plugin " + id);
+      impl_->write("plugin " + p.id,
+                   "UPDATE plugins SET timeout_seconds = ?, redispatch_on_hub_loss = ?, "
+                   "instance_concurrency = ? WHERE id = ?",
+                   [&](SQLite::Statement& s) {
+                     SQLite::bind(s, p.timeout_seconds, p.redispatch_on_hub_loss ? 1 : 0,
+                                  p.instance_concurrency, p.id);
+                   });
+  if (changed == 0) throw NotFound("no plugin " + p.id);
 }
 
 bool SqliteStore::delete_plugin(const std::string& id) {
@@ -759,6 +757,17 @@ std::vector<Run> SqliteStore::list_runs(const RunQuery& q) {
         s.bind(5, q.limit);
       },
       read_run);
+}
+
+std::map<RunState, std::int64_t> SqliteStore::count_runs_by_state() {
+  std::map<RunState, std::int64_t> counts;
+  for (const auto& [state, n] : impl_->many<std::pair<std::string, std::int64_t>>(
+           "SELECT state, count(*) FROM runs GROUP BY state", [](SQLite::Statement&) {},
+           +[](SQLite::Statement& s) {
+             return std::pair{text(s, 0), integer(s, 1)};
+           }))
+    counts[run_state_from_string(state)] = n;
+  return counts;
 }
 
 namespace {

@@ -84,8 +84,7 @@ class SqliteStore final : public Store {
   void set_plugin_secret(const std::string& id, const std::string& secret_hash,
                          const std::string& sealed_secret) override;
   bool delete_plugin(const std::string& id) override;
-  void set_plugin_timeout(const std::string& id, std::int64_t seconds) override;
-  void set_plugin_redispatch(const std::string& id, bool redispatch) override;
+  void set_plugin_settings(const Plugin& plugin) override;
 
   void create_storage(const Storage& storage) override;
   std::optional<Storage> get_storage(const std::string& id) override;
@@ -95,6 +94,7 @@ class SqliteStore final : public Store {
   void create_run(const Run& run) override;
   std::optional<Run> get_run(const std::string& session) override;
   std::vector<Run> list_runs(const RunQuery& query) override;
+  std::map<RunState, std::int64_t> count_runs_by_state() override;
   bool transition(const std::string& session, const RunTransition& t) override;
   std::optional<std::int64_t> finish_run(const std::string& session, const RunTransition& t,
                                          const Notification& n) override;

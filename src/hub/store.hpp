@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -143,6 +144,9 @@ struct Plugin {
   // queued again for another instance instead of failing. For plugins whose runs are safe
   // to repeat; off by default, since a repeated run does the work twice.
   bool redispatch_on_hub_loss = false;
+  // At most this many runs at a time on each instance (0: no limit). The others wait queued
+  // (back-pressure) and their answer's timeout starts when they are sent.
+  std::int64_t instance_concurrency = 0;
 };
 
 // A customer's own S3-compatible bucket, registered by an organisation's admin: results of
@@ -337,8 +341,9 @@ class Store {
   virtual void set_plugin_secret(const std::string& id, const std::string& secret_hash,
                                  const std::string& sealed_secret) = 0;  // NotFound
   virtual bool delete_plugin(const std::string& id) = 0;                 // also deletes its runs
-  virtual void set_plugin_timeout(const std::string& id, std::int64_t seconds) = 0;  // NotFound
-  virtual void set_plugin_redispatch(const std::string& id, bool redispatch) = 0;    // NotFound
+  // Writes what an admin tunes after creating it: timeout_seconds, redispatch_on_hub_loss and
+  // instance_concurrency of `plugin` (by its id; NotFound).
+  virtual void set_plugin_settings(const Plugin& plugin) = 0;
 
   // Customers' storages. create_storage: Conflict on a name already in the organisation.
   virtual void create_storage(const Storage& storage) = 0;
@@ -351,6 +356,8 @@ class Store {
   virtual void create_run(const Run& run) = 0;
   virtual std::optional<Run> get_run(const std::string& session) = 0;
   virtual std::vector<Run> list_runs(const RunQuery& query) = 0;
+  // How many runs are in each state (states without runs are left out): GET /metrics.
+  virtual std::map<RunState, std::int64_t> count_runs_by_state() = 0;
   virtual bool transition(const std::string& session, const RunTransition& t) = 0;
   // transition() into a finished state and, only if it happened, `n` stored in the same
   // transaction: a finished run has its notification whichever hub dies when. Returns the

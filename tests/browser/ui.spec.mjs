@@ -172,6 +172,13 @@ async function main() {
   const plugin = start('plugin', ['plugin', '--host', base, '--id', pluginId, '--secret', secret]);
   await dev.getByText('1 online').waitFor({ timeout: 20000 }).catch((e) => { throw new Error(`${e.message}\nplugin stderr:\n${plugin.err}`); });
   log('the UI shows the plugin online');
+  // Back-pressure from the plugin page: runs per instance, saved through PATCH.
+  const details = page.getByRole('region', { name: 'Plugin details' });
+  await details.getByLabel('Runs per instance (0: no limit)').fill('2');
+  await details.getByRole('button', { name: 'Save' }).nth(1).click();
+  await page.getByText('now takes at most 2 run(s) at a time').waitFor();
+  const saved = await rest('GET', `/api/plugins/${pluginId}`);
+  if (saved.instanceConcurrency !== 2) throw new Error(`instanceConcurrency not saved: ${JSON.stringify(saved)}`);
 
   // Projects → the project → Settings → Plugins → Open → Run.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Projects' }).click();

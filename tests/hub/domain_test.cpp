@@ -148,6 +148,27 @@ TEST_F(DomainTest, PluginCreationIsValidated) {
       domain().create_plugin(admin_, {"P", "Export", "", "{}", "http://127.0.0.1:9/", 1800}));
 }
 
+// PATCH /api/plugins/{id}: what is given changes, the rest stays; admins only; ranges.
+TEST_F(DomainTest, PluginSettingsChangeWhatIsGivenOnly) {
+  PluginSettingsChange concurrency;
+  concurrency.instance_concurrency = 2;
+  const Plugin p = domain().change_plugin_settings(admin_, plugin_.plugin.id, concurrency);
+  EXPECT_EQ(p.instance_concurrency, 2);
+  EXPECT_EQ(p.timeout_seconds, plugin_.plugin.timeout_seconds);
+  EXPECT_EQ(core_->store().get_plugin(plugin_.plugin.id)->instance_concurrency, 2);
+  PluginSettingsChange timeout;
+  timeout.timeout_seconds = 60;
+  EXPECT_EQ(
+      domain().change_plugin_settings(admin_, plugin_.plugin.id, timeout).instance_concurrency, 2);
+  EXPECT_EQ(core_->store().get_plugin(plugin_.plugin.id)->timeout_seconds, 60);
+  PluginSettingsChange too_many;
+  too_many.instance_concurrency = 10001;
+  EXPECT_THROW(domain().change_plugin_settings(admin_, plugin_.plugin.id, too_many), ConfigError);
+  too_many.instance_concurrency = -1;
+  EXPECT_THROW(domain().change_plugin_settings(admin_, plugin_.plugin.id, too_many), ConfigError);
+  EXPECT_THROW(domain().change_plugin_settings(member_, plugin_.plugin.id, concurrency), Forbidden);
+}
+
 TEST_F(DomainTest, StartRunValidatesConfigAndStage) {
   const hub::Run run = started();
   EXPECT_EQ(run.state, RunState::queued);

@@ -184,7 +184,8 @@ TEST(SqliteSchema, AnUpgradeMakesMembersManagersOfTheirProjects) {
   exec(file,
        "DROP TABLE project_members; ALTER TABLE users DROP COLUMN server_admin;"
        " ALTER TABLE users DROP COLUMN removed_at; DROP TABLE export_snapshots;"
-       " ALTER TABLE projects DROP COLUMN revision; PRAGMA user_version = 4;");
+       " ALTER TABLE projects DROP COLUMN revision;"
+       " ALTER TABLE plugins DROP COLUMN instance_concurrency; PRAGMA user_version = 4;");
   SqliteStore upgraded(file);
   EXPECT_EQ(user_version(file), SqliteStore::schema_version());
   EXPECT_TRUE(upgraded.get_user("u1")->server_admin);
@@ -364,8 +365,17 @@ TEST_P(StoreTest, ProjectUpdatesAndIssuesRoundTrip) {
   EXPECT_EQ(total, 2);
   ASSERT_EQ(issues.size(), 2u);
   EXPECT_EQ(issues[0].json_text, R"({"_id":"i1","v":2})");
-  store_->set_plugin_timeout("pl1", 42);
-  EXPECT_EQ(store_->get_plugin("pl1")->timeout_seconds, 42);
+  Plugin tuned = *store_->get_plugin("pl1");
+  tuned.timeout_seconds = 42;
+  tuned.redispatch_on_hub_loss = true;
+  tuned.instance_concurrency = 3;
+  store_->set_plugin_settings(tuned);
+  const auto read = store_->get_plugin("pl1");
+  EXPECT_EQ(read->timeout_seconds, 42);
+  EXPECT_TRUE(read->redispatch_on_hub_loss);
+  EXPECT_EQ(read->instance_concurrency, 3);
+  tuned.id = "missing";
+  EXPECT_THROW(store_->set_plugin_settings(tuned), NotFound);
 }
 
 TEST_P(StoreTest, ImportConflictHandlerSkipsDuplicatesAndGoesOn) {

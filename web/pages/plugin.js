@@ -1,5 +1,5 @@
-// #/plugins/ID: a plugin's details, its answer timeout, and the Development box (ID, secret,
-// online instances polled every 2 s, the command that runs it).
+// #/plugins/ID: a plugin's details, its settings (answer timeout, runs per instance), and the
+// Development box (ID, secret, online instances polled every 2 s, the command that runs it).
 import { api } from '../api.js';
 import { h, fmtTime, copyText, showPage } from '../dom.js';
 import { flash, errorText } from '../flash.js';
@@ -8,24 +8,51 @@ import { every } from '../page-timers.js';
 const kv = (...pairs) => h('div', { class: 'kv' }, ...pairs);
 const key = (text) => h('span', { class: 'muted' }, text);
 
-function detailsCard(p, id) {
-  // A run its plugin never answers ends after this long (old SDKs never answer a failure).
-  const timeout = h('input', {
+// A number setting of the plugin with its Save button: PATCH {field: n}, then `told(plugin)`.
+function numberSetting(id, { field, label, value, min, max, unit, told }) {
+  const input = h('input', {
     type: 'number',
-    min: '1',
-    max: '604800',
-    value: String(p.timeoutSeconds ?? 1800),
-    'aria-label': 'Answer timeout (seconds)',
+    min: String(min),
+    max: String(max),
+    value: String(value),
+    'aria-label': label,
     style: 'width:8rem',
   });
-  const saveTimeout = h('button', { type: 'button', class: 'secondary' }, 'Save');
-  saveTimeout.addEventListener('click', async () => {
+  const save = h('button', { type: 'button', class: 'secondary' }, 'Save');
+  save.addEventListener('click', async () => {
     try {
-      const q = await api('PATCH', `/api/plugins/${id}`, { timeoutSeconds: Number(timeout.value) });
-      flash(`Runs of ${q.name} now time out after ${q.timeoutSeconds} s without an answer`, 'info');
+      const q = await api('PATCH', `/api/plugins/${id}`, { [field]: Number(input.value) });
+      flash(told(q), 'info');
     } catch (e) {
       flash(errorText(e));
     }
+  });
+  return h('span', { class: 'row' }, input, h('span', { class: 'small muted' }, unit), save);
+}
+
+function detailsCard(p, id) {
+  // A run its plugin never answers ends after this long (old SDKs never answer a failure).
+  const timeout = numberSetting(id, {
+    field: 'timeoutSeconds',
+    label: 'Answer timeout (seconds)',
+    value: p.timeoutSeconds ?? 1800,
+    min: 1,
+    max: 604800,
+    unit: 's',
+    told: (q) => `Runs of ${q.name} now time out after ${q.timeoutSeconds} s without an answer`,
+  });
+  // Back-pressure: the runs beyond it wait queued on the hub, their timeout not yet running.
+  const perInstance = numberSetting(id, {
+    field: 'instanceConcurrency',
+    label: 'Runs per instance (0: no limit)',
+    value: p.instanceConcurrency ?? 0,
+    min: 0,
+    max: 10000,
+    unit: 'at a time (0: no limit)',
+    told: (q) =>
+      q.instanceConcurrency
+        ? `Each instance of ${q.name} now takes at most ${q.instanceConcurrency} run(s) at a time`
+        : `Instances of ${q.name} now take every run they are sent`,
   });
   const del = h('button', { type: 'button', class: 'secondary' }, 'Delete plugin');
   del.addEventListener('click', async () => {
@@ -49,7 +76,9 @@ function detailsCard(p, id) {
       key('Connector'),
       h('span', {}, p.connector === 'rest' ? `REST ${p.restUrl}` : 'Socket.IO'),
       key('Answer timeout'),
-      h('span', { class: 'row' }, timeout, h('span', { class: 'small muted' }, 's'), saveTimeout),
+      timeout,
+      key('Runs per instance'),
+      perInstance,
       key('Created'),
       h('span', {}, fmtTime(p.createdAt)),
     ),

@@ -119,6 +119,7 @@ inline json::object to_json(const Plugin& p) {
           {"restUrl", p.rest_url},
           {"timeoutSeconds", p.timeout_seconds},
           {"redispatchOnHubLoss", p.redispatch_on_hub_loss},
+          {"instanceConcurrency", p.instance_concurrency},
           {"createdAt", p.created_at}};
 }
 

@@ -75,8 +75,18 @@ bool LocalDispatcher::claimed_here(const std::string& session) {
 void LocalDispatcher::claim_waiting(const std::string& plugin_id,
                                     std::chrono::milliseconds waited) {
   try {
+    const auto plugin = domain_.store().get_plugin(plugin_id);
+    if (!plugin) return;
+    std::size_t room = 0;
+    {
+      // Only as many as the instances here have room for (back-pressure): a claimed run
+      // that cannot be sent would go back to the queue.
+      std::lock_guard lock(mutex_);
+      room = std::min(kClaimsPerSweep, routing_.free_slots(plugin_id, capacity_of(*plugin)));
+    }
+    if (room == 0) return;
     for (const ClaimedRun& claimed :
-         cluster_.claim_queued(plugin_id, domain_.now_ms(), waited, kClaimsPerSweep))
+         cluster_.claim_queued(plugin_id, domain_.now_ms(), waited, room))
       take_claimed(claimed);
   } catch (const std::exception& e) {
     spdlog::warn("cluster: taking queued runs of plugin {}: {}", plugin_id, e.what());
@@ -96,15 +106,16 @@ void LocalDispatcher::take_claimed(const ClaimedRun& claimed) {
       const auto tracked = routing_.run(claimed.session);
       if (tracked && tracked->dispatched) return;
     }
-    if (const dispatch::Instance* best =
-            routing_.assign_least_busy(claimed.session, timeout, Clock::now()))
+    if (const dispatch::Instance* best = routing_.assign_least_busy(
+            claimed.session, timeout, Clock::now(), capacity_of(*plugin)))
       chosen = *best;
     else
       routing_.untrack(claimed.session);
   }
   if (!chosen) {
     domain_.requeue(claimed.session,
-                    fmt::format("hub {}: the instance of plugin {} that was to take this run left; "
+                    fmt::format("hub {}: no instance of plugin {} here has room for this run "
+                                "any more (the one that was to take it left or got busy); "
                                 "queued again",
                                 cluster_.hub_id(), plugin->name));
     return;

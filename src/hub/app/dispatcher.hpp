@@ -5,7 +5,10 @@
 //     gets no runs); `log` events are stored per run; `response` events finish runs.
 //   - submit(run): the least busy online instance gets it (mark_dispatched, then emit
 //     `plugin`); runs of a plugin with no instance wait (offline_wait) and then fail saying
-//     the plugin is offline. REST-connector plugins (Plugin::rest_url) get
+//     the plugin is offline. Back-pressure: an instance holds at most its plugin's
+//     instance_concurrency runs at a time; the others wait queued, in the order they came,
+//     without a deadline while an instance is online, and their answer's timeout starts when
+//     they are sent. REST-connector plugins (Plugin::rest_url) get
 //     `POST {rest_url}/plugin` with header `Secret`.
 //   - An instance that disconnects fails its runs; a dispatched run without an answer
 //     within its plugin's timeout (Plugin::timeout_seconds, capped by run_timeout) is marked
@@ -52,9 +55,12 @@ class Dispatcher {
   // The plugin was deleted (forget_runs) or its secret changed: disconnect its instances
   // (their runs fail as disconnected unless forgotten first).
   virtual void drop_plugin(const std::string& plugin_id, bool forget_runs = true) = 0;
+  // The plugin's settings changed (a higher instance_concurrency): queued runs may go now.
+  virtual void settings_changed(const std::string& plugin_id) = 0;
 
-  // Socket.IO instances with a valid heartbeat, on this hub.
+  // Socket.IO instances with a valid heartbeat, on this hub: of one plugin, of all.
   virtual std::size_t online_instances(const std::string& plugin_id) const = 0;
+  virtual std::size_t instance_total() const = 0;
   // What users are shown, for any plugin: Socket.IO instances on every live hub of the
   // cluster; a REST connector counts as one instance while its GET {url}/heartbeat answers
   // (probed in the background, at most every 15 s).

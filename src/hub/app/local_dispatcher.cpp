@@ -92,8 +92,18 @@ void LocalDispatcher::submit_here(const Run& run) {
 }
 
 void LocalDispatcher::forget(const std::string& session) {
-  std::lock_guard lock(mutex_);
-  routing_.untrack(session);
+  std::optional<dispatch::TrackedRun> was;
+  {
+    std::lock_guard lock(mutex_);
+    was = routing_.run(session);
+    routing_.untrack(session);
+  }
+  // A cancelled run leaves room on its instance.
+  if (was && was->dispatched) dispatch_queued_later(was->plugin_id);
+}
+
+void LocalDispatcher::settings_changed(const std::string& plugin_id) {
+  dispatch_queued_later(plugin_id);
 }
 
 void LocalDispatcher::drop_plugin(const std::string& plugin_id, bool forget_runs) {
@@ -132,6 +142,11 @@ std::size_t LocalDispatcher::online_instances(const Plugin& plugin) {
 std::size_t LocalDispatcher::online_instances(const std::string& plugin_id) const {
   std::lock_guard lock(mutex_);
   return routing_.instance_count(plugin_id);
+}
+
+std::size_t LocalDispatcher::instance_total() const {
+  std::lock_guard lock(mutex_);
+  return routing_.instance_total();
 }
 
 std::string LocalDispatcher::plugin_of(const std::string& socket_id) const {
@@ -217,8 +232,31 @@ void LocalDispatcher::dispatch_queued(const std::string& plugin_id) {
     std::lock_guard lock(mutex_);
     queued = routing_.queued(plugin_id);
   }
-  for (const auto& session : queued)
+  if (queued.empty()) return;
+  const auto plugin = domain_.store().get_plugin(plugin_id);
+  const std::size_t capacity = plugin ? capacity_of(*plugin) : 0;
+  for (const auto& session : queued) {
+    {
+      // No room left (back-pressure): the rest wait for the next answer. A REST connector
+      // has no instances and takes every run.
+      std::lock_guard lock(mutex_);
+      if (plugin && plugin->rest_url.empty() && routing_.free_slots(plugin_id, capacity) == 0)
+        return;
+    }
     try_dispatch(session);
+  }
+}
+
+void LocalDispatcher::dispatch_queued_later(const std::string& plugin_id) {
+  post([this, plugin_id] {
+    dispatch_queued(plugin_id);
+    if (!cluster_.shared()) return;
+    // On several hubs the queue may hold runs of the plugin that wait for room, tracked by
+    // no hub or by a busier one: this hub has room now. (Without a limit no run waits so.)
+    const auto plugin = domain_.store().get_plugin(plugin_id);
+    if (plugin && plugin->instance_concurrency > 0)
+      claim_waiting(plugin_id, std::chrono::milliseconds(0));
+  });
 }
 
 bool LocalDispatcher::untrack_queued(const std::string& session) {
@@ -260,8 +298,9 @@ void LocalDispatcher::try_dispatch(const std::string& session) {
       if (!routing_.assign_direct(session, timeout, Clock::now())) return;
       rest_in_flight_.insert(session);
     } else {
-      const dispatch::Instance* best = routing_.assign_least_busy(session, timeout, Clock::now());
-      if (!best) return;  // stays queued until an instance comes or the wait ends
+      const dispatch::Instance* best =
+          routing_.assign_least_busy(session, timeout, Clock::now(), capacity_of(*plugin));
+      if (!best) return;  // stays queued until an instance has room or the wait ends
       chosen = *best;
     }
   }
@@ -374,6 +413,7 @@ std::string LocalDispatcher::offline_reason(const std::string& plugin_id, std::s
 void LocalDispatcher::fail_expired(const std::vector<dispatch::ExpiredRun>& expired) {
   for (const dispatch::ExpiredRun& e : expired) {
     const auto& [session, t] = e;
+    if (t.dispatched) dispatch_queued_later(t.plugin_id);  // its instance has room again
     std::optional<std::string> unrecorded = unrecorded_cause(session);
     try {
       if (!t.dispatched) {

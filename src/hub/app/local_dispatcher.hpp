@@ -15,6 +15,7 @@
 // states record each run's end once whoever gets there first.
 #pragma once
 
+#include <algorithm>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -51,8 +52,10 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   void submit(const Run& run) override;
   void forget(const std::string& session) override;
   void drop_plugin(const std::string& plugin_id, bool forget_runs = true) override;
+  void settings_changed(const std::string& plugin_id) override;
 
   std::size_t online_instances(const std::string& plugin_id) const override;
+  std::size_t instance_total() const override;
   std::size_t online_instances(const Plugin& plugin) override;
   std::string plugin_of(const std::string& socket_id) const override;
 
@@ -63,6 +66,10 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
 
   std::chrono::seconds token_lifetime(std::chrono::milliseconds run_timeout) const override;
   std::chrono::milliseconds answer_timeout(const Plugin& plugin) const override;
+  // The runs one instance of `plugin` may hold at a time (0: no limit).
+  static std::size_t capacity_of(const Plugin& plugin) {
+    return static_cast<std::size_t>(std::max<std::int64_t>(plugin.instance_concurrency, 0));
+  }
 
  private:
   // dispatch::TransportEvents
@@ -90,7 +97,10 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   void drop_here(const std::string& plugin_id, bool forget_runs);
   void send_to_instance(const Run& run, const Plugin& plugin, const dispatch::Instance& chosen,
                         std::chrono::milliseconds timeout);
+  // Sends the plugin's queued runs, oldest first, while its instances have room.
   void dispatch_queued(const std::string& plugin_id);
+  // dispatch_queued on the dispatcher's thread (a run ended: its instance has room again).
+  void dispatch_queued_later(const std::string& plugin_id);
   // Stops tracking a run that is still queued (one that another thread already dispatched
   // stays); true when it did.
   bool untrack_queued(const std::string& session);

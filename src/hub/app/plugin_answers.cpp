@@ -67,6 +67,7 @@ std::optional<std::string> LocalDispatcher::handle_response(const std::string& p
     // but its deadline stays until the end is written.
     routing_.release(session);
   }
+  dispatch_queued_later(plugin_id);  // the instance has room for a queued run
   if (answer.failed) {
     return fail_answered(session, answer.message);
   }

@@ -1,5 +1,8 @@
 // Plugins (docs/api.md): created with a secret, listed with their online instances, their
-// answer timeout changed, their secret regenerated, deleted.
+// settings changed (answer timeout, runs per instance, redispatch), their secret
+// regenerated, deleted.
+#include <fmt/format.h>
+
 #include "hub/app/api_params.hpp"
 #include "hub/app/app_internal.hpp"
 #include "hub/app/hub_app.hpp"
@@ -16,6 +19,14 @@ json::object plugin_json(const RouteContext& c, const Plugin& p) {
   return o;
 }
 
+// An optional integer field: nothing when absent or null, 400 when not an integer.
+std::optional<std::int64_t> int_field(const json::object& body, const char* name) {
+  const json::value* v = body.if_contains(name);
+  if (!v || v->is_null()) return std::nullopt;
+  if (!v->is_int64()) throw HttpError(400, fmt::format("\"{}\" must be an integer", name));
+  return v->get_int64();
+}
+
 NewPlugin new_plugin(const json::object& body) {
   NewPlugin np;
   np.name = str_field(body, "name", true);
@@ -23,10 +34,9 @@ NewPlugin new_plugin(const json::object& body) {
   np.description = str_field(body, "description");
   np.default_config = config_text(body, "defaultConfig").value_or("{}");
   np.rest_url = str_field(body, "restUrl");
-  if (const json::value* t = body.if_contains("timeoutSeconds"); t && !t->is_null()) {
-    if (!t->is_int64()) throw HttpError(400, "\"timeoutSeconds\" must be an integer");
-    np.timeout_seconds = t->get_int64();
-  }
+  np.timeout_seconds = int_field(body, "timeoutSeconds").value_or(np.timeout_seconds);
+  np.instance_concurrency =
+      int_field(body, "instanceConcurrency").value_or(np.instance_concurrency);
   return np;
 }
 
@@ -54,21 +64,26 @@ Response get_plugin(const RouteContext& c, Request& req) {
   return Response::json(200, o);
 }
 
-// PATCH {"timeoutSeconds": N, "redispatchOnHubLoss": B} (either or both): how long a
-// dispatched run may go unanswered; whether a run whose hub was lost is queued again.
+// PATCH {"timeoutSeconds": N, "redispatchOnHubLoss": B, "instanceConcurrency": C} (any of
+// them): how long a dispatched run may go unanswered; whether a run whose hub was lost is
+// queued again; how many runs each instance takes at a time (0: no limit).
 Response patch_plugin(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
   json::object body = body_object(req);
-  const json::value* t = body.if_contains("timeoutSeconds");
-  const json::value* r = body.if_contains("redispatchOnHubLoss");
-  if ((!t && !r) || (t && !t->is_int64()) || (r && !r->is_bool()))
+  PluginSettingsChange change;
+  change.timeout_seconds = int_field(body, "timeoutSeconds");
+  change.instance_concurrency = int_field(body, "instanceConcurrency");
+  if (const json::value* r = body.if_contains("redispatchOnHubLoss")) {
+    if (!r->is_bool()) throw HttpError(400, "\"redispatchOnHubLoss\" must be true or false");
+    change.redispatch_on_hub_loss = r->get_bool();
+  }
+  if (!change.timeout_seconds && !change.instance_concurrency && !change.redispatch_on_hub_loss)
     throw HttpError(400,
-                    "send {\"timeoutSeconds\": N} (N a whole number of seconds) and/or "
-                    "{\"redispatchOnHubLoss\": true|false}");
-  const std::string& id = req.params.at("id");
-  Plugin p = c.domain.plugin(u, id);
-  if (t) p = c.domain.set_plugin_timeout(u, id, t->get_int64());
-  if (r) p = c.domain.set_plugin_redispatch(u, id, r->get_bool());
+                    "send any of {\"timeoutSeconds\": N (seconds), \"redispatchOnHubLoss\": "
+                    "true|false, \"instanceConcurrency\": N (runs per instance, 0: no limit)}");
+  const Plugin p = c.domain.change_plugin_settings(u, req.params.at("id"), change);
+  // Runs waiting for a free place may go now.
+  c.app.dispatcher().settings_changed(p.id);
   return Response::json(200, plugin_json(c, p));
 }
 

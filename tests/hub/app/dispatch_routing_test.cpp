@@ -3,6 +3,8 @@
 // timeout), lost instances and dropped plugins.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "hub/app/dispatch/routing.hpp"
 
 namespace xport::hub::dispatch {
@@ -179,6 +181,56 @@ TEST(DispatchRouting, AnAnsweredRunLeavesItsInstanceButKeepsItsDeadline) {
   EXPECT_TRUE(r.expire(t0 + 1min + 500ms).empty());
   ASSERT_EQ(r.expire(t0 + 1min + 1s).size(), 1u);
   EXPECT_TRUE(r.expire(t0 + 1h).empty());
+}
+
+// Back-pressure: an instance holds at most `capacity` runs; the others stay queued, oldest
+// first, and go as runs end; the answer's timeout starts when a run is sent.
+TEST(DispatchRouting, AnInstanceTakesAtMostItsCapacityAndTheRestWaitOldestFirst) {
+  Routing r(30s);
+  ASSERT_TRUE(r.join("a", "p", ""));
+  ASSERT_TRUE(r.join("b", "p", ""));
+  EXPECT_EQ(r.free_slots("p", 2), 4u);
+  EXPECT_EQ(r.free_slots("p", 0), std::numeric_limits<std::size_t>::max());
+  EXPECT_EQ(r.free_slots("nobody", 2), 0u);
+  // Tracked in this order; session names that sort the other way round.
+  const std::vector<std::string> sessions{"z1", "y2", "x3", "w4", "v5", "u6"};
+  for (const auto& s : sessions)
+    ASSERT_TRUE(r.track(s, "p", t0));
+  EXPECT_EQ(r.queued("p"), sessions);
+  int sent = 0;
+  for (const auto& s : r.queued("p"))
+    sent += r.assign_least_busy(s, 5s, t0, 2) != nullptr;
+  EXPECT_EQ(sent, 4);
+  EXPECT_EQ(r.instance("a")->runs.size(), 2u);
+  EXPECT_EQ(r.instance("b")->runs.size(), 2u);
+  EXPECT_EQ(r.free_slots("p", 2), 0u);
+  EXPECT_EQ(r.queued("p"), (std::vector<std::string>{"v5", "u6"}));
+
+  // Waiting for room is not waiting for an instance: past the offline wait they stay.
+  EXPECT_EQ(r.expire(t0 + 31s).size(), 4u);  // the four sent ones time out (5 s)
+  EXPECT_EQ(r.queued("p"), (std::vector<std::string>{"v5", "u6"}));
+  // Room again: the oldest goes first, with its own timeout from now.
+  ASSERT_NE(r.assign_least_busy("v5", 5s, t0 + 40s, 2), nullptr);
+  EXPECT_EQ(r.run("v5")->deadline, t0 + 45s);
+  // With no instance left the wait for one starts: the queued run expires offline_wait on.
+  r.leave("a");
+  r.leave("b");
+  EXPECT_TRUE(r.expire(t0 + 60s).empty());  // its wait was renewed at 31 s, up to 61 s
+  const auto offline = r.expire(t0 + 62s);
+  ASSERT_EQ(offline.size(), 1u);
+  EXPECT_EQ(offline[0].session, "u6");
+  EXPECT_FALSE(offline[0].run.dispatched);
+}
+
+TEST(DispatchRouting, NoCapacityMeansNoLimit) {
+  Routing r(30s);
+  ASSERT_TRUE(r.join("a", "p", ""));
+  for (int i = 0; i < 50; ++i) {
+    const std::string s = "s" + std::to_string(i);
+    ASSERT_TRUE(r.track(s, "p", t0));
+    ASSERT_NE(r.assign_least_busy(s, 5s, t0), nullptr) << s;
+  }
+  EXPECT_EQ(r.instance("a")->runs.size(), 50u);
 }
 
 }  // namespace

@@ -1,5 +1,8 @@
 #include "hub/app/dispatch/routing.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace xport::hub::dispatch {
 
 bool Routing::join(const std::string& id, const std::string& plugin_id, const std::string& remote) {
@@ -62,7 +65,10 @@ bool Routing::track(const std::string& session, const std::string& plugin_id,
   TrackedRun run;
   run.plugin_id = plugin_id;
   run.deadline = now + offline_wait_;
-  return runs_.emplace(session, std::move(run)).second;
+  run.order = next_run_order_;
+  if (!runs_.emplace(session, std::move(run)).second) return false;
+  ++next_run_order_;
+  return true;
 }
 
 std::optional<TrackedRun> Routing::run(const std::string& session) const {
@@ -77,11 +83,28 @@ bool Routing::is_queued(const std::string& session) const {
 }
 
 std::vector<std::string> Routing::queued(const std::string& plugin_id) const {
-  std::vector<std::string> sessions;
+  std::vector<std::pair<std::uint64_t, std::string>> waiting;
   for (const auto& [session, run] : runs_)
     if (!run.dispatched && (plugin_id.empty() || run.plugin_id == plugin_id))
-      sessions.push_back(session);
+      waiting.emplace_back(run.order, session);
+  std::sort(waiting.begin(), waiting.end());
+  std::vector<std::string> sessions;
+  sessions.reserve(waiting.size());
+  for (auto& [order, session] : waiting)
+    sessions.push_back(std::move(session));
   return sessions;
+}
+
+std::size_t Routing::free_slots(const std::string& plugin_id, std::size_t capacity) const {
+  std::size_t free = 0;
+  bool any = false;
+  for (const auto& [id, inst] : instances_) {
+    if (inst.plugin_id != plugin_id) continue;
+    any = true;
+    if (capacity == 0) return std::numeric_limits<std::size_t>::max();
+    if (inst.runs.size() < capacity) free += capacity - inst.runs.size();
+  }
+  return any ? free : 0;
 }
 
 void Routing::claim(TrackedRun& run, std::chrono::milliseconds timeout, Clock::time_point now) {
@@ -91,8 +114,8 @@ void Routing::claim(TrackedRun& run, std::chrono::milliseconds timeout, Clock::t
 }
 
 const Instance* Routing::assign_least_busy(const std::string& session,
-                                           std::chrono::milliseconds timeout,
-                                           Clock::time_point now) {
+                                           std::chrono::milliseconds timeout, Clock::time_point now,
+                                           std::size_t capacity) {
   auto it = runs_.find(session);
   if (it == runs_.end() || it->second.dispatched) return nullptr;
   Instance* best = nullptr;
@@ -102,7 +125,8 @@ const Instance* Routing::assign_least_busy(const std::string& session,
         (inst.runs.size() == best->runs.size() && inst.order < best->order))
       best = &inst;
   }
-  if (!best) return nullptr;
+  // The least busy one is full: all are.
+  if (!best || (capacity > 0 && best->runs.size() >= capacity)) return nullptr;
   claim(it->second, timeout, now);
   it->second.instance = best->id;
   best->runs.insert(session);
@@ -142,6 +166,11 @@ std::vector<ExpiredRun> Routing::expire(Clock::time_point now) {
   std::vector<ExpiredRun> expired;
   for (auto it = runs_.begin(); it != runs_.end();) {
     if (it->second.deadline > now) {
+      ++it;
+      continue;
+    }
+    if (!it->second.dispatched && instance_count(it->second.plugin_id) > 0) {
+      it->second.deadline = now + offline_wait_;  // waiting for room, not for an instance
       ++it;
       continue;
     }

@@ -30,6 +30,7 @@ struct TrackedRun {
   bool dispatched = false;
   Clock::time_point deadline;            // the offline wait, then the answer's timeout
   std::chrono::milliseconds timeout{0};  // the answer's wait, once dispatched
+  std::uint64_t order = 0;               // tracking order: queued runs go oldest first
 };
 
 struct ExpiredRun {
@@ -55,6 +56,7 @@ class Routing {
   // nullopt when `id` was no instance.
   std::optional<LostInstance> leave(const std::string& id, bool keep_runs = false);
   std::size_t instance_count(const std::string& plugin_id) const;
+  std::size_t instance_total() const { return instances_.size(); }
   std::vector<std::string> instances_of(const std::string& plugin_id) const;
   std::set<std::string> online_plugins() const;        // the plugins with an instance here
   std::string plugin_of(const std::string& id) const;  // "" when no instance
@@ -66,13 +68,17 @@ class Routing {
   bool track(const std::string& session, const std::string& plugin_id, Clock::time_point now);
   std::optional<TrackedRun> run(const std::string& session) const;
   bool is_queued(const std::string& session) const;
-  // The queued runs of `plugin_id` ("" for every plugin), in session order.
+  // The queued runs of `plugin_id` ("" for every plugin), oldest first.
   std::vector<std::string> queued(const std::string& plugin_id = {}) const;
   // Claims a queued run for the least busy instance of its plugin (ties go to the one that
-  // joined first) and starts its answer's timeout. nullptr when the run is not queued or its
-  // plugin has no instance (the run stays queued).
+  // joined first) and starts its answer's timeout. nullptr when the run is not queued, its
+  // plugin has no instance or every instance holds `capacity` runs (0: no limit): the run
+  // stays queued.
   const Instance* assign_least_busy(const std::string& session, std::chrono::milliseconds timeout,
-                                    Clock::time_point now);
+                                    Clock::time_point now, std::size_t capacity = 0);
+  // How many more runs the plugin's instances here may take now, each holding at most
+  // `capacity` (0: no limit, SIZE_MAX when there is an instance); 0 without an instance.
+  std::size_t free_slots(const std::string& plugin_id, std::size_t capacity) const;
   // Claims a queued run for a plugin reached without instances (a REST connector).
   bool assign_direct(const std::string& session, std::chrono::milliseconds timeout,
                      Clock::time_point now);
@@ -84,7 +90,9 @@ class Routing {
   // Stops tracking every run of the plugin. Its instances keep the sessions they hold: their
   // disconnect, which follows, fails those.
   void forget_plugin(const std::string& plugin_id);
-  // The runs whose deadline has come, no longer tracked.
+  // The runs whose deadline has come, no longer tracked. A queued run's wait counts only
+  // while its plugin has no instance here: one waiting for room on a busy instance (the
+  // plugin's capacity) gets offline_wait again.
   std::vector<ExpiredRun> expire(Clock::time_point now);
   // Tracks an expired run again, held by no instance, to expire at `deadline`: its end could
   // not be written, and is tried again then.
@@ -96,6 +104,7 @@ class Routing {
 
   std::chrono::milliseconds offline_wait_;
   std::uint64_t next_order_ = 0;
+  std::uint64_t next_run_order_ = 0;
   std::map<std::string, Instance> instances_;  // by id
   std::map<std::string, TrackedRun> runs_;     // by session
 };
