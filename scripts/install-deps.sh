@@ -12,6 +12,8 @@ packages=(
   libsimdjson-dev libarchive-dev zlib1g-dev libminizip-dev libisal-dev libboost1.81-dev libboost-json1.81-dev
   libfmt-dev libspdlog-dev libcli11-dev libboost-url1.81-dev libssl-dev libsqlite3-dev libsqlitecpp-dev
   libpqxx-dev
+  # GET /metrics: Prometheus' metric types and text format
+  prometheus-cpp-dev
   # S3's XML answers (src/s3)
   libexpat1-dev
   # PostgreSQL for the pg-labelled tests (tests/infra/postgres.sh starts a throwaway server)

@@ -52,6 +52,10 @@ HubCore::HubCore(fs::path data_dir, HubCoreOptions options, DomainEvents& events
   } else {
     cluster_ = std::make_unique<SoloCluster>(hub_id);
   }
+  if (options.own_events) {
+    own_events_ = options.own_events(*listener);
+    listener = own_events_.get();
+  }
   domain_ = std::make_unique<Domain>(*store_, *objects_, SecretBox(box_key), UrlSigner(signing_key),
                                      std::move(options.domain), *listener, storage);
   if (relay_) relay_->attach(*domain_);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <memory>
 
 #include "hub/cluster.hpp"
@@ -43,6 +44,10 @@ struct HubCoreOptions {
   // hubs on that database (PgCluster); on SQLite it is alone all the same.
   bool join_cluster = false;
   ClusterOptions cluster;
+  // A listener for what this hub's own Domain does (the runs it finished, not those other
+  // hubs relay): made with `next`, the listener it must pass every event on to, and put in
+  // front of the cluster relay. Null: none (the hub app's metrics use it).
+  std::function<std::unique_ptr<DomainEvents>(DomainEvents& next)> own_events;
 };
 
 class HubCore {
@@ -72,7 +77,8 @@ class HubCore {
   std::unique_ptr<Store> store_;
   std::unique_ptr<ObjectStore> objects_;
   std::unique_ptr<Cluster> cluster_;
-  std::unique_ptr<ClusterRelay> relay_;  // on a shared cluster only
+  std::unique_ptr<ClusterRelay> relay_;       // on a shared cluster only
+  std::unique_ptr<DomainEvents> own_events_;  // HubCoreOptions::own_events, when given
   std::string keys_fingerprint_;
   std::unique_ptr<Domain> domain_;
 };

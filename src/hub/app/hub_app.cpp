@@ -11,8 +11,9 @@
 
 namespace xport::hub {
 
-HubApp::HubApp(HubCore& core, server::Server& server, UiPush& ui, AppOptions options)
-    : core_(core), server_(server), options_(std::move(options)) {
+HubApp::HubApp(HubCore& core, server::Server& server, UiPush& ui, HubMetrics& metrics,
+               AppOptions options)
+    : core_(core), server_(server), metrics_(metrics), options_(std::move(options)) {
   dispatcher_ = std::make_unique<LocalDispatcher>(core_.domain(), core_.objects(), server_.sio(),
                                                   core_.cluster(), options_.dispatch);
   dispatcher_->install();
@@ -38,7 +39,8 @@ void HubApp::add_routes() {
   for (RouteTable (*table)(const RouteContext&) :
        {routes::account_routes, routes::organization_routes, routes::project_routes,
         routes::import_routes, routes::plugin_routes, routes::storage_routes, routes::run_routes,
-        routes::platform_routes, routes::transfer_routes, routes::platform_read_routes})
+        routes::platform_routes, routes::transfer_routes, routes::platform_read_routes,
+        routes::metrics_routes})
     hub::add_routes(router, context, table(context));
 }
 

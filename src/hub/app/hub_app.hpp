@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hub/app/dispatcher.hpp"
+#include "hub/app/hub_metrics.hpp"
 #include "hub/app/janitor.hpp"
 #include "hub/app/ui_push.hpp"
 #include "hub/hub_core.hpp"
@@ -36,8 +37,10 @@ class HubApp {
  public:
   // Registers every route and Socket.IO handler on `server` (before server.start()); /ui
   // sockets, once their API key is checked, are registered with `ui` (the UiPush the core's
-  // Domain was given as its DomainEvents). HubProcess (hub_process.hpp) builds all of them.
-  HubApp(HubCore& core, server::Server& server, UiPush& ui, AppOptions options);
+  // Domain was given as its DomainEvents). `metrics` counts what the routes do and serves
+  // GET /metrics. HubProcess (hub_process.hpp) builds all of them.
+  HubApp(HubCore& core, server::Server& server, UiPush& ui, HubMetrics& metrics,
+         AppOptions options);
   ~HubApp();
   HubApp(const HubApp&) = delete;
   HubApp& operator=(const HubApp&) = delete;
@@ -47,6 +50,8 @@ class HubApp {
   void stop();
 
   Dispatcher& dispatcher() { return *dispatcher_; }
+  HubMetrics& metrics() { return metrics_; }
+  server::Server& server() { return server_; }
 
   // Implementation details shared by the route files.
   struct Caller {
@@ -68,6 +73,7 @@ class HubApp {
 
   HubCore& core_;
   server::Server& server_;
+  HubMetrics& metrics_;
   AppOptions options_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<Janitor> janitor_;

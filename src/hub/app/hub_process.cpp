@@ -49,6 +49,11 @@ HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options))
   core.domain = options_.domain;
   core.database = options_.database;
   core.join_cluster = true;
+  // In front of the cluster relay: the runs this hub finished, not those other hubs relay.
+  metrics_ = std::make_unique<HubMetrics>();
+  core.own_events = [this](DomainEvents& next) -> std::unique_ptr<DomainEvents> {
+    return std::make_unique<MetricsEvents>(*metrics_, next);
+  };
   // Parsed before the data dir is touched: a bad URL or missing keys fail fast.
   if (!options_.objects.empty())
     core.objects = std::make_unique<s3::S3ObjectStore>(s3::S3Config::parse(options_.objects));
@@ -56,7 +61,7 @@ HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options))
   // After the HubCore: it creates the data dir itself, private (0700).
   fs::create_directories(options_.server.upload_dir);
   remove_orphan_uploads(options_.server.upload_dir);
-  app_ = std::make_unique<HubApp>(*core_, *server_, *ui_, options_.app);
+  app_ = std::make_unique<HubApp>(*core_, *server_, *ui_, *metrics_, options_.app);
 }
 
 HubProcess::~HubProcess() {

@@ -76,6 +76,7 @@ class HubProcess {
   HubProcessOptions options_;
   std::unique_ptr<server::Server> server_;
   std::unique_ptr<UiPush> ui_;
+  std::unique_ptr<HubMetrics> metrics_;      // before the HubCore: its Domain's listener uses it
   std::unique_ptr<StorageAccess> storages_;  // customers' buckets, through the S3 client
   std::unique_ptr<HubCore> core_;
   std::unique_ptr<HubApp> app_;

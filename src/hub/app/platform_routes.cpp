@@ -115,6 +115,10 @@ Response export_project(const RouteContext& c, Request& req) {
   } catch (const QuotaExceeded& e) {
     throw HttpError(429, e.what());
   }
+  if (snapshot.reused)
+    c.app.metrics().export_reused();
+  else
+    c.app.metrics().export_written(snapshot.bytes);
   const std::string url =
       absolute_link(c.app.base_url(req), c.domain.object_link(snapshot.key, kExportLinkSeconds));
   if (caller.run && snapshot.reused)

@@ -65,6 +65,7 @@ RouteTable storage_routes(const RouteContext& context);        // customers' sto
 RouteTable platform_routes(const RouteContext& context);       // /v2 export, links, answers
 RouteTable transfer_routes(const RouteContext& context);       // /upload and /objects
 RouteTable platform_read_routes(const RouteContext& context);  // /v2 reads (protocol.md §6)
+RouteTable metrics_routes(const RouteContext& context);        // /metrics (Prometheus)
 }  // namespace routes
 
 }  // namespace xport::hub

@@ -1,6 +1,7 @@
 // The hub's own object links: PUT /upload/<key> (a plugin's result, on a signed upload link)
 // and GET /objects/<key> (signed downloads of exports and results).
 #include <chrono>
+#include <filesystem>
 #include <limits>
 
 #include "hub/app/app_internal.hpp"
@@ -48,6 +49,7 @@ Response upload(const RouteContext& c, Request& req) {
     throw HttpError(403, check == UrlCheck::expired ? "this upload link has expired"
                                                     : "this upload link is not valid");
   store_upload(c.objects, key, req);
+  c.app.metrics().uploaded(req.body_size);
   return Response::json(200, json::object{{"key", key}, {"size", req.body_size}});
 }
 
@@ -61,8 +63,12 @@ Response download(const RouteContext& c, Request& req) {
     throw HttpError(403, check == UrlCheck::expired ? "this download link has expired"
                                                     : "this download link is not valid");
   std::string name = key.substr(key.rfind('/') + 1);
-  if (auto file = c.objects.file_of(key))
+  if (auto file = c.objects.file_of(key)) {
+    std::error_code ec;
+    const auto size = std::filesystem::file_size(*file, ec);
+    if (!ec) c.app.metrics().downloaded(size);  // handed out (a client may stop reading)
     return Response::send_file(*file, content_type_of(key), name);
+  }
   // An object store with direct links (S3): the bytes go from there, not through the hub.
   if (!c.objects.exists(key)) throw HttpError(404, "this file no longer exists");
   if (auto direct = c.objects.presign_get(key, std::chrono::minutes(10), name)) {

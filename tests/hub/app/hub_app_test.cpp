@@ -277,6 +277,50 @@ TEST_F(HubApp, XportPluginCompletesSampleAndCocoRuns) {
   EXPECT_GE(runs["runs"].as_array().size(), 2u);
 }
 
+// GET /metrics for the people who run the hub: Prometheus' text format, a server admin's
+// (Bearer or apikey), with what a run does counted: its end by state, its export, the
+// result's upload and download, the plugin instance and the sockets.
+TEST_F(HubApp, MetricsCountWhatRunsDidInPrometheusTextFormat) {
+  auto p = create_plugin("metrics");
+  auto plugin = xport_plugin("metrics-plugin", p);
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin->err();
+  auto done = wait_finished(str(start_run(str(p["id"]), "{}")["session"]));
+  ASSERT_EQ(str(done["state"]), "succeeded") << json::serialize(done) << plugin->err();
+  ASSERT_FALSE(download(str(done["downloadUrl"]), "metrics.zip").empty());
+
+  EXPECT_EQ(call("GET", "/metrics", {}, "").status, 401);
+  EXPECT_EQ(call("GET", "/metrics", {}, "not-a-key").status, 401);
+  // Run counts span every organisation: an org member (here even an org admin) is no server
+  // admin.
+  auto member = ok_json(
+      call("POST", "/api/users", R"({"name":"Mia","email":"mia@metrics.test","role":"admin"})"),
+      201);
+  EXPECT_EQ(call("GET", "/metrics", {}, str(member["apiKey"])).status, 403);
+  net::Request r;
+  r.method = "GET";
+  r.url = g_base + "/metrics";
+  r.headers.emplace_back("Authorization", "Bearer " + g_key);
+  const net::HttpResponse page = client().request(r);
+  ASSERT_EQ(page.status, 200) << page.body;
+  EXPECT_NE(page.header("content-type").find("text/plain; version=0.0.4"), std::string::npos);
+  auto value = [&](const std::string& series) -> double {
+    const auto at = page.body.find("\n" + series + " ");
+    if (at == std::string::npos) return -1;
+    return std::stod(page.body.substr(at + series.size() + 2));
+  };
+  EXPECT_GE(value(R"(xport_runs{state="succeeded"})"), 1) << page.body;
+  EXPECT_EQ(value(R"(xport_runs{state="dispatched"})"), 0) << page.body;
+  EXPECT_GE(value(R"(xport_run_duration_seconds_count{state="succeeded"})"), 1) << page.body;
+  EXPECT_GE(value("xport_run_queued_seconds_count"), 1) << page.body;
+  EXPECT_GE(value(R"(xport_exports_total{how="generated"})"), 1) << page.body;
+  EXPECT_GT(value("xport_export_bytes_total"), 0) << page.body;
+  EXPECT_GT(value(R"(xport_transfer_bytes_total{direction="upload"})"), 0) << page.body;
+  EXPECT_GT(value(R"(xport_transfer_bytes_total{direction="download"})"), 0) << page.body;
+  EXPECT_GE(value("xport_plugin_instances"), 1) << page.body;
+  EXPECT_GE(value("xport_engineio_sessions"), 1) << page.body;
+  EXPECT_GT(value("process_resident_memory_bytes"), 1e6) << page.body;
+}
+
 // The SDK's example (examples/sample-plugin), the seed's sample in C++, against the hub.
 TEST_F(HubApp, SdkExamplePluginCompletesARun) {
   auto p = create_plugin("sdk-example");
