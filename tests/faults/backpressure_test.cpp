@@ -9,16 +9,15 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <chrono>
-#include <fstream>
 #include <memory>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "support/background_process.hpp"
 #include "support/hub_process.hpp"
+#include "support/proc_stats.hpp"
 #include "support/temp_dir.hpp"
 
 namespace xport::test {
@@ -40,28 +39,6 @@ std::string field(const json::object& o, const char* key) {
 std::int64_t number(const json::object& o, const char* key) {
   const json::value* v = o.if_contains(key);
   return v && v->is_int64() ? v->as_int64() : -1;
-}
-
-// A /proc/PID/status line's value in kB (VmHWM: peak RSS).
-long status_kb(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  std::string line;
-  while (std::getline(in, line))
-    if (line.rfind(key + ":", 0) == 0) return std::stol(line.substr(key.size() + 1));
-  return -1;
-}
-
-// User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15).
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-  std::string skip;
-  for (int i = 3; i < 14; ++i)
-    rest >> skip;
-  long utime = 0, stime = 0;
-  rest >> utime >> stime;
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::int64_t percentile(std::vector<std::int64_t> v, double p) {

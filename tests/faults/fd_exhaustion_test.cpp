@@ -9,15 +9,14 @@
 
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "hub/server/raw_socket.hpp"
 #include "support/hub_process.hpp"
+#include "support/proc_stats.hpp"
 #include "support/temp_dir.hpp"
 
 namespace xport::test {
@@ -27,10 +26,6 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using hub::server::test::RawConnection;
 
-std::uint16_t port_of(const std::string& base) {
-  return static_cast<std::uint16_t>(std::stoi(base.substr(base.rfind(':') + 1)));
-}
-
 std::size_t open_fds(pid_t pid) {
   std::size_t n = 0;
   for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/fd")) {
@@ -38,19 +33,6 @@ std::size_t open_fds(pid_t pid) {
     ++n;
   }
   return n;
-}
-
-// User + system CPU seconds of a process so far (/proc/PID/stat fields 14 and 15).
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream rest(stat.substr(stat.rfind(')') + 2));
-  std::string skip;
-  for (int i = 3; i < 14; ++i)
-    rest >> skip;
-  long utime = 0, stime = 0;
-  rest >> utime >> stime;
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 // One GET /healthz on `c` (a kept-alive connection); the status line.
@@ -63,7 +45,7 @@ std::string healthz(RawConnection& c) {
 TEST(FdExhaustion, TheHubBacksOffKeepsServingWhatItHasAndAcceptsAgainLater) {
   TempDir dir;
   HubProcess hub(dir.path());
-  const std::uint16_t port = port_of(hub.base());
+  const std::uint16_t port = hub.port();
   RawConnection kept(port);  // accepted before the descriptors run out
   ASSERT_EQ(healthz(kept), "HTTP/1.1 200 OK");
 

@@ -26,16 +26,12 @@ std::vector<fs::path> partial_uploads(const fs::path& dir) {
   return out;
 }
 
-std::uint16_t port_of(const std::string& base) {
-  return static_cast<std::uint16_t>(std::stoi(base.substr(base.rfind(':') + 1)));
-}
-
 TEST(HubRestart, APartialUploadOfAKilledHubIsRemovedWhenItStartsAgain) {
   TempDir dir;
   HubProcess hub(dir.path());
   const fs::path incoming = dir.path() / "data" / "incoming";
   {
-    hub::server::test::RawConnection upload(port_of(hub.base()));
+    hub::server::test::RawConnection upload(hub.port());
     ASSERT_TRUE(upload.connected());
     ASSERT_TRUE(
         upload.send("PUT /upload/uploads/p/x/result.zip?expires=1&sig=x HTTP/1.1\r\n"

@@ -56,6 +56,9 @@ class HubProcess {
   ~HubProcess() { stop(); }
 
   const std::string& base() const { return base_; }  // http://127.0.0.1:PORT
+  std::uint16_t port() const {
+    return static_cast<std::uint16_t>(std::stoi(base_.substr(base_.rfind(':') + 1)));
+  }
   pid_t pid() const { return process_ ? process_->pid() : -1; }
   const std::string& admin_key() const { return key_; }  // the admin's API key
   std::string log() const { return process_ ? process_->err() : ""; }
