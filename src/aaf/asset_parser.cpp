@@ -269,6 +269,23 @@ array AssetParser::array(value v) {
 
 bool AssetParser::parse(const char* json, std::size_t size, const Location& where,
                         Problem& problem) {
+  if (parse_in_place(json, size, where, problem)) return true;
+  // On-Demand does not check that brackets match, and on a document where they do not
+  // (`{"a": 1]}`) it can step past the last structural character and read the bytes that
+  // follow the asset, which are the next part of the export or padding depending on where
+  // the chunk ended. Read a failed asset again from a copy followed by zeros, so that its
+  // problem is the same however the input was cut. Valid assets never pay for
+  // the copy.
+  if (json[size] == '\0') return false;
+  scratch_.assign(json, json + size);
+  scratch_.resize(size + simdjson::SIMDJSON_PADDING, '\0');
+  // The copy lives until the next parse(), as long as an asset's views must.
+  problem = Problem{};
+  return parse_in_place(scratch_.data(), size, where, problem);
+}
+
+bool AssetParser::parse_in_place(const char* json, std::size_t size, const Location& where,
+                                 Problem& problem) {
   data_.clear();
   owned_.clear();
   depth_ = 0;

@@ -53,6 +53,8 @@ class AssetParser {
   static constexpr std::size_t kMaxPath = 32;  // deeper paths are elided in messages
   class PathGuard;
 
+  bool parse_in_place(const char* json, std::size_t size, const Location& where,
+                      Problem& problem);
   void read_asset(simdjson::ondemand::value asset);
   void read_metadata(simdjson::ondemand::value v);
   void read_task(simdjson::ondemand::value task);
@@ -95,6 +97,7 @@ class AssetParser {
   bool validate_;
   simdjson::ondemand::parser ondemand_;
   simdjson::dom::parser dom_;
+  std::vector<char> scratch_;  // a failed asset read again, followed by zeros
   detail::AssetData data_;
   std::array<PathSegment, kMaxPath> path_{};
   std::size_t depth_ = 0;

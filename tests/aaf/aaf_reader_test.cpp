@@ -1122,6 +1122,32 @@ TEST(AafErrors, ArrayElementOverTheSizeLimitStopsReading) {
   }
 }
 
+// Found by fuzz_aaf_reader: brackets that do not match (`]` closing an object) let
+// On-Demand read past the asset's end, so the problem named depended on whether the next
+// byte was the export's next `}` (one big chunk) or padding (an asset assembled across
+// chunks). The problem must not depend on where the input was cut.
+TEST(AafErrors, MismatchedBracketsGiveTheSameProblemHoweverTheInputIsCut) {
+  const std::string text =
+      "[\n  {\"asset\": \"a\", \"tasks\": [\n {\"\": \"x\": 2]}]}\n  },\n"
+      "  {\"asset\": \"b\"}\n]\n";
+  auto problems_of = [&](std::unique_ptr<ByteSource> source, std::size_t chunk_bytes) {
+    std::vector<std::string> seen;
+    ReadOptions o;
+    o.on_error = OnError::skip;
+    o.chunk_bytes = chunk_bytes;
+    o.on_problem = [&](const Problem& p) { seen.push_back(p.to_string()); };
+    Reader reader(std::move(source), o);
+    while (reader.next() != nullptr) {
+    }
+    return seen;
+  };
+  std::vector<std::string> whole = problems_of(std::make_unique<MemorySource>(text, "t"), 1 << 20);
+  ASSERT_FALSE(whole.empty());
+  EXPECT_NE(whole[0].find("improper structure"), std::string::npos) << whole[0];
+  for (std::size_t chunk : {7u, 16u, 31u})
+    EXPECT_EQ(problems_of(std::make_unique<ChoppySource>(text, 5, "t"), chunk), whole) << chunk;
+}
+
 TEST(AafErrors, SourceIoErrorPropagates) {
   const std::string text = kA + "\n" + kB + "\n" + kC + "\n";
   Reader reader(std::make_unique<FailingSource>(text, kA.size() + 5), chunked(16));

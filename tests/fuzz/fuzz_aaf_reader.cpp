@@ -313,6 +313,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     big.chunk_bytes = std::size_t{1} << 20;
     Outcome whole = read(std::make_unique<MemorySource>(input, "<fuzz>"), big);
     FUZZ_CHECK(whole.digest == small.digest);
+    if (whole.problems != small.problems) {
+      // Both lists, so that a crash report says which problem moved or changed.
+      for (const std::string& p : whole.problems)
+        std::fprintf(stderr, "whole: %s\n", p.c_str());
+      for (const std::string& p : small.problems)
+        std::fprintf(stderr, "small: %s\n", p.c_str());
+    }
     FUZZ_CHECK(whole.problems == small.problems);
     FUZZ_CHECK(whole.input_error == small.input_error);
     FUZZ_CHECK(whole.stats.assets == small.stats.assets);
