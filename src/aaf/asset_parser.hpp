@@ -53,8 +53,7 @@ class AssetParser {
   static constexpr std::size_t kMaxPath = 32;  // deeper paths are elided in messages
   class PathGuard;
 
-  bool parse_in_place(const char* json, std::size_t size, const Location& where,
-                      Problem& problem);
+  bool parse_in_place(const char* json, std::size_t size, const Location& where, Problem& problem);
   void read_asset(simdjson::ondemand::value asset);
   void read_metadata(simdjson::ondemand::value v);
   void read_task(simdjson::ondemand::value task);
