@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "commands.hpp"
+#include "hub/app/conformance_app.hpp"
 #include "hub/app/hub_process.hpp"
 #include "hub_import_command.hpp"
 #include "hub_options.hpp"
@@ -32,6 +33,8 @@ struct HubArgs {
   std::string log_level = "info";
   std::string tls_cert;  // both or neither
   std::string tls_key;
+  bool conformance = false;
+  bool listen_given = false;
 };
 
 std::chrono::milliseconds seconds(double s, const char* option) {
@@ -96,6 +99,27 @@ int run_hub(const HubArgs& args) {
   return 0;
 }
 
+// `xport hub --conformance`: only the apps of the official Engine.IO and Socket.IO test
+// suites (docs/testing.md "Conformance"), on 127.0.0.1:3000 unless --listen says otherwise.
+int run_conformance(const HubArgs& args) {
+  spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
+  spdlog::set_level(spdlog::level::from_str(args.log_level));
+  auto [host, port] = parse_listen(args.listen_given ? args.listen : "127.0.0.1:3000");
+  const sigset_t signals = block_stop_signals();
+  hub::server::Server server(hub::conformance_server_options(host, port));
+  hub::serve_conformance_app(server.sio());
+  server.start();
+  fmt::print(
+      "xport hub --conformance listening on http://{}:{} (/engine.io/ echo, /socket.io/ "
+      "with /custom)\n",
+      host, server.port());
+  std::fflush(stdout);
+  int sig = 0;
+  sigwait(&signals, &sig);
+  server.stop();
+  return 0;
+}
+
 }  // namespace
 
 Action add_hub_command(CLI::App& app) {
@@ -136,12 +160,20 @@ Action add_hub_command(CLI::App& app) {
   cmd->add_option("--tls-cert", args->tls_cert,
                   "Serve HTTPS/wss only: certificate chain (PEM), with --tls-key");
   cmd->add_option("--tls-key", args->tls_key, "Private key (PEM, unencrypted) of --tls-cert");
+  cmd->add_flag("--conformance", args->conformance,
+                "Serve only the apps the official Engine.IO and Socket.IO server test suites "
+                "expect (no data dir; --listen defaults to 127.0.0.1:3000)");
   // `xport hub import ...`; without a subcommand, `xport hub` runs the hub.
   cmd->require_subcommand(0, 1);
   auto import_action = std::make_shared<Action>();
   CLI::App* import_cmd = add_hub_import_command(*cmd, *import_action);
-  return [args, import_cmd, import_action] {
+  CLI::Option* listen = cmd->get_option("--listen");
+  return [args, import_cmd, import_action, listen] {
     if (import_cmd->parsed()) return (*import_action)();
+    if (args->conformance) {
+      args->listen_given = listen->count() > 0;
+      return run_conformance(*args);
+    }
     return run_hub(*args);
   };
 }

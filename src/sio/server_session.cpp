@@ -18,7 +18,7 @@ void ServerSession::open(time_point now, std::vector<std::string> upgrades) {
   eio::OpenInfo info{sid_, std::move(upgrades), options_.ping_interval_ms, options_.ping_timeout_ms,
                      options_.max_payload};
   next_ping_ = now + std::chrono::milliseconds(options_.ping_interval_ms);
-  connect_deadline_ = now + options_.connect_timeout;
+  if (!cb_.on_message) connect_deadline_ = now + options_.connect_timeout;
   cb_.send(eio::Packet{eio::PacketType::open, eio::make_open(info)});
 }
 
@@ -65,6 +65,7 @@ void ServerSession::on_packet(const eio::Packet& packet, time_point now) {
       case eio::PacketType::noop:
         return;
       case eio::PacketType::message: {
+        if (cb_.on_message) return cb_.on_message(packet);
         std::optional<Packet> p =
             packet.binary ? decoder_.feed_binary(packet.data) : decoder_.feed_text(packet.data);
         if (p) handle_socket(std::move(*p));
@@ -162,9 +163,19 @@ bool ServerSession::emit(const std::string& nsp, std::string_view name, boost::j
   return true;
 }
 
-bool ServerSession::send_ack(const std::string& nsp, std::uint64_t id, boost::json::array args) {
+bool ServerSession::send_ack(const std::string& nsp, std::uint64_t id, boost::json::array args,
+                             std::vector<std::string> attachments) {
   if (closed_ || joined_.count(nsp) == 0) return false;
-  send_packet(make_ack(nsp, id, std::move(args)));
+  Packet packet = make_ack(nsp, id, std::move(args));
+  packet.attachments = std::move(attachments);
+  send_packet(packet);
+  return true;
+}
+
+bool ServerSession::send_message(eio::Packet message) {
+  if (closed_) return false;
+  message.type = eio::PacketType::message;
+  cb_.send(std::move(message));
   return true;
 }
 

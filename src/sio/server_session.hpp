@@ -69,6 +69,10 @@ class ServerSession {
     std::function<void(const std::string& nsp, const std::string& socket_id,
                        const std::string& reason)>
         on_disconnect;
+    // Set: the session speaks Engine.IO only (no Socket.IO, no connect timeout) and every
+    // message packet from the client comes here undecoded; answer with send_message(). The
+    // Engine.IO test suite's echo server is this (xport hub --conformance).
+    std::function<void(const eio::Packet& message)> on_message;
     // The session is over (client close, ping timeout, connect timeout, protocol violation,
     // or close()). The owner drops the transport after delivering what was sent. Called once.
     std::function<void(const std::string& reason)> on_close;
@@ -100,8 +104,13 @@ class ServerSession {
   // when the namespace is not joined or the session is closed.
   bool emit(const std::string& nsp, std::string_view name, boost::json::array args,
             AckCallback ack = nullptr, std::vector<std::string> attachments = {});
-  // Answers the client's event `id` on `nsp`. False when not joined or closed.
-  bool send_ack(const std::string& nsp, std::uint64_t id, boost::json::array args);
+  // Answers the client's event `id` on `nsp` (a BINARY_ACK when there are attachments for
+  // placeholders in `args`). False when not joined or closed.
+  bool send_ack(const std::string& nsp, std::uint64_t id, boost::json::array args,
+                std::vector<std::string> attachments = {});
+  // Engine.IO only (Callbacks::on_message set): one message packet, text or binary, to the
+  // client. False when closed.
+  bool send_message(eio::Packet message);
   // Disconnects the client from `nsp` (DISCONNECT packet; on_disconnect with "server
   // namespace disconnect"). No-op when not joined.
   void disconnect(const std::string& nsp);

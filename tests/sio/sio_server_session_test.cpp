@@ -273,5 +273,35 @@ TEST(ServerSessionDefaults, WithoutAConnectHookEveryNamespaceIsAccepted) {
   EXPECT_EQ(eio::encode_ws(sent.back()), R"(40{"sid":"S#/"})");
 }
 
+// The Engine.IO test suite's echo server: messages reach on_message undecoded (text that is
+// no Socket.IO packet, binary), no connect timeout, the heartbeat as usual.
+TEST(ServerSessionEngineOnly, MessagesGoToOnMessageAndNoConnectTimeoutApplies) {
+  std::vector<eio::Packet> sent;
+  ServerSession* self = nullptr;
+  ServerSession::Callbacks cb;
+  cb.send = [&](eio::Packet p) { sent.push_back(std::move(p)); };
+  cb.on_message = [&](const eio::Packet& p) { self->send_message(p); };
+  ServerOptions o;
+  o.ping_interval_ms = 300;
+  o.ping_timeout_ms = 200;
+  o.connect_timeout = 1000ms;
+  ServerSession s("S", o, cb);
+  self = &s;
+  const time_point t0{std::chrono::seconds(1000)};
+  s.open(t0);
+  s.on_ws_text("4hello", t0);  // "hello" is no Socket.IO packet: here it is just a message
+  s.on_ws_binary(std::string("\x01\x02", 2), t0);
+  ASSERT_EQ(sent.size(), 3u);
+  EXPECT_EQ(eio::encode_ws(sent[1]), "4hello");
+  EXPECT_TRUE(sent[2].binary);
+  EXPECT_EQ(sent[2].data, std::string("\x01\x02", 2));
+  for (int i = 1; i <= 5; ++i) {  // 1.5 s of pings answered: past connectTimeout, still open
+    s.on_timer(t0 + i * 300ms);
+    s.on_ws_text("3", t0 + i * 300ms + 10ms);
+  }
+  EXPECT_FALSE(s.closed());
+  EXPECT_EQ(eio::encode_ws(sent.back()), "2");
+}
+
 }  // namespace
 }  // namespace xport::sio

@@ -14,10 +14,11 @@ namespace eio = sio::eio;
 using Clock = sio::ServerSession::Clock;
 
 EngineSession::EngineSession(asio::io_context& ioc, std::shared_ptr<SioCore> core, std::string sid,
-                             std::string remote)
+                             std::string remote, bool echo)
     : core_(std::move(core)),
       sid_(std::move(sid)),
       remote_(std::move(remote)),
+      echo_(echo),
       strand_(asio::make_strand(ioc)),
       timer_(strand_),
       session_(sid_, core_->options, callbacks()) {}
@@ -27,6 +28,11 @@ sio::ServerSession::Callbacks EngineSession::callbacks() {
   // strand with a shared_ptr to us held by the caller.
   sio::ServerSession::Callbacks cb;
   cb.send = [this](eio::Packet p) { deliver(std::move(p)); };
+  if (echo_) {
+    cb.on_message = [this](const eio::Packet& p) { session_.send_message(p); };
+    cb.on_close = [this](const std::string& reason) { on_closed(reason); };
+    return cb;
+  }
   cb.on_connect = [this](const std::string& nsp, const boost::json::value& auth) {
     return core_->connect(shared_from_this(), nsp, auth);
   };
@@ -120,10 +126,16 @@ asio::awaitable<PollAnswer> EngineSession::do_poll(std::shared_ptr<EngineSession
   if (self->transport_ != Transport::polling)
     co_return PollAnswer{400, R"({"code":3,"message":"Bad request"})", "application/json"};
   if (self->poll_waiter_ != nullptr) {
-    // Two GETs at once: the reference server closes the session ("overlap from client").
-    self->session_.close("overlapping polling requests", false);
+    // Two GETs at once: the reference server closes the session ("overlap from client"),
+    // answering the first GET with the close packet.
+    self->session_.close("overlapping polling requests");
+    self->rearm();
     co_return PollAnswer{400, R"({"code":3,"message":"Bad request"})", "application/json"};
   }
+  // A GET arriving while an upgrade's probe has answered gets a noop at once (as the one
+  // pending then did): the client is about to switch and must not wait for a ping.
+  if (self->outbox_.empty() && self->probe_ && self->probed_)
+    co_return PollAnswer{200, eio::encode_payload({eio::Packet{eio::PacketType::noop}})};
   if (self->outbox_.empty()) {
     asio::steady_timer waiter(self->strand_);
     waiter.expires_at(asio::steady_timer::time_point::max());
@@ -240,10 +252,11 @@ void EngineSession::emit(std::string nsp, std::string event, boost::json::array 
   });
 }
 
-void EngineSession::send_ack(std::string nsp, std::uint64_t id, boost::json::array args) {
-  asio::post(strand_, [self = shared_from_this(), nsp = std::move(nsp), id,
-                       args = std::move(args)]() mutable {
-    self->session_.send_ack(nsp, id, std::move(args));
+void EngineSession::send_ack(std::string nsp, std::uint64_t id, boost::json::array args,
+                             std::vector<std::string> attachments) {
+  asio::post(strand_, [self = shared_from_this(), nsp = std::move(nsp), id, args = std::move(args),
+                       attachments = std::move(attachments)]() mutable {
+    self->session_.send_ack(nsp, id, std::move(args), std::move(attachments));
   });
 }
 

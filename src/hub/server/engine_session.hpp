@@ -39,11 +39,14 @@ class EngineSession : public std::enable_shared_from_this<EngineSession> {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
+  // `echo`: an Engine.IO-only session that sends every message back (ServerOptions::
+  // engine_echo_path); otherwise it carries Socket.IO.
   EngineSession(boost::asio::io_context& ioc, std::shared_ptr<SioCore> core, std::string sid,
-                std::string remote);
+                std::string remote, bool echo = false);
 
   const std::string& sid() const { return sid_; }
   const std::string& remote() const { return remote_; }
+  bool echo() const { return echo_; }
 
   // A session opened on a WebSocket (transport=websocket without sid).
   void start_websocket(std::shared_ptr<WsTransport> ws);
@@ -64,7 +67,8 @@ class EngineSession : public std::enable_shared_from_this<EngineSession> {
   // From the SocketIoServer (any thread).
   void emit(std::string nsp, std::string event, boost::json::array args,
             sio::ServerSession::AckCallback ack, std::vector<std::string> attachments);
-  void send_ack(std::string nsp, std::uint64_t id, boost::json::array args);
+  void send_ack(std::string nsp, std::uint64_t id, boost::json::array args,
+                std::vector<std::string> attachments = {});
   void disconnect(std::string nsp);
   void close(std::string reason);
 
@@ -87,6 +91,7 @@ class EngineSession : public std::enable_shared_from_this<EngineSession> {
   std::shared_ptr<SioCore> core_;
   std::string sid_;
   std::string remote_;
+  bool echo_;  // before session_: callbacks() reads it
   Strand strand_;
   boost::asio::steady_timer timer_;
   sio::ServerSession::time_point armed_ = sio::ServerSession::time_point::max();

@@ -141,18 +141,23 @@ class HttpSession {
       co_await reply(Response::error(400, "malformed query string"), req.version(), false, false);
       co_return Next::close;
     }
-    const std::string& sio_path = state_->options.sio_path;
-    if (target.path == sio_path || (target.path + "/" == sio_path))
-      co_return co_await serve_engine_io(header, *query);
+    auto is_path = [&](const std::string& p) {
+      return !p.empty() && (target.path == p || target.path + "/" == p);
+    };
+    if (is_path(state_->options.sio_path))
+      co_return co_await serve_engine_io(header, *query, false);
+    if (is_path(state_->options.engine_echo_path))
+      co_return co_await serve_engine_io(header, *query, true);
     Router::Match match = state_->router.match(std::string(req.method_string()), target.path);
     if (match.status != 200) co_return co_await serve_unrouted(header, match, target.path);
     co_return co_await serve_route(header, match, target, std::move(*query));
   }
 
   // The Engine.IO endpoint: a WebSocket upgrade (the socket goes to a websocket_session) or
-  // a polling request.
+  // a polling request. `echo`: the Engine.IO-only echo endpoint (engine_echo_path).
   asio::awaitable<Next> serve_engine_io(HeaderParser& header,
-                                        const std::multimap<std::string, std::string>& query) {
+                                        const std::multimap<std::string, std::string>& query,
+                                        bool echo) {
     const auto& req = header.get();
     if (query_value(query, "EIO") != "4") {
       co_await reply_eio(400, R"({"code":5,"message":"Unsupported protocol version"})",
@@ -167,14 +172,14 @@ class HttpSession {
         co_return Next::close;
       }
       tcp_layer().expires_never();
-      run_websocket_session(state_, std::move(stream_), header.release(), sid, remote_);
+      run_websocket_session(state_, std::move(stream_), header.release(), sid, remote_, echo);
       co_return Next::handed_off;
     }
     if (transport != "polling") {
       co_await reply_eio(400, R"({"code":0,"message":"Transport unknown"})", req.version(), false);
       co_return Next::close;
     }
-    co_return co_await polling(header, sid) ? Next::keep_going : Next::close;
+    co_return co_await polling(header, sid, echo) ? Next::keep_going : Next::close;
   }
 
   // No route took the request: a static file (GET/HEAD of an unknown path), 405 or 404.
@@ -405,14 +410,14 @@ class HttpSession {
 
   // The polling transport (GET drains, POST feeds). False: close the connection.
   asio::awaitable<bool> polling(http::request_parser<http::empty_body>& header,
-                                const std::string& sid) {
+                                const std::string& sid, bool echo) {
     const auto& req = header.get();
     unsigned version = req.version();
     bool keep_alive = req.keep_alive();
     std::shared_ptr<EngineSession> engine;
     if (!sid.empty()) {
       engine = state_->sio->find_session(sid);
-      if (!engine) {
+      if (!engine || engine->echo() != echo) {  // a session is known on its own path only
         co_await reply_eio(400, R"({"code":1,"message":"Session ID unknown"})", version, false);
         co_return false;
       }
@@ -421,7 +426,7 @@ class HttpSession {
     std::string new_sid;  // the handshake's: also sent as a header (kSidHeader)
     if (req.method() == http::verb::get) {
       if (!engine) {
-        engine = state_->sio->create_session(remote_);
+        engine = state_->sio->create_session(remote_, echo);
         new_sid = engine->sid();
         answer = co_await engine->start_polling();
       } else {

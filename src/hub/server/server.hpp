@@ -51,6 +51,10 @@ struct ServerOptions {
   // connectTimeout.
   sio::ServerOptions sio{};
   std::string sio_path = "/socket.io/";
+  // Set: an Engine.IO endpoint at this path too, speaking no Socket.IO and sending every
+  // message back, text or binary (the app the Engine.IO test suite expects: xport hub
+  // --conformance). Its sessions are unknown on sio_path and the other way round.
+  std::string engine_echo_path;
   // Served for GET/HEAD requests no route matched; unset: none.
   std::optional<std::filesystem::path> static_dir;
   // Where bodies of body_to_file routes are written (default: the system temp directory).

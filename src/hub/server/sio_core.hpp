@@ -21,6 +21,7 @@ struct SioCore : std::enable_shared_from_this<SioCore> {
     std::map<std::string, EventHandler> events;
     std::map<std::string, BinaryEventHandler> binary_events;
     std::function<void(const SocketInfo&, const std::string&, boost::json::array, Ack)> any;
+    ConnectionHandler on_connection;
     DisconnectHandler on_disconnect;
   };
   struct SocketEntry {
@@ -40,7 +41,7 @@ struct SioCore : std::enable_shared_from_this<SioCore> {
   std::mt19937_64 rng{std::random_device{}()};
 
   std::string random_id();  // 20 URL-safe characters (caller needs no lock)
-  std::shared_ptr<EngineSession> create_session(const std::string& remote);
+  std::shared_ptr<EngineSession> create_session(const std::string& remote, bool echo = false);
   std::shared_ptr<EngineSession> find_session(const std::string& sid) const;
   void remove_session(const std::string& sid);
 

@@ -18,9 +18,9 @@ std::string SioCore::random_id() {
   return id;
 }
 
-std::shared_ptr<EngineSession> SioCore::create_session(const std::string& remote) {
+std::shared_ptr<EngineSession> SioCore::create_session(const std::string& remote, bool echo) {
   std::string sid = random_id();
-  auto session = std::make_shared<EngineSession>(io, shared_from_this(), sid, remote);
+  auto session = std::make_shared<EngineSession>(io, shared_from_this(), sid, remote, echo);
   std::lock_guard lock(mutex);
   sessions[sid] = session;
   return session;
@@ -59,6 +59,15 @@ sio::ConnectResult SioCore::connect(const std::shared_ptr<EngineSession>& sessio
     std::lock_guard lock(mutex);
     sockets[info.id] = SocketEntry{info, session};
   }
+  // Emits from here are posted to the session's strand: they go out after the CONNECT
+  // answer that the caller sends when we return.
+  if (ns != namespaces.end() && ns->second.on_connection) {
+    try {
+      ns->second.on_connection(info);
+    } catch (const std::exception& e) {
+      spdlog::error("socket.io: the connection handler of {} failed: {}", nsp, e.what());
+    }
+  }
   return sio::ConnectResult::accept(info.id);
 }
 
@@ -75,11 +84,13 @@ void SioCore::event(const std::shared_ptr<EngineSession>& session, const std::st
   auto ns = namespaces.find(info->nsp);
   if (ns == namespaces.end()) return;
   Ack ack;
+  BinaryAck binary_ack;
   if (ack_id) {
-    ack = [weak = std::weak_ptr<EngineSession>(session), nsp = info->nsp,
-           id = *ack_id](boost::json::array a) {
-      if (auto s = weak.lock()) s->send_ack(nsp, id, std::move(a));
+    binary_ack = [weak = std::weak_ptr<EngineSession>(session), nsp = info->nsp, id = *ack_id](
+                     boost::json::array a, std::vector<std::string> attached) {
+      if (auto s = weak.lock()) s->send_ack(nsp, id, std::move(a), std::move(attached));
     };
+    ack = [binary_ack](boost::json::array a) { binary_ack(std::move(a), {}); };
   }
   // Handlers must not take the session down: a throwing handler is the hub's bug. The
   // socket stays, the error is logged, and a client waiting for an ack gets one saying so
@@ -88,7 +99,7 @@ void SioCore::event(const std::shared_ptr<EngineSession>& session, const std::st
     if (!attachments.empty()) {
       auto b = ns->second.binary_events.find(name);
       if (b != ns->second.binary_events.end()) {
-        b->second(*info, std::move(args), std::move(attachments), std::move(ack));
+        b->second(*info, std::move(args), std::move(attachments), std::move(binary_ack));
         return;
       }
     }
@@ -170,6 +181,10 @@ void SocketIoServer::on_any_event(
     const std::string& nsp,
     std::function<void(const SocketInfo&, const std::string&, boost::json::array, Ack)> handler) {
   impl_->core->namespaces[nsp].any = std::move(handler);
+}
+
+void SocketIoServer::on_connection(const std::string& nsp, ConnectionHandler handler) {
+  impl_->core->namespaces[nsp].on_connection = std::move(handler);
 }
 
 void SocketIoServer::on_disconnect(const std::string& nsp, DisconnectHandler handler) {

@@ -35,6 +35,10 @@ struct SocketInfo {
 // Answers a client's event (sends an ACK). Empty when the client asked for no answer.
 // Callable from any thread, at most once.
 using Ack = std::function<void(boost::json::array args)>;
+// Answers a client's binary event: attachments for the {"_placeholder":true,"num":N} objects
+// in `args` make it a BINARY_ACK.
+using BinaryAck =
+    std::function<void(boost::json::array args, std::vector<std::string> attachments)>;
 // The client's ACK to one of our emits, or nullopt when it can no longer come (the socket is
 // gone). Runs on the socket's network thread.
 using AckCallback = std::function<void(std::optional<boost::json::array> args)>;
@@ -46,7 +50,10 @@ using ConnectHandler = std::function<std::optional<std::string>(const SocketInfo
 using EventHandler =
     std::function<void(const SocketInfo& socket, boost::json::array args, Ack ack)>;
 using BinaryEventHandler = std::function<void(const SocketInfo& socket, boost::json::array args,
-                                              std::vector<std::string> attachments, Ack ack)>;
+                                              std::vector<std::string> attachments, BinaryAck ack)>;
+// A socket was accepted (after the ConnectHandler, if any): what the reference server calls
+// the "connection" event. Emits to it go out after the CONNECT answer.
+using ConnectionHandler = std::function<void(const SocketInfo& socket)>;
 // The socket left: client disconnect, server disconnect, transport close, ping timeout...
 using DisconnectHandler = std::function<void(const SocketInfo& socket, const std::string& reason)>;
 
@@ -70,6 +77,7 @@ class SocketIoServer {
                     std::function<void(const SocketInfo&, const std::string& event,
                                        boost::json::array args, Ack ack)>
                         handler);
+  void on_connection(const std::string& nsp, ConnectionHandler handler);
   void on_disconnect(const std::string& nsp, DisconnectHandler handler);
 
   // Emits `event` to socket `socket_id` on `nsp`. Thread-safe; returns false when no such

@@ -55,7 +55,7 @@ class WebSocketSession : public WsTransport,
   }
 
   asio::awaitable<void> run(http::request<http::empty_body> request, std::string sid,
-                            std::string remote) {
+                            std::string remote, bool echo) {
     auto self = shared_from_this();
     error_code ec;
     ws_.set_option(websocket::stream_base::timeout{state_->options.idle_timeout,
@@ -68,7 +68,7 @@ class WebSocketSession : public WsTransport,
     std::shared_ptr<EngineSession> engine;
     if (!sid.empty()) {
       engine = state_->sio->find_session(sid);
-      if (!engine) {
+      if (!engine || engine->echo() != echo) {
         // Engine.IO answers an unknown sid with 400 before any upgrade.
         http::response<http::string_body> res{http::status::bad_request, request.version()};
         res.set(http::field::content_type, "application/json");
@@ -84,7 +84,7 @@ class WebSocketSession : public WsTransport,
     if (engine) {
       engine->attach_probe(self);
     } else {
-      engine = state_->sio->create_session(remote);
+      engine = state_->sio->create_session(remote, echo);
       engine->start_websocket(self);
     }
     engine_ = engine;
@@ -147,10 +147,11 @@ class WebSocketSession : public WsTransport,
 
 template <class Stream>
 void start_session(std::shared_ptr<SharedState> state, Stream stream,
-                   http::request<http::empty_body> request, std::string sid, std::string remote) {
+                   http::request<http::empty_body> request, std::string sid, std::string remote,
+                   bool echo) {
   auto session = std::make_shared<WebSocketSession<Stream>>(std::move(state), std::move(stream));
   asio::co_spawn(session->executor(),
-                 session->run(std::move(request), std::move(sid), std::move(remote)),
+                 session->run(std::move(request), std::move(sid), std::move(remote), echo),
                  end_of_connection);
 }
 
@@ -158,17 +159,17 @@ void start_session(std::shared_ptr<SharedState> state, Stream stream,
 
 void run_websocket_session(std::shared_ptr<SharedState> state, beast::tcp_stream stream,
                            http::request<http::empty_body> request, std::string sid,
-                           std::string remote) {
+                           std::string remote, bool echo) {
   start_session(std::move(state), std::move(stream), std::move(request), std::move(sid),
-                std::move(remote));
+                std::move(remote), echo);
 }
 
 void run_websocket_session(std::shared_ptr<SharedState> state,
                            beast::ssl_stream<beast::tcp_stream> stream,
                            http::request<http::empty_body> request, std::string sid,
-                           std::string remote) {
+                           std::string remote, bool echo) {
   start_session(std::move(state), std::move(stream), std::move(request), std::move(sid),
-                std::move(remote));
+                std::move(remote), echo);
 }
 
 }  // namespace xport::hub::server

@@ -17,12 +17,13 @@ namespace xport::hub::server {
 
 // Takes over `stream` after http_session read an upgrade request for the Socket.IO path.
 // `sid` empty: a new session on this WebSocket; else the upgrade of that polling session.
+// `echo`: the Engine.IO-only echo endpoint (ServerOptions::engine_echo_path).
 void run_websocket_session(std::shared_ptr<SharedState> state, boost::beast::tcp_stream stream,
                            boost::beast::http::request<boost::beast::http::empty_body> request,
-                           std::string sid, std::string remote);
+                           std::string sid, std::string remote, bool echo);
 void run_websocket_session(std::shared_ptr<SharedState> state,
                            boost::beast::ssl_stream<boost::beast::tcp_stream> stream,
                            boost::beast::http::request<boost::beast::http::empty_body> request,
-                           std::string sid, std::string remote);
+                           std::string sid, std::string remote, bool echo);
 
 }  // namespace xport::hub::server

@@ -147,16 +147,17 @@ struct TestApp {
       else
         server->sio().emit(sock.id, sock.nsp, "echo-back", std::move(args));
     });
-    s.on_binary_event("/plugin", "upload",
-                      [](const SocketInfo&, json::array, std::vector<std::string> att, Ack ack) {
-                        std::string hex;
-                        for (unsigned char c : att.at(0)) {
-                          static const char* d = "0123456789abcdef";
-                          hex += d[c >> 4];
-                          hex += d[c & 15];
-                        }
-                        if (ack) ack(json::array{att.size(), hex});
-                      });
+    s.on_binary_event(
+        "/plugin", "upload",
+        [](const SocketInfo&, json::array, std::vector<std::string> att, BinaryAck ack) {
+          std::string hex;
+          for (unsigned char c : att.at(0)) {
+            static const char* d = "0123456789abcdef";
+            hex += d[c >> 4];
+            hex += d[c & 15];
+          }
+          if (ack) ack(json::array{att.size(), hex}, {});
+        });
     s.on_event("/plugin", "heartbeat", [this](const SocketInfo& sock, json::array args, Ack) {
       note("heartbeat " + json::serialize(args));
       std::string id = sock.id;
