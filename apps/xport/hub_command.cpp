@@ -7,8 +7,10 @@
 
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 
 #include "commands.hpp"
+#include "hub/app/bench_app.hpp"
 #include "hub/app/conformance_app.hpp"
 #include "hub/app/hub_process.hpp"
 #include "hub_import_command.hpp"
@@ -34,6 +36,7 @@ struct HubArgs {
   std::string tls_cert;  // both or neither
   std::string tls_key;
   bool conformance = false;
+  bool bench = false;
   bool listen_given = false;
 };
 
@@ -99,20 +102,34 @@ int run_hub(const HubArgs& args) {
   return 0;
 }
 
-// `xport hub --conformance`: only the apps of the official Engine.IO and Socket.IO test
-// suites (docs/testing.md "Conformance"), on 127.0.0.1:3000 unless --listen says otherwise.
-int run_conformance(const HubArgs& args) {
+// `xport hub --conformance` and `xport hub --bench`: a bare Server (no data dir, no store)
+// with one of the protocol apps, until SIGINT/SIGTERM.
+int run_bare_server(const HubArgs& args) {
   spdlog::set_default_logger(spdlog::stderr_color_mt("xport"));
   spdlog::set_level(spdlog::level::from_str(args.log_level));
-  auto [host, port] = parse_listen(args.listen_given ? args.listen : "127.0.0.1:3000");
+  // The suites expect 127.0.0.1:3000; the bench harness passes its own --listen.
+  auto [host, port] =
+      parse_listen(args.listen_given || args.bench ? args.listen : "127.0.0.1:3000");
+  hub::server::ServerOptions options;
+  if (args.conformance) {
+    options = hub::conformance_server_options(host, port);
+  } else {
+    options.host = host;
+    options.port = port;
+  }
+  options.threads = std::max(1u, args.threads);
   const sigset_t signals = block_stop_signals();
-  hub::server::Server server(hub::conformance_server_options(host, port));
-  hub::serve_conformance_app(server.sio());
+  hub::server::Server server(std::move(options));
+  std::unique_ptr<hub::BenchApp> bench;
+  if (args.conformance)
+    hub::serve_conformance_app(server.sio());
+  else
+    bench = std::make_unique<hub::BenchApp>(server);
   server.start();
-  fmt::print(
-      "xport hub --conformance listening on http://{}:{} (/engine.io/ echo, /socket.io/ "
-      "with /custom)\n",
-      host, server.port());
+  fmt::print("xport hub --{} listening on http://{}:{} ({})\n",
+             args.conformance ? "conformance" : "bench", host, server.port(),
+             args.conformance ? "/engine.io/ echo, /socket.io/ with /custom"
+                              : "/socket.io/ /plugin, /bench/dispatch, /bench/stats");
   std::fflush(stdout);
   int sig = 0;
   sigwait(&signals, &sig);
@@ -163,6 +180,9 @@ Action add_hub_command(CLI::App& app) {
   cmd->add_flag("--conformance", args->conformance,
                 "Serve only the apps the official Engine.IO and Socket.IO server test suites "
                 "expect (no data dir; --listen defaults to 127.0.0.1:3000)");
+  cmd->add_flag("--bench", args->bench,
+                "Serve only the Socket.IO bench behaviour (heartbeat, echo, /bench/dispatch, "
+                "/bench/stats: bench/sio/README.md), no data dir");
   // `xport hub import ...`; without a subcommand, `xport hub` runs the hub.
   cmd->require_subcommand(0, 1);
   auto import_action = std::make_shared<Action>();
@@ -170,9 +190,11 @@ Action add_hub_command(CLI::App& app) {
   CLI::Option* listen = cmd->get_option("--listen");
   return [args, import_cmd, import_action, listen] {
     if (import_cmd->parsed()) return (*import_action)();
-    if (args->conformance) {
+    if (args->conformance && args->bench)
+      throw ConfigError("--conformance and --bench are two different servers: pick one");
+    if (args->conformance || args->bench) {
       args->listen_given = listen->count() > 0;
-      return run_conformance(*args);
+      return run_bare_server(*args);
     }
     return run_hub(*args);
   };
