@@ -1,5 +1,7 @@
 #include "hub/pg_connection.hpp"
 
+#include <poll.h>
+
 #include <pqxx/except>
 
 #include <utility>
@@ -23,15 +25,32 @@ std::unique_ptr<pqxx::connection> Pool::connect() const {
   }
 }
 
+namespace {
+
+// Whether an idle connection may still be used. libpq learns that the server went away only
+// when it next talks to it, so after a database restart every idle connection would fail
+// its next statement once ("server closed the connection unexpectedly"). An idle
+// connection has nothing to read unless the server closed it (end of file) or said why it
+// is closing it: a readable socket means it is done.
+bool still_open(const pqxx::connection& connection) {
+  if (!connection.is_open()) return false;
+  pollfd p{connection.sock(), POLLIN, 0};
+  return ::poll(&p, 1, 0) == 0;
+}
+
+}  // namespace
+
 Pool::Lease Pool::acquire() {
+  std::vector<std::unique_ptr<pqxx::connection>> dead;  // closed outside the lock
   {
     std::unique_lock lock(mutex_);
     returned_.wait(lock, [&] { return lent_ < max_; });
     ++lent_;
-    if (!idle_.empty()) {
+    while (!idle_.empty()) {
       auto connection = std::move(idle_.back());
       idle_.pop_back();
-      return Lease(*this, std::move(connection));
+      if (still_open(*connection)) return Lease(*this, std::move(connection));
+      dead.push_back(std::move(connection));
     }
   }
   try {

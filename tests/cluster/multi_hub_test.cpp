@@ -35,6 +35,35 @@ std::string sample_ndjson() {
   return read_trimmed(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson") + "\n";
 }
 
+// A PostgreSQL server of the test's own (tests/infra/postgres.sh), on the port after the
+// shared one (below the ephemeral range too), so that restarting it disturbs no other test.
+class PrivatePostgres {
+ public:
+  PrivatePostgres() {
+    const std::string shared = *test_database_server();
+    const auto colon = shared.rfind(':');
+    port_ = std::stoi(shared.substr(colon + 1, shared.find('/', colon) - colon - 1)) + 1;
+    dir_ = "/tmp/xport-pg-restart-" + std::to_string(port_);
+    RunResult r = run(script() + " start " + dir_ + " " + std::to_string(port_));
+    if (r.exit_code != 0) throw std::runtime_error("postgres.sh start: " + r.err);
+    url_ = r.out.substr(0, r.out.find('\n'));
+  }
+  ~PrivatePostgres() { run(script() + " stop " + dir_); }
+  const std::string& url() const { return url_; }
+  // Stops the server at once (every connection cut, as in a crash), keeps it down for
+  // `down`, starts it again.
+  void restart(std::chrono::seconds down) {
+    RunResult r = run(script() + " restart " + dir_ + " " + std::to_string(down.count()));
+    if (r.exit_code != 0) throw std::runtime_error("postgres.sh restart: " + r.err);
+  }
+
+ private:
+  static std::string script() { return std::string(XPORT_SOURCE_DIR) + "/tests/infra/postgres.sh"; }
+  int port_ = 0;
+  std::string dir_;
+  std::string url_;
+};
+
 // Hubs on one fresh database, sharing the first hub's keys and its object directory (what a
 // shared filesystem would give; the S3 case is the integration test's).
 class MultiHub : public ::testing::Test {
@@ -132,6 +161,7 @@ class MultiHub : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::unique_ptr<PrivatePostgres> private_pg_;  // before hubs_: stopped after them
   std::string database_;
   std::vector<std::unique_ptr<HubProcess>> hubs_;
 };
@@ -264,6 +294,53 @@ TEST_F(MultiHub, HubWithOtherKeysRefusesToJoin) {
   EXPECT_NE(*code, 0);
   EXPECT_NE(stranger.err().find("secret-box.key"), std::string::npos) << stranger.err();
   EXPECT_NE(stranger.err().find("url-signing.key"), std::string::npos) << stranger.err();
+}
+
+// PostgreSQL restarted under two hubs (issue 14, item 3): while it is down the API answers
+// with an error naming the database, never hangs, and no hub dies; once it is back, without
+// restarting anything, a run started on hub 1 reaches the instance on hub 2 again (the
+// LISTEN connection and the pools reconnect) and succeeds, with its notification.
+TEST_F(MultiHub, PostgresRestartedUnderTwoHubsThenRunsCrossHubsAgain) {
+  private_pg_ = std::make_unique<PrivatePostgres>();
+  PrivatePostgres& pg = *private_pg_;
+  database_ = pg.url();
+  HubProcess& hub1 = add_hub();
+  HubProcess& hub2 = add_hub();
+  const std::string project = hub1.create_project("Through a database restart");
+  ASSERT_GT(hub1.import_ndjson(project, sample_ndjson()), 0);
+  auto plugin = hub1.create_plugin("formats on hub 2");
+  auto instance = xport_plugin(hub2, "plugin-on-hub2", plugin);
+  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << instance->err();
+  const std::string before = start_run(hub1, project, plugin.first);
+  EXPECT_EQ(str(wait_finished(hub1, before, 30s)["state"]), "succeeded");
+
+  std::thread restart([&pg] { pg.restart(3s); });
+  std::this_thread::sleep_for(1s);  // the server is down now
+  net::HttpResponse down = hub1.call("GET", "/api/runs/" + before);
+  EXPECT_GE(down.status, 500) << down.body;
+  EXPECT_NE(down.body.find("database"), std::string::npos) << down.body;
+  restart.join();
+
+  // Back: the first calls may still meet a connection the restart cut; within 20 s both
+  // hubs answer, and a run crosses from hub 1 to hub 2's instance again.
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  bool served = false;
+  while (!served && std::chrono::steady_clock::now() < deadline) {
+    served = hub1.call("GET", "/api/runs/" + before).status == 200 &&
+             hub2.call("GET", "/api/runs/" + before).status == 200;
+    if (!served) std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_TRUE(served) << hub1.log() << hub2.log();
+  ASSERT_TRUE(wait_instances(hub1, plugin.first, 1)) << instance->err() << hub2.log();
+  const std::string after = start_run(hub1, project, plugin.first);
+  json::object run = wait_finished(hub1, after, 30s);
+  EXPECT_EQ(str(run["state"]), "succeeded") << json::serialize(run) << hub1.log() << hub2.log();
+  EXPECT_EQ(str(run["dispatchedBy"]), hub_id(2));
+  auto notes = hub1.json_call("GET", "/api/notifications");
+  bool notified = false;
+  for (auto& n : notes["notifications"].as_array())
+    notified |= str(n.as_object().at("session")) == after;
+  EXPECT_TRUE(notified) << json::serialize(notes);
 }
 
 }  // namespace

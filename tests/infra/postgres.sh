@@ -3,6 +3,9 @@
 #   tests/infra/postgres.sh start DIR PORT   initdb under DIR, start, create database xport;
 #                                            prints postgresql://xport@127.0.0.1:PORT/xport
 #   tests/infra/postgres.sh stop DIR         stops the server of DIR and removes DIR
+#   tests/infra/postgres.sh restart DIR SECS stops the server of DIR at once (as a crash
+#                                            would: clients see their connections cut), keeps
+#                                            it down SECS seconds, starts it again
 # No systemd and no Debian cluster needed. initdb refuses root, so as root the server runs as
 # the `postgres` user (DIR then belongs to it); any other user runs it as itself.
 set -euo pipefail
@@ -10,7 +13,7 @@ set -euo pipefail
 bin=${PG_BIN:-/usr/lib/postgresql/15/bin}
 
 usage() {
-  echo "usage: $0 start DIR PORT | stop DIR" >&2
+  echo "usage: $0 start DIR PORT | stop DIR | restart DIR SECONDS" >&2
   exit 2
 }
 
@@ -81,8 +84,16 @@ CONF
   echo "postgresql://xport@127.0.0.1:$port/xport"
 }
 
+restart() {
+  local dir=$1 down=$2
+  as_owner "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null
+  sleep "$down"
+  as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
+}
+
 case "${1:-}" in
   start) [ $# -eq 3 ] || usage; start "$2" "$3" ;;
   stop) [ $# -eq 2 ] || usage; stop "$2" ;;
+  restart) [ $# -eq 3 ] || usage; restart "$2" "$3" ;;
   *) usage ;;
 esac
