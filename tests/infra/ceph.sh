@@ -4,6 +4,8 @@
 #
 #   tests/infra/ceph.sh start DIR PORT   # mon on PORT+1, RGW on PORT; prints endpoint and keys
 #   tests/infra/ceph.sh stop DIR         # stops what DIR's pid files name, waits (bounded)
+#   tests/infra/ceph.sh pause-rgw DIR S  # stops the gateway (the cluster stays), keeps it
+#                                        # down S seconds, starts it again and waits for it
 #
 # Every wait is bounded; a step that fails prints the end of its log and exits non-zero.
 set -euo pipefail
@@ -118,6 +120,15 @@ stop() {
   rm -rf "$DIR"
 }
 
+pause_rgw() {
+  stop_pid "$DIR/run/client.rgw.0.pid" 15
+  sleep "$1"
+  radosgw -c "$DIR/ceph.conf" -n client.rgw.0 || die "radosgw did not start again"
+  local port
+  port=$(sed -n 's/^rgw_frontends = beast endpoint=127.0.0.1://p' "$DIR/ceph.conf")
+  wait_for 60 curl -sf -o /dev/null "http://127.0.0.1:$port/" || die "no S3 answer on $port"
+}
+
 case "${1:-}" in
   start)
     [ $# -eq 3 ] || { echo "usage: $0 start DIR PORT" >&2; exit 2; }
@@ -129,8 +140,13 @@ case "${1:-}" in
     DIR=$(realpath -m "$2")
     stop
     ;;
+  pause-rgw)
+    [ $# -eq 3 ] || { echo "usage: $0 pause-rgw DIR SECONDS" >&2; exit 2; }
+    DIR=$(realpath -m "$2")
+    pause_rgw "$3"
+    ;;
   *)
-    echo "usage: $0 start DIR PORT | stop DIR" >&2
+    echo "usage: $0 start DIR PORT | stop DIR | pause-rgw DIR SECONDS" >&2
     exit 2
     ;;
 esac

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <thread>
 
 #include "background_process.hpp"
 #include "hub_process.hpp"
@@ -141,6 +142,51 @@ TEST_F(StorageRun, AHubOnAnS3BucketHandsOutPresignedLinksForExportsUploadsAndDow
   // The export the plugin read and the result it wrote are both in the bucket.
   EXPECT_EQ(bucket.list_all("t1/exports/" + project + "/").size(), 1u);
   EXPECT_EQ(bucket.list_all("t1/uploads/" + project + "/").size(), 1u);
+}
+
+// The gateway stopped for 10 s under a hub whose objects are in it (issue 14, item 3): the
+// run that meets the outage ends, with the cause, instead of hanging or vanishing; the plugin
+// survives it; once the gateway is back the next run succeeds, nothing restarted. The test
+// stops the fixture's gateway, so it runs alone (RUN_SERIAL).
+TEST_F(StorageRun, TheGatewayStoppedForTenSecondsEndsTheRunItMeetsThenTheHubServesAgain) {
+  const std::string rgw_dir = XPORT_TEST_RGW_DIR;  // the fixture's cluster
+  s3::S3Client bucket = client("hub-objects");
+  HubProcess hub(dir_.path(), {"--objects", "s3://hub-objects?endpoint=" + endpoint() +
+                                                "&prefix=outage/&credentials=" + kKeys});
+  const std::string project = hub.create_project("Through an outage");
+  ASSERT_GT(hub.import_ndjson(project, sample_ndjson()), 0);
+  auto [plugin, secret] = hub.create_plugin("sample");
+  // xport's own SDK: it answers every failure (the Python SDK leaves a run whose export it
+  // could not fetch unanswered, to the plugin's timeout).
+  BackgroundProcess instance(
+      "xport-plugin",
+      {XPORT_BINARY, "plugin", "--host", hub.base(), "--id", plugin, "--secret", secret},
+      dir_.path());
+  ASSERT_TRUE(hub.wait_online(plugin, std::chrono::seconds(10))) << instance.err();
+  ASSERT_EQ(str(hub.run(project, plugin)["state"]), "succeeded") << instance.err();
+  // A project whose export nobody asked for yet: a run on it must write one to the bucket.
+  const std::string fresh = hub.create_project("Exported during the outage");
+  ASSERT_GT(hub.import_ndjson(fresh, sample_ndjson()), 0);
+
+  std::thread outage([rgw_dir] {
+    const std::string cmd = std::string(XPORT_SOURCE_DIR) + "/tests/infra/ceph.sh pause-rgw " +
+                            rgw_dir + " 10 >/dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  });
+  std::this_thread::sleep_for(std::chrono::seconds(2));  // the gateway is down now
+  json::object during = hub.run(fresh, plugin, "{}", std::chrono::seconds(60));
+  outage.join();
+  // The hub's S3 client tried 4 times, then the export request failed with why; the plugin
+  // answered the run with that.
+  EXPECT_EQ(str(during["state"]), "failed") << json::serialize(during);
+  const std::string why = str(during["message"]);
+  EXPECT_NE(why.find("S3 PUT hub-objects/outage/exports/"), std::string::npos) << why;
+  EXPECT_NE(why.find("unreachable after 4 tries"), std::string::npos) << why;
+
+  EXPECT_FALSE(instance.wait_exit(std::chrono::milliseconds(0)).has_value()) << instance.err();
+  json::object after = hub.run(fresh, plugin);
+  EXPECT_EQ(str(after["state"]), "succeeded") << json::serialize(after) << instance.err();
+  EXPECT_EQ(fetch(str(after["downloadUrl"])).substr(0, 2), "PK");
 }
 
 }  // namespace
