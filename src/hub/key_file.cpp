@@ -28,7 +28,7 @@ std::string read_all(const std::filesystem::path& path) {
 std::string load_or_create_key(const std::filesystem::path& path, std::size_t size) {
   if (!std::filesystem::exists(path)) {
     std::filesystem::create_directories(path.parent_path());
-    AtomicFile file(path, {.mode = 0600, .durable = true, .temp = {}});
+    AtomicFile file(path, {.mode = 0600, .durable = true, .temp = {}, .name = {}});
     const std::string key = random_bytes(size);
     file.write(key.data(), key.size());
     // Never replaces: if another process created the key first, its key is used.

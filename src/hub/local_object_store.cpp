@@ -16,8 +16,12 @@ namespace {
 // and of its directory, so that a committed object survives a crash).
 class LocalWriter final : public ObjectWriter {
  public:
-  LocalWriter(fs::path temp, fs::path target, std::uint64_t max_bytes)
-      : file_(std::move(target), {.mode = 0600, .durable = true, .temp = std::move(temp)}),
+  // `key`: what errors call the object (never the server's path: they reach plugins).
+  LocalWriter(fs::path temp, fs::path target, std::string_view key, std::uint64_t max_bytes)
+      : file_(std::move(target), {.mode = 0600,
+                                  .durable = true,
+                                  .temp = std::move(temp),
+                                  .name = "object " + std::string(key)}),
         max_bytes_(max_bytes),
         digest_(EVP_MD_CTX_new(), &EVP_MD_CTX_free) {
     if (!digest_ || EVP_DigestInit_ex(digest_.get(), EVP_sha256(), nullptr) != 1) {
@@ -26,8 +30,7 @@ class LocalWriter final : public ObjectWriter {
   }
 
   void write(const char* data, std::size_t size) override {
-    if (!file_.is_open())
-      throw IoError("write after commit or failure: " + file_.target().string());
+    if (!file_.is_open()) throw IoError("write after commit or failure of the object");
     if (size > max_bytes_ - size_) {
       file_.discard();  // frees the disk space at once
       throw ObjectTooLarge("upload larger than the limit of " + std::to_string(max_bytes_) +
@@ -44,8 +47,7 @@ class LocalWriter final : public ObjectWriter {
   }
 
   ObjectInfo commit() override {
-    if (!file_.is_open())
-      throw IoError("commit after commit or failure: " + file_.target().string());
+    if (!file_.is_open()) throw IoError("commit after commit or failure of the object");
     file_.commit();
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
@@ -78,7 +80,7 @@ fs::path LocalObjectStore::path_of(std::string_view key) const {
 std::unique_ptr<ObjectWriter> LocalObjectStore::create(std::string_view key,
                                                        std::uint64_t max_bytes) {
   auto target = path_of(key);
-  return std::make_unique<LocalWriter>(root_ / "tmp" / new_id(), std::move(target), max_bytes);
+  return std::make_unique<LocalWriter>(root_ / "tmp" / new_id(), std::move(target), key, max_bytes);
 }
 
 void LocalObjectStore::adopt_file(std::string_view key, const fs::path& path) {

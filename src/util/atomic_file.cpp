@@ -15,8 +15,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-[[noreturn]] void fail(const std::string& what, const fs::path& path, int error) {
-  throw IoError(what + " " + path.string() + ": " + std::strerror(error));
+[[noreturn]] void fail(const std::string& what, const std::string& name, int error) {
+  throw IoError(what + " " + name + ": " + std::strerror(error));
 }
 
 // fsync of a directory makes a rename in it durable.
@@ -39,9 +39,10 @@ fs::path beside(const fs::path& target) {
 AtomicFile::AtomicFile(fs::path target, Options options)
     : target_(std::move(target)),
       temp_(options.temp.empty() ? beside(target_) : std::move(options.temp)),
+      name_(options.name.empty() ? target_.string() : std::move(options.name)),
       durable_(options.durable) {
   fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, options.mode);
-  if (fd_ < 0) fail("cannot create", target_, errno);
+  if (fd_ < 0) fail("cannot create", name_, errno);
   temp_exists_ = true;
 }
 
@@ -56,12 +57,12 @@ void AtomicFile::remove_temp() {
 }
 
 void AtomicFile::write(const char* data, std::size_t size) {
-  if (fd_ < 0) throw IoError("write to closed file " + target_.string());
+  if (fd_ < 0) throw IoError("write to closed file " + name_);
   while (size > 0) {
     const ssize_t n = ::write(fd_, data, size);
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("cannot write", target_, errno);
+      fail("cannot write", name_, errno);
     }
     data += n;
     size -= static_cast<std::size_t>(n);
@@ -69,12 +70,12 @@ void AtomicFile::write(const char* data, std::size_t size) {
 }
 
 void AtomicFile::write_at(std::uint64_t offset, const char* data, std::size_t size) {
-  if (fd_ < 0) throw IoError("write to closed file " + target_.string());
+  if (fd_ < 0) throw IoError("write to closed file " + name_);
   while (size > 0) {
     const ssize_t n = ::pwrite(fd_, data, size, static_cast<off_t>(offset));
     if (n < 0) {
       if (errno == EINTR) continue;
-      fail("cannot write", target_, errno);
+      fail("cannot write", name_, errno);
     }
     data += n;
     size -= static_cast<std::size_t>(n);
@@ -83,25 +84,25 @@ void AtomicFile::write_at(std::uint64_t offset, const char* data, std::size_t si
 }
 
 void AtomicFile::close_for_commit() {
-  if (fd_ < 0) throw IoError("commit of a closed file " + target_.string());
+  if (fd_ < 0) throw IoError("commit of a closed file " + name_);
   const int fd = fd_;
   fd_ = -1;
   if (durable_ && ::fsync(fd) != 0) {
     const int error = errno;
     ::close(fd);
     remove_temp();
-    fail("cannot sync", target_, error);
+    fail("cannot sync", name_, error);
   }
   if (::close(fd) != 0) {
     const int error = errno;
     remove_temp();
-    fail("cannot write", target_, error);
+    fail("cannot write", name_, error);
   }
   std::error_code ec;
   if (target_.has_parent_path()) fs::create_directories(target_.parent_path(), ec);
   if (ec) {
     remove_temp();
-    throw IoError("cannot create " + target_.parent_path().string() + ": " + ec.message());
+    throw IoError("cannot create the directory of " + name_ + ": " + ec.message());
   }
 }
 
@@ -110,8 +111,7 @@ void AtomicFile::commit() {
   if (::rename(temp_.c_str(), target_.c_str()) != 0) {
     const int error = errno;
     remove_temp();
-    throw IoError("cannot rename " + temp_.string() + " to " + target_.string() + ": " +
-                  std::strerror(error));
+    throw IoError("cannot rename the temporary file to " + name_ + ": " + std::strerror(error));
   }
   temp_exists_ = false;
   committed_ = true;
@@ -124,7 +124,7 @@ bool AtomicFile::commit_if_absent() {
   const int error = errno;
   remove_temp();
   if (linked != 0 && error == EEXIST) return false;
-  if (linked != 0) fail("cannot create", target_, error);
+  if (linked != 0) fail("cannot create", name_, error);
   committed_ = true;
   if (durable_) sync_directory(target_.parent_path());
   return true;
@@ -137,7 +137,7 @@ void AtomicFile::discard() {
 }
 
 void write_file_atomically(const fs::path& path, std::string_view content, mode_t mode) {
-  AtomicFile file(path, {.mode = mode, .durable = true, .temp = {}});
+  AtomicFile file(path, {.mode = mode, .durable = true, .temp = {}, .name = {}});
   file.write(content.data(), content.size());
   file.commit();
 }

@@ -22,6 +22,10 @@ class AtomicFile {
     // The temporary file; empty: "<target>.xport-tmp-<random>" beside the target. Must be
     // on the target's file system.
     std::filesystem::path temp;
+    // What error messages call the file; empty: its path. The hub's object store names the
+    // object's key, so that a plugin told why its upload failed learns nothing of the
+    // server's directories.
+    std::string name;
   };
 
   // Creates the temporary file (O_EXCL). Throws IoError.
@@ -53,6 +57,7 @@ class AtomicFile {
 
   std::filesystem::path target_;
   std::filesystem::path temp_;
+  std::string name_;  // in error messages
   bool durable_;
   int fd_ = -1;
   bool committed_ = false;

@@ -151,7 +151,7 @@ TEST(AtomicFile, CommitReplacesAnOlderFile) {
   ScratchDir dir;
   const fs::path target = dir.path() / "out.txt";
   std::ofstream(target) << "old";
-  AtomicFile file(target, {.mode = 0600, .durable = true, .temp = {}});
+  AtomicFile file(target, {.mode = 0600, .durable = true, .temp = {}, .name = {}});
   file.write("new", 3);
   file.commit();
   EXPECT_EQ(slurp(target), "new");
@@ -173,7 +173,8 @@ TEST(AtomicFile, ExplicitTempPathAndCreatedParents) {
   ScratchDir dir;
   fs::create_directories(dir.path() / "tmp");
   const fs::path target = dir.path() / "objects" / "a" / "b.bin";
-  AtomicFile file(target, {.mode = 0600, .durable = true, .temp = dir.path() / "tmp" / "t1"});
+  AtomicFile file(target,
+                  {.mode = 0600, .durable = true, .temp = dir.path() / "tmp" / "t1", .name = {}});
   EXPECT_TRUE(fs::exists(dir.path() / "tmp" / "t1"));
   file.write("data", 4);
   file.commit();
@@ -185,12 +186,12 @@ TEST(AtomicFile, CommitIfAbsentNeverReplaces) {
   ScratchDir dir;
   const fs::path target = dir.path() / "key";
   {
-    AtomicFile first(target, {.mode = 0600, .durable = true, .temp = {}});
+    AtomicFile first(target, {.mode = 0600, .durable = true, .temp = {}, .name = {}});
     first.write("one", 3);
     EXPECT_TRUE(first.commit_if_absent());
   }
   {
-    AtomicFile second(target, {.mode = 0600, .durable = true, .temp = {}});
+    AtomicFile second(target, {.mode = 0600, .durable = true, .temp = {}, .name = {}});
     second.write("two", 3);
     EXPECT_FALSE(second.commit_if_absent());
   }
@@ -201,9 +202,9 @@ TEST(AtomicFile, CommitIfAbsentNeverReplaces) {
 TEST(AtomicFile, TempNameTakenOrDirectoryMissingIsAnIoError) {
   ScratchDir dir;
   std::ofstream(dir.path() / "t") << "taken";
-  EXPECT_THROW(
-      AtomicFile(dir.path() / "x", {.mode = 0644, .durable = false, .temp = dir.path() / "t"}),
-      IoError);
+  EXPECT_THROW(AtomicFile(dir.path() / "x",
+                          {.mode = 0644, .durable = false, .temp = dir.path() / "t", .name = {}}),
+               IoError);
   try {
     AtomicFile file(dir.path() / "absent" / "x", {});
     FAIL() << "expected IoError";
