@@ -1,5 +1,4 @@
 #include "net/http_client.hpp"
-#include "net/read_buffer.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -18,6 +17,8 @@
 #include <mutex>
 #include <system_error>
 
+#include "net/file_body.hpp"
+#include "net/read_buffer.hpp"
 #include "net/tls_stream.hpp"
 #include "net/url.hpp"
 
@@ -477,7 +478,7 @@ std::uint64_t HttpClient::download(const std::string& url_text, const Headers& h
 HttpResponse HttpClient::upload(const std::string& method, const std::string& url_text,
                                 const Headers& headers, const std::filesystem::path& file) const {
   Url url = Url::parse(url_text);
-  http::request<http::file_body> req(parse_verb(method), url.target(), 11);
+  http::request<FileBody> req(parse_verb(method), url.target(), 11);
   add_headers(req, url, headers, impl_->options.user_agent);
   error_code ec;
   req.body().open(file.c_str(), beast::file_mode::scan, ec);

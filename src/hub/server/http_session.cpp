@@ -27,6 +27,7 @@
 #include "hub/server/socketio_server.hpp"
 #include "hub/server/static_files.hpp"
 #include "hub/server/websocket_session.hpp"
+#include "net/file_body.hpp"
 #include "net/read_buffer.hpp"
 
 // GCC 12 takes Asio's coroutine frame allocator (a class operator new, freed by its operator
@@ -324,11 +325,16 @@ class HttpSession {
     error_code ec;
     const auto start = std::chrono::steady_clock::now();
     std::uint64_t moved = 0;
+    // Beast reads no more than the buffer's free capacity, which after a header is about
+    // the header's size: a 29 MB upload came in 1.5 KB reads (18,000 of them, 100 MB/s).
+    // Room for the whole bounded buffer first, released again after the body.
+    buffer_.reserve(buffer_.max_size());
     while (!ec && !parser.is_done()) {
       tcp_layer().expires_at(transfer_deadline(start, moved));
       moved += co_await http::async_read_some(stream_, buffer_, parser,
                                               asio::redirect_error(asio::use_awaitable, ec));
     }
+    if (buffer_.size() == 0) buffer_.shrink_to_fit();
     co_return ec;
   }
 
@@ -512,7 +518,7 @@ class HttpSession {
         res.content_length(body.size());
         co_return co_await write_message(res);
       } else {
-        http::response<http::file_body> res{http::status::ok, version};
+        http::response<net::FileBody> res{http::status::ok, version};
         fill(res, r, keep);
         res.body() = std::move(body);
         res.prepare_payload();
