@@ -54,9 +54,6 @@ using Clock = std::chrono::steady_clock;
 const std::string kBucket = "xport-soak";
 const std::string kKeys = std::string(XPORT_SOURCE_DIR) + "/tests/infra/ceph-test-keys";
 
-std::string str(const json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string();
-}
 std::int64_t num(const json::value& v) {
   return v.is_int64() ? v.as_int64() : 0;
 }

@@ -9,7 +9,6 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
-#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -26,14 +25,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-std::string str(const json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
-std::string sample_ndjson() {
-  return read_trimmed(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson") + "\n";
-}
 
 // A PostgreSQL server of the test's own (tests/infra/postgres.sh), on the port after the
 // shared one (below the ephemeral range too), so that restarting it disturbs no other test.
@@ -135,6 +126,14 @@ class MultiHub : public ::testing::Test {
     ADD_FAILURE() << "run " << session << " did not finish: " << json::serialize(run);
     return run;
   }
+  // Whether the admin has a notification of run `session` on `hub`.
+  static ::testing::AssertionResult notified(HubProcess& hub, const std::string& session) {
+    auto notes = hub.json_call("GET", "/api/notifications");
+    for (auto& n : notes["notifications"].as_array())
+      if (str(n.as_object().at("session")) == session) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure()
+           << "no notification of " << session << ": " << json::serialize(notes);
+  }
   // Waits until `hub` counts `n` instances of `plugin` across the cluster.
   static bool wait_instances(HubProcess& hub, const std::string& plugin, std::int64_t n) {
     auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -182,11 +181,7 @@ TEST_F(MultiHub, RunStartedOnAHubWithoutTheInstanceReachesTheOtherHub) {
     EXPECT_EQ(str(run["dispatchedBy"]), hub_id(2)) << json::serialize(run);
     // The other hub sees the same run, and the user's notification is there on both.
     EXPECT_EQ(str(hub2.json_call("GET", "/api/runs/" + session)["state"]), "succeeded");
-    auto notes = hub1.json_call("GET", "/api/notifications");
-    bool notified = false;
-    for (auto& n : notes["notifications"].as_array())
-      notified |= str(n.as_object().at("session")) == session;
-    EXPECT_TRUE(notified) << json::serialize(notes);
+    EXPECT_TRUE(notified(hub1, session));
   }
 }
 
@@ -336,11 +331,7 @@ TEST_F(MultiHub, PostgresRestartedUnderTwoHubsThenRunsCrossHubsAgain) {
   json::object run = wait_finished(hub1, after, 30s);
   EXPECT_EQ(str(run["state"]), "succeeded") << json::serialize(run) << hub1.log() << hub2.log();
   EXPECT_EQ(str(run["dispatchedBy"]), hub_id(2));
-  auto notes = hub1.json_call("GET", "/api/notifications");
-  bool notified = false;
-  for (auto& n : notes["notifications"].as_array())
-    notified |= str(n.as_object().at("session")) == after;
-  EXPECT_TRUE(notified) << json::serialize(notes);
+  EXPECT_TRUE(notified(hub1, after));
 }
 
 }  // namespace

@@ -19,7 +19,6 @@
 
 #include "support/background_process.hpp"
 #include "support/hub_process.hpp"
-#include "support/process.hpp"
 #include "support/temp_dir.hpp"
 
 namespace xport::test {
@@ -28,10 +27,6 @@ namespace {
 namespace fs = std::filesystem;
 namespace json = boost::json;
 using namespace std::chrono_literals;
-
-std::string str(const json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string();
-}
 
 // A tmpfs of `megabytes` at `at`, unmounted (lazily: the hub may still hold a file) at the end.
 class SmallDisk {
@@ -73,10 +68,6 @@ class SmallDisk {
   bool mounted_ = false;
   std::string error_;
 };
-
-std::string sample_ndjson() {
-  return read_trimmed(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson") + "\n";
-}
 
 TEST(DiskFull, RunsMeetingAFullObjectStoreFailWithTheCauseAndTheNextOneSucceeds) {
   TempDir dir;

@@ -7,6 +7,8 @@
 #include <boost/json.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 #include <thread>
@@ -16,6 +18,17 @@
 #include "test_database.hpp"
 
 namespace xport::test {
+
+// A JSON string's text; "" for anything else (an absent field read as null).
+inline std::string str(const boost::json::value& v) {
+  return v.is_string() ? std::string(v.as_string()) : std::string();
+}
+
+// The shared samples' v3 NDJSON export (12 assets), as a test imports it.
+inline std::string sample_ndjson() {
+  std::ifstream in(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson", std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 class HubProcess {
  public:

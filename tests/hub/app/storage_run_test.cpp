@@ -8,7 +8,6 @@
 
 #include <boost/json.hpp>
 #include <cstdlib>
-#include <fstream>
 #include <string>
 #include <thread>
 
@@ -37,15 +36,6 @@ s3::S3Client client(const std::string& bucket) {
       s3::S3Config::parse("s3://" + bucket + "?endpoint=" + endpoint() + "&credentials=" + kKeys));
   c.create_bucket();
   return c;
-}
-
-std::string str(const json::value& v) {
-  return v.is_string() ? std::string(v.as_string()) : std::string();
-}
-
-std::string sample_ndjson() {
-  std::ifstream in(std::string(XPORT_SHARED_DIR) + "/samples/sample_v3.ndjson");
-  return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
 std::string fetch(const std::string& url) {
