@@ -327,14 +327,17 @@ class HttpSession {
     std::uint64_t moved = 0;
     // Beast reads no more than the buffer's free capacity, which after a header is about
     // the header's size: a 29 MB upload came in 1.5 KB reads (18,000 of them, 100 MB/s).
-    // Room for the whole bounded buffer first, released again after the body.
-    buffer_.reserve(buffer_.max_size());
+    // Room for the whole bounded buffer first, released again after the body; not for a
+    // body that fits in the room there is (most REST calls).
+    const auto declared = parser.content_length();
+    const bool grow = !declared || *declared > buffer_.capacity() - buffer_.size();
+    if (grow) buffer_.reserve(buffer_.max_size());
     while (!ec && !parser.is_done()) {
       tcp_layer().expires_at(transfer_deadline(start, moved));
       moved += co_await http::async_read_some(stream_, buffer_, parser,
                                               asio::redirect_error(asio::use_awaitable, ec));
     }
-    if (buffer_.size() == 0) buffer_.shrink_to_fit();
+    if (grow && buffer_.size() == 0) buffer_.shrink_to_fit();
     co_return ec;
   }
 

@@ -71,6 +71,20 @@ sio::ConnectResult SioCore::connect(const std::shared_ptr<EngineSession>& sessio
   return sio::ConnectResult::accept(info.id);
 }
 
+namespace {
+
+// Sends the ACK of a client's event `id` on `nsp`, if the session is still there.
+struct AckSender {
+  std::weak_ptr<EngineSession> session;
+  std::string nsp;
+  std::uint64_t id;
+  void operator()(boost::json::array args, std::vector<std::string> attachments = {}) const {
+    if (auto s = session.lock()) s->send_ack(nsp, id, std::move(args), std::move(attachments));
+  }
+};
+
+}  // namespace
+
 void SioCore::event(const std::shared_ptr<EngineSession>& session, const std::string& socket_id,
                     const std::string& name, boost::json::array args,
                     std::vector<std::string> attachments, std::optional<std::uint64_t> ack_id) {
@@ -83,15 +97,10 @@ void SioCore::event(const std::shared_ptr<EngineSession>& session, const std::st
   }
   auto ns = namespaces.find(info->nsp);
   if (ns == namespaces.end()) return;
-  Ack ack;
-  BinaryAck binary_ack;
-  if (ack_id) {
-    binary_ack = [weak = std::weak_ptr<EngineSession>(session), nsp = info->nsp, id = *ack_id](
-                     boost::json::array a, std::vector<std::string> attached) {
-      if (auto s = weak.lock()) s->send_ack(nsp, id, std::move(a), std::move(attached));
-    };
-    ack = [binary_ack](boost::json::array a) { binary_ack(std::move(a), {}); };
-  }
+  // The one answer to the client's event, built only as the handler that takes it wants it
+  // (Ack or BinaryAck: the same sender serves both, attachments defaulting to none).
+  std::optional<AckSender> sender;
+  if (ack_id) sender = AckSender{session, info->nsp, *ack_id};
   // Handlers must not take the session down: a throwing handler is the hub's bug. The
   // socket stays, the error is logged, and a client waiting for an ack gets one saying so
   // rather than silence.
@@ -99,15 +108,16 @@ void SioCore::event(const std::shared_ptr<EngineSession>& session, const std::st
     if (!attachments.empty()) {
       auto b = ns->second.binary_events.find(name);
       if (b != ns->second.binary_events.end()) {
-        b->second(*info, std::move(args), std::move(attachments), std::move(binary_ack));
+        b->second(*info, std::move(args), std::move(attachments),
+                  sender ? BinaryAck(std::move(*sender)) : BinaryAck());
         return;
       }
     }
     auto e = ns->second.events.find(name);
     if (e != ns->second.events.end()) {
-      e->second(*info, std::move(args), std::move(ack));
+      e->second(*info, std::move(args), sender ? Ack(std::move(*sender)) : Ack());
     } else if (ns->second.any) {
-      ns->second.any(*info, name, std::move(args), std::move(ack));
+      ns->second.any(*info, name, std::move(args), sender ? Ack(std::move(*sender)) : Ack());
     }
   } catch (const std::exception& e) {
     spdlog::error("socket.io: the handler of event '{}' on {} failed: {}", name, info->nsp,
