@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "hub/app/api_params.hpp"
+
 namespace xport::hub {
 
 namespace json = boost::json;
@@ -52,19 +54,13 @@ struct BenchApp::State {
   }
 
   Response dispatch(const Request& request) {
-    long timeout_ms = 5000;
-    if (auto t = request.query_param("timeout_ms")) {
-      try {
-        timeout_ms = std::clamp(std::stol(*t), 1L, 60000L);
-      } catch (const std::exception&) {
-        return Response::error(400, "timeout_ms must be a number of milliseconds");
-      }
-    }
+    const std::int64_t timeout_ms =
+        std::clamp<std::int64_t>(detail::int_param(request, "timeout_ms", 5000), 1, 60000);
     std::unique_lock lock(mutex);
     const std::string session = "bench-" + std::to_string(next_session++);
     Dispatch& d = dispatches[session];
     d.expected = registered;
-    const std::vector<std::string> targets(registered.begin(), registered.end());
+    const std::vector<std::string> targets(d.expected.begin(), d.expected.end());
     d.started = Clock::now();
     lock.unlock();
     for (const std::string& id : targets)

@@ -71,6 +71,14 @@ TEST(BenchMode, HeartbeatRegistersEchoAcksAndDispatchReachesEverySocket) {
   json::object none = json::parse(client.request(dispatch_request).body).as_object();
   EXPECT_EQ(none["expected"], 0);
   EXPECT_EQ(none["timed_out"], false);
+  // A timeout that is not an integer, whole, is refused saying which parameter.
+  for (const char* bad : {"12abc", "soon", "1.5"}) {
+    dispatch_request.url = "http://127.0.0.1:" + port + "/bench/dispatch?timeout_ms=" + bad;
+    net::HttpResponse refused = client.request(dispatch_request);
+    EXPECT_EQ(refused.status, 400) << bad;
+    EXPECT_EQ(refused.body, R"({"message":"query parameter timeout_ms must be an integer"})")
+        << bad;
+  }
 }
 
 }  // namespace
