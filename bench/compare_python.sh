@@ -9,21 +9,13 @@
 # Debian's /usr/bin/python3. Inputs are cached in $XPORT_BENCH_DIR (default /tmp/xport-bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench_input.sh
 format="${1:-sample}"
 assets="${2:-100000}"
-shared="${XPORT_SHARED:-$(cd .. && pwd)/shared}"
-dir="${XPORT_BENCH_DIR:-/tmp/xport-bench}"
 xport="${XPORT_BIN:-build/release/apps/xport/xport}"
-python=/usr/bin/python3
-mkdir -p "$dir"
 
 [ -x "$xport" ] || { echo "no release build at $xport" >&2; exit 2; }
-input="$dir/v3_${assets}.ndjson"
-if [ ! -s "$input" ]; then
-  echo "generating $input ..." >&2
-  "$python" "$shared/bench/gen_aaf.py" --assets "$assets" --objects 10 --shape v3 --out "$input.tmp"
-  mv "$input.tmp" "$input"
-fi
+input=$(bench_input "$assets")
 
 # measure NAME CMD...: runs once under /usr/bin/time -v; sets SECONDS_<NAME> and RSS_<NAME> (kB).
 measure() {

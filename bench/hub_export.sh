@@ -9,17 +9,10 @@
 #   (a fresh database: tests/infra/postgres.sh start DIR PORT makes one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench_input.sh
 assets="${1:-100000}"
-shared="${XPORT_SHARED:-$(cd .. && pwd)/shared}"
-dir="${XPORT_BENCH_DIR:-/tmp/xport-bench}"
 xport="${XPORT:-build/release/apps/xport/xport}"
-python=/usr/bin/python3
-mkdir -p "$dir"
-input="$dir/v3_${assets}.ndjson"
-if [ ! -s "$input" ]; then
-  "$python" "$shared/bench/gen_aaf.py" --assets "$assets" --objects 10 --shape v3 --out "$input.tmp"
-  mv "$input.tmp" "$input"
-fi
+input=$(bench_input "$assets")
 work=$(mktemp -d "${TMPDIR:-/tmp}/xport-hub-bench.XXXXXX")
 hub_pid=""
 cleanup() {

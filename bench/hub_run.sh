@@ -8,18 +8,11 @@
 #   bench/hub_run.sh [FORMAT] [ASSETS]      (defaults: sample 100000; loopback only; one run)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench_input.sh
 format="${1:-sample}"
 assets="${2:-100000}"
-shared="${XPORT_SHARED:-$(cd .. && pwd)/shared}"
-dir="${XPORT_BENCH_DIR:-/tmp/xport-bench}"
 xport="${XPORT:-build/release/apps/xport/xport}"
-python=/usr/bin/python3
-mkdir -p "$dir"
-input="$dir/v3_${assets}.ndjson"
-if [ ! -s "$input" ]; then
-  "$python" "$shared/bench/gen_aaf.py" --assets "$assets" --objects 10 --shape v3 --out "$input.tmp"
-  mv "$input.tmp" "$input"
-fi
+input=$(bench_input "$assets")
 work=$(mktemp -d "${TMPDIR:-/tmp}/xport-hub-run.XXXXXX")
 pids=()
 cleanup() {

@@ -12,26 +12,18 @@
 # $XPORT_BENCH_DIR (default /tmp/xport-bench). Loopback only; one run, no timing loops.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/bench_input.sh
 format="${1:-sample}"
 assets="${2:-100000}"
-shared="${XPORT_SHARED:-$(cd .. && pwd)/shared}"
-dir="${XPORT_BENCH_DIR:-/tmp/xport-bench}"
 xport="${XPORT:-${XPORT_BIN:-build/release/apps/xport/xport}}"
-python=/usr/bin/python3
 plugin_id=bench-plugin
 plugin_secret=bench-secret
-mkdir -p "$dir"
 
 [ -x "$xport" ] || { echo "no release build at $xport (set XPORT=path)" >&2; exit 2; }
 "$xport" plugin --help >/dev/null 2>&1 || { echo "$xport has no plugin command" >&2; exit 2; }
 "$python" -c 'import socketio, aiohttp' 2>/dev/null ||
   { echo "needs $python with python3-socketio and python3-aiohttp" >&2; exit 2; }
-input="$dir/v3_${assets}.ndjson"
-if [ ! -s "$input" ]; then
-  echo "generating $input ..." >&2
-  "$python" "$shared/bench/gen_aaf.py" --assets "$assets" --objects 10 --shape v3 --out "$input.tmp"
-  mv "$input.tmp" "$input"
-fi
+input=$(bench_input "$assets")
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/xport-e2e.XXXXXX")
 emu_pid="" time_pid=""
