@@ -23,6 +23,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -108,6 +109,23 @@ struct ExportResponse {
   std::string file_name;
   std::string storage_id;  // empty: the platform's storage; else the customer's
   std::string bucket;
+  // What the conversion kept, changed and dropped (the built-in formats put their
+  // report.json document here): a hub that offers progress keeps it and shows it on the
+  // run's page. Empty: none. Never sent to a platform that does not ask for it.
+  boost::json::object report;
+};
+
+// How far a run's callback has come, shown to the user as a progress bar with an ETA. The
+// callback (the built-in formats do it for you) moves the counters from any thread; the SDK
+// sends them about once a second while the callback runs, and once more when it returns,
+// to a hub that offers it (the `plugin` event's "acceptsProgress"; the platform's own does
+// not, and gets nothing). assets_total starts as numTasks when counted; a total of 0 is
+// unknown.
+struct RunProgress {
+  std::atomic<std::uint64_t> assets_done{0};
+  std::atomic<std::uint64_t> assets_total{0};
+  std::atomic<std::uint64_t> bytes_done{0};
+  std::atomic<std::uint64_t> bytes_total{0};
 };
 
 // A zip written straight to a temporary file of the run; finish() closes it and hands it
@@ -145,6 +163,7 @@ struct ExportRequest {
   boost::json::object raw;           // the whole event data, unknown keys included
   std::filesystem::path work_dir;    // a temporary directory of this run
   Platform platform_;                // set by the SDK; read it through platform()
+  std::shared_ptr<RunProgress> progress = std::make_shared<RunProgress>();
 
   // The platform's read API bound to this run's host, apiKey and project (xport/platform.hpp):
   // project(), assets(page, limit), tasks(), issues(), storages(), ...

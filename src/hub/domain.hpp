@@ -259,6 +259,9 @@ class Domain {
   std::string object_link(const std::string& key, std::int64_t ttl_seconds) const;
   std::int64_t append_log(const std::string& session, const std::string& level,
                           const std::string& msg);
+  // The plugin's progress of a dispatched run (false when the run is no longer dispatched);
+  // its watchers see the change.
+  bool set_progress(const std::string& session, const std::string& progress_json);
 
   // Notifications (notifications.cpp) -----------------------------------------------------
   std::vector<Notification> notifications(const User& user, bool unread_only = false,

@@ -211,8 +211,14 @@ CREATE INDEX export_snapshots_org ON export_snapshots(org_id, created_at);
 ALTER TABLE plugins ADD COLUMN instance_concurrency BIGINT NOT NULL DEFAULT 0;
 )sql";
 
+// A run's progress and report (SQLite's version 6).
+constexpr const char* kV5 = R"sql(
+ALTER TABLE runs ADD COLUMN progress TEXT;
+ALTER TABLE runs ADD COLUMN report TEXT;
+)sql";
+
 constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},
-                                    Migration{4, kV4}};
+                                    Migration{4, kV4}, Migration{5, kV5}};
 static_assert(numbered_from_one(kMigrations));
 
 }  // namespace

@@ -59,7 +59,11 @@ Storage read_storage(const pqxx::row& r) {
 
 constexpr const char* kRunColumns =
     "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
-    "result_object, created_at, dispatched_at, finished_at, coalesce(dispatched_by, '')";
+    "result_object, created_at, dispatched_at, finished_at, coalesce(dispatched_by, ''), "
+    "coalesce(progress, '')";
+// get_run's columns add the report; list_runs' do not.
+constexpr const char* kRunReportColumn = ", coalesce(report, '')";
+constexpr const char* kNoReportColumn = ", ''";
 // What INSERT names: the columns above but the last, which is read through coalesce().
 constexpr const char* kRunInsertColumns =
     "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
@@ -80,6 +84,8 @@ Run read_run(const pqxx::row& r) {
   run.dispatched_at = maybe_integer(r, 11);
   run.finished_at = maybe_integer(r, 12);
   run.dispatched_by = text(r, 13);
+  run.progress_json = text(r, 14);
+  run.report_json = text(r, 15);
   return run;
 }
 
@@ -299,15 +305,16 @@ void PgStore::create_run(const Run& r) {
 }
 
 std::optional<Run> PgStore::get_run(const std::string& session) {
-  return impl_->one(std::string("SELECT ") + kRunColumns + " FROM runs WHERE session = $1",
-                    read_run, session);
+  return impl_->one(
+      std::string("SELECT ") + kRunColumns + kRunReportColumn + " FROM runs WHERE session = $1",
+      read_run, session);
 }
 
 std::vector<Run> PgStore::list_runs(const RunQuery& q) {
   const std::optional<std::string> states =
       q.states.empty() ? std::nullopt : std::optional(state_list(q.states));
   return impl_->many(
-      std::string("SELECT ") + kRunColumns +
+      std::string("SELECT ") + kRunColumns + kNoReportColumn +
           " FROM runs WHERE ($1::text IS NULL OR project_id = $1)"
           " AND ($2::text IS NULL OR user_id = $2) AND ($3::text IS NULL OR plugin_id = $3)"
           " AND ($4::jsonb IS NULL OR state IN (SELECT jsonb_array_elements_text($4::jsonb)))"
@@ -364,6 +371,19 @@ std::optional<std::int64_t> PgStore::finish_run(const std::string& session, cons
     return first_integer(w.exec_params(kInsertNotificationSql, n.user_id, n.session, n.kind, n.text,
                                        n.link, n.read, n.created_at));
   });
+}
+
+bool PgStore::set_run_progress(const std::string& session, const std::string& progress_json) {
+  return impl_
+             ->exec("progress of run " + session,
+                    "UPDATE runs SET progress = $1 WHERE session = $2 AND state = 'dispatched'",
+                    progress_json, session)
+             .affected_rows() == 1;
+}
+
+void PgStore::set_run_report(const std::string& session, const std::string& report_json) {
+  impl_->exec("report of run " + session, "UPDATE runs SET report = $1 WHERE session = $2",
+              report_json, session);
 }
 
 std::int64_t PgStore::append_log(const RunLog& log) {

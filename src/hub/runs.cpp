@@ -160,6 +160,12 @@ std::string Domain::object_link(const std::string& key, std::int64_t ttl_seconds
   return options_.download_prefix + key + "?" + signer_.make(key, expires);
 }
 
+bool Domain::set_progress(const std::string& session, const std::string& progress_json) {
+  if (!store_.set_run_progress(session, progress_json)) return false;
+  run_changed(session);
+  return true;
+}
+
 std::int64_t Domain::append_log(const std::string& session, const std::string& level,
                                 const std::string& msg) {
   RunLog line{session, 0, level, msg, now_ms()};

@@ -196,8 +196,15 @@ CREATE INDEX export_snapshots_org ON export_snapshots(org_id, created_at);
 ALTER TABLE plugins ADD COLUMN instance_concurrency INTEGER NOT NULL DEFAULT 0;
 )sql";
 
+// A run's progress as its plugin reports it, and the conversion report of its answer (issue
+// 15): JSON texts, shown on the run's page.
+constexpr const char* kV6 = R"sql(
+ALTER TABLE runs ADD COLUMN progress TEXT;
+ALTER TABLE runs ADD COLUMN report TEXT;
+)sql";
+
 constexpr std::array kMigrations = {Migration{1, kV1}, Migration{2, kV2}, Migration{3, kV3},
-                                    Migration{4, kV4}, Migration{5, kV5}};
+                                    Migration{4, kV4}, Migration{5, kV5}, Migration{6, kV6}};
 static_assert(numbered_from_one(kMigrations));
 
 }  // namespace

@@ -151,7 +151,11 @@ Storage read_storage(SQLite::Statement& s) {
 
 constexpr const char* kRunColumns =
     "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
-    "result_object, created_at, dispatched_at, finished_at, coalesce(dispatched_by, '')";
+    "result_object, created_at, dispatched_at, finished_at, coalesce(dispatched_by, ''), "
+    "coalesce(progress, '')";
+// get_run's columns add the report; list_runs' do not.
+constexpr const char* kRunReportColumn = ", coalesce(report, '')";
+constexpr const char* kNoReportColumn = ", ''";
 // What INSERT names: the columns above but the last, which is read through coalesce().
 constexpr const char* kRunInsertColumns =
     "session, project_id, plugin_id, user_id, config_json, stage, batches, state, message, "
@@ -172,6 +176,8 @@ Run read_run(SQLite::Statement& s) {
   run.dispatched_at = maybe_integer(s, 11);
   run.finished_at = maybe_integer(s, 12);
   run.dispatched_by = text(s, 13);
+  run.progress_json = text(s, 14);
+  run.report_json = text(s, 15);
   return run;
 }
 
@@ -735,7 +741,7 @@ void SqliteStore::create_run(const Run& r) {
 
 std::optional<Run> SqliteStore::get_run(const std::string& session) {
   return impl_->one<Run>(
-      std::string("SELECT ") + kRunColumns + " FROM runs WHERE session = ?",
+      std::string("SELECT ") + kRunColumns + kRunReportColumn + " FROM runs WHERE session = ?",
       [&](SQLite::Statement& s) { s.bind(1, session); }, read_run);
 }
 
@@ -744,7 +750,7 @@ std::vector<Run> SqliteStore::list_runs(const RunQuery& q) {
   for (auto state : q.states)
     states.emplace_back(to_string(state));
   return impl_->many<Run>(
-      std::string("SELECT ") + kRunColumns +
+      std::string("SELECT ") + kRunColumns + kNoReportColumn +
           " FROM runs WHERE (?1 IS NULL OR project_id = ?1) AND (?2 IS NULL OR user_id = ?2)"
           " AND (?3 IS NULL OR plugin_id = ?3)"
           " AND (?4 IS NULL OR state IN (SELECT value FROM json_each(?4)))"
@@ -826,6 +832,17 @@ std::optional<std::int64_t> SqliteStore::finish_run(const std::string& session,
     transaction.commit();
     return id;
   });
+}
+
+bool SqliteStore::set_run_progress(const std::string& session, const std::string& progress_json) {
+  return impl_->write("progress of run " + session,
+                      "UPDATE runs SET progress = ? WHERE session = ? AND state = 'dispatched'",
+                      [&](SQLite::Statement& s) { SQLite::bind(s, progress_json, session); }) == 1;
+}
+
+void SqliteStore::set_run_report(const std::string& session, const std::string& report_json) {
+  impl_->write("report of run " + session, "UPDATE runs SET report = ? WHERE session = ?",
+               [&](SQLite::Statement& s) { SQLite::bind(s, report_json, session); });
 }
 
 std::int64_t SqliteStore::append_log(const RunLog& log) {

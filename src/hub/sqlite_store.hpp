@@ -99,6 +99,8 @@ class SqliteStore final : public Store {
   std::optional<std::int64_t> finish_run(const std::string& session, const RunTransition& t,
                                          const Notification& n) override;
 
+  bool set_run_progress(const std::string& session, const std::string& progress_json) override;
+  void set_run_report(const std::string& session, const std::string& report_json) override;
   std::int64_t append_log(const RunLog& log) override;
   std::vector<RunLog> list_logs(const std::string& session, std::int64_t after_seq,
                                 std::int64_t limit) override;

@@ -187,6 +187,11 @@ struct Run {
   std::optional<std::int64_t> finished_at;
   // The hub that dispatched it (its identity, cluster.hpp), while dispatched and after.
   std::string dispatched_by;
+  // What the plugin last said of its progress ({assetsDone, assetsTotal, bytesDone,
+  // bytesTotal, at}) and the conversion report it answered with: JSON texts, empty when it
+  // sent none. list_runs leaves report_json empty (a report can be kilobytes).
+  std::string progress_json;
+  std::string report_json;
 };
 
 struct RunLog {
@@ -364,6 +369,11 @@ class Store {
   // notification's id, nothing when the run was not in one of `t.from`.
   virtual std::optional<std::int64_t> finish_run(const std::string& session, const RunTransition& t,
                                                  const Notification& n) = 0;
+
+  // The plugin's progress of a run still dispatched (false when it is not, or unknown), and
+  // the report its answer carried.
+  virtual bool set_run_progress(const std::string& session, const std::string& progress_json) = 0;
+  virtual void set_run_report(const std::string& session, const std::string& report_json) = 0;
 
   virtual std::int64_t append_log(const RunLog& log) = 0;  // returns the log's seq
   virtual std::vector<RunLog> list_logs(const std::string& session, std::int64_t after_seq = 0,

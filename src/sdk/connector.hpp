@@ -21,6 +21,9 @@ class Connector {
   // could be handed to a live connection (after a reconnect if need be).
   virtual void send_response(boost::json::object body) = 0;
   virtual void send_log(boost::json::object body) = 0;
+  // A run's progress (the `progress` event / POST /v2/pluginProgress): dropped, not queued,
+  // while the connection is down (the next one says more).
+  virtual void send_progress(boost::json::object body) = 0;
   // Stops taking new runs (runs still arriving are refused with an error response).
   virtual void stop_accepting() = 0;
   // Waits until every response was handed over, or `deadline`; then closes and joins the

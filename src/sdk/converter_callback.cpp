@@ -45,11 +45,18 @@ ExportCallback converter_callback(std::string default_format) {
 
     constexpr std::uint64_t kMaxLoggedProblems = 20;
     std::uint64_t problems = 0;
+    std::vector<aaf::Problem> first_problems;
     ConvertOptions options;
     options.project_id = request.projectId;
     options.on_problem = [&](const aaf::Problem& p) {
-      if (++problems <= kMaxLoggedProblems) request.logger.warning(p.to_string());
+      if (++problems > kMaxLoggedProblems) return;
+      request.logger.warning(p.to_string());
+      first_problems.push_back(p);
     };
+    // The reader moves the run's progress: bytes of the export and assets read.
+    options.bytes_read = &request.progress->bytes_done;
+    options.assets_found = &request.progress->assets_done;
+    options.total_bytes = &request.progress->bytes_total;
     std::string name = fmt::format(
         "{}-{}.zip", text::plain_file_name(request.projectId, std::string_view::npos, "export"),
         format.name());
@@ -65,7 +72,9 @@ ExportCallback converter_callback(std::string default_format) {
                                     format.name(), result.read.assets, result.report.objects(),
                                     result.read.skipped,
                                     static_cast<double>(result.output_bytes) / 1e6));
-    return {ResultFile(path), name};
+    ExportResponse response{ResultFile(path), name};
+    response.report = report_document(format.name(), result, first_problems, problems);
+    return response;
   };
 }
 

@@ -29,6 +29,10 @@ PluginRuntime::PluginRuntime(ExportPlugin& plugin)
                        std::weak_ptr<sdk::Connector>(connector_)](boost::json::object body) {
     if (auto c = connector.lock()) c->send_log(std::move(body));
   };
+  env_.send_progress = [connector =
+                            std::weak_ptr<sdk::Connector>(connector_)](boost::json::object body) {
+    if (auto c = connector.lock()) c->send_progress(std::move(body));
+  };
 }
 
 PluginRuntime::~PluginRuntime() = default;

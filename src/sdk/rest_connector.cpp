@@ -25,8 +25,10 @@ bool same_secret(std::string_view given, std::string_view expected) {
          CRYPTO_memcmp(given.data(), expected.data(), given.size()) == 0;
 }
 
+constexpr const char* kProgressPath = "/v2/pluginProgress";
+
 struct Outgoing {
-  std::string path;  // /v2/pluginResponse or /v2/pluginLog
+  std::string path;  // /v2/pluginResponse, /v2/pluginLog or /v2/pluginProgress
   boost::json::object body;
   std::string api_key;
   bool must_deliver;  // responses are retried; logs are tried once
@@ -173,6 +175,20 @@ void RestConnector::send_response(boost::json::object body) {
 void RestConnector::send_log(boost::json::object body) {
   std::string key = impl_->key_of(body, false);
   impl_->enqueue({"/v2/pluginLog", std::move(body), std::move(key), false});
+}
+
+void RestConnector::send_progress(boost::json::object body) {
+  std::string key = impl_->key_of(body, false);
+  if (key.empty()) return;  // the run has been answered
+  std::lock_guard lock(impl_->out_mutex);
+  // A report not yet sent is replaced by the newer one: the outbox never fills with them.
+  for (Outgoing& o : impl_->outbox)
+    if (o.path == kProgressPath && o.body["session"] == body["session"]) {
+      o.body = std::move(body);
+      return;
+    }
+  impl_->outbox.push_back({kProgressPath, std::move(body), std::move(key), false});
+  impl_->out_wake.notify_all();
 }
 
 void RestConnector::stop_accepting() {

@@ -21,6 +21,7 @@ class RestConnector final : public Connector {
   void start(RunHandler on_run) override;
   void send_response(boost::json::object body) override;
   void send_log(boost::json::object body) override;
+  void send_progress(boost::json::object body) override;
   void stop_accepting() override;
   bool shutdown(std::chrono::steady_clock::time_point deadline) override;
 

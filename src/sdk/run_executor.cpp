@@ -5,9 +5,11 @@
 #include "sdk/log.hpp"
 
 #include <chrono>
+#include <optional>
 #include <random>
 
 #include "formats/common/text.hpp"
+#include "sdk/progress_reporter.hpp"
 #include "sdk/run_fields.hpp"
 #include "xport/errors.hpp"
 
@@ -60,8 +62,29 @@ std::uint64_t count_tasks(ExportStream& stream) {
   return lines + line_has_text;
 }
 
+// xport's hub takes `progress` events and an answer's `report`; the platform's does not.
+bool offers_progress(const boost::json::object& data) {
+  auto* v = data.if_contains("acceptsProgress");
+  return v && v->is_bool() && v->get_bool();
+}
+
 std::string human_size(std::uint64_t bytes) {
   return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
+}
+
+// The user's callback, its progress sent while it runs to a hub that offers it.
+ExportResponse call_back(ExportRequest& request, bool report_progress, const RunEnvironment& env) {
+  std::optional<ProgressReporter> reporter;
+  if (report_progress && env.send_progress)
+    reporter.emplace(request.progress, env.progress_interval, [&](boost::json::object body) {
+      body["session"] = request.session;
+      body["pluginId"] = env.plugin_id;
+      body["organization"] = request.orgId;
+      env.send_progress(std::move(body));
+    });
+  ExportResponse response = (*env.callback)(request);
+  if (reporter) reporter->finish();
+  return response;
 }
 
 }  // namespace
@@ -119,7 +142,8 @@ boost::json::object execute_run(const boost::json::object& data, const RunEnviro
                           run.batches,    data,
                           work.path(),    env.api->platform(run.api_key, run.project_id)};
     t0 = Clock::now();
-    ExportResponse response = (*env.callback)(request);
+    request.progress->assets_total = tasks;
+    ExportResponse response = call_back(request, offers_progress(data), env);
     logger.debug(fmt::format("callback finished in {:.2f} s", seconds_since(t0)));
 
     step = "uploading the result";
@@ -132,7 +156,11 @@ boost::json::object execute_run(const boost::json::object& data, const RunEnviro
     logger.debug(fmt::format("result uploaded in {:.2f} s", seconds_since(t0)));
     logger.info(
         fmt::format("export ready: {} ({:.2f} s)", response.file_name, seconds_since(started)));
-    return {{"export", true}, {"response", signed_url}, {"session", run.session}};
+    boost::json::object answer{
+        {"export", true}, {"response", signed_url}, {"session", run.session}};
+    if (offers_progress(data) && !response.report.empty())
+      answer["report"] = std::move(response.report);
+    return answer;
   } catch (const std::exception& e) {
     return fail(fmt::format("{} failed: {}", step, e.what()));
   } catch (...) {

@@ -4,6 +4,7 @@
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -22,6 +23,10 @@ struct RunEnvironment {
   bool count_tasks = true;
   // Delivers a `log` event body ({level, organization, pluginId, runBy, session, msg}).
   std::function<void(boost::json::object)> send_log;
+  // Delivers a `progress` event body ({session, pluginId, organization, assetsDone,
+  // assetsTotal, bytesDone, bytesTotal}), to a hub whose `plugin` event offers it.
+  std::function<void(boost::json::object)> send_progress;
+  std::chrono::milliseconds progress_interval{1000};
 };
 
 // Runs the `plugin` event `data` and returns the `response` body to deliver:

@@ -368,6 +368,14 @@ void WsConnector::send_log(boost::json::object body) {
   });
 }
 
+void WsConnector::send_progress(boost::json::object body) {
+  asio::post(impl_->io, [impl = impl_, body = std::move(body)]() mutable {
+    // Behind an answer still to deliver, or with no connection: the next report says more.
+    if (impl->joined && impl->responses.empty())
+      impl->session->emit(kNamespace, "progress", boost::json::array{std::move(body)});
+  });
+}
+
 // Runs keep reaching the runtime, which refuses them with an error response while it stops.
 void WsConnector::stop_accepting() {}
 

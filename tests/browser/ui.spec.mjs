@@ -271,9 +271,11 @@ async function main() {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   if (overflow > 2) throw new Error(`the page is ${overflow}px wider than a 390px screen`);
 
-  // Organization → add the user Mia (a member): her API key is shown once, then never again.
   await page.setViewportSize({ width: 1280, height: 800 });
   const mainNav = page.getByRole('navigation', { name: 'Main' });
+  await runPages(page, mainNav, rest, base, project);
+
+  // Organization → add the user Mia (a member): her API key is shown once, then never again.
   await mainNav.getByRole('link', { name: 'Organization' }).click();
   const users = page.getByRole('region', { name: 'Users' });
   await users.getByRole('row').filter({ hasText: 'admin@localhost' }).getByText('server admin', { exact: true }).waitFor();
@@ -345,6 +347,56 @@ async function main() {
   const unexpected = consoleErrors.filter((t) => !/status of (401|409)/.test(t));
   if (unexpected.length) throw new Error(`browser console errors:\n${unexpected.join('\n')}`);
   log('PASS; screenshots in', shots);
+}
+
+// The run's page. A finished run (the run history links to it): the bar at 100% with what was
+// read, the log and the conversion report. Then a run followed live: a plugin of the test's
+// own (npm socket.io-client, connecting as any plugin does) reports 1 then 2 of 5 assets and
+// a log line, and the page shows the bar, the counts and an ETA as they are pushed, then the
+// failure it answers with.
+async function runPages(page, mainNav, rest, base, project) {
+  await mainNav.getByRole('link', { name: 'Projects' }).click();
+  await page.getByRole('link', { name: 'Street scenes' }).click();
+  const history = page.getByRole('table', { name: 'Run history' });
+  await history.locator('tr').filter({ has: page.getByTestId('run-state').getByText('succeeded') }).first().locator('a[href^="#/runs/"]').click();
+  await page.getByRole('heading', { name: 'Run of Sample export on Street scenes' }).waitFor();
+  const summary = page.getByTestId('progress-summary');
+  await summary.getByText(/^100% · 5 assets · [\d.]+ kB of [\d.]+ kB$/).waitFor();
+  const report = page.getByRole('region', { name: 'Report' });
+  await report.getByTestId('report-assets').getByText('5', { exact: true }).waitFor();
+  await page.getByLabel('Run logs').getByText(/export ready/).waitFor();
+  await page.screenshot({ path: path.join(shots, '06b-run-page-1280.png'), fullPage: true });
+  log('run page: progress', await summary.textContent(), '; report shown');
+
+  const { io } = createRequire(path.join(repo, 'web-tools/package.json'))('socket.io-client');
+  const slow = await rest('POST', '/api/plugins', JSON.stringify({ name: 'Slow export', description: 'reports progress', defaultConfig: '{}' }));
+  const sock = io(`${base}/plugin`, { transports: ['websocket'], reconnection: false });
+  try {
+    sock.on('connect', () => sock.emit('heartbeat', { id: slow.id, secret: slow.secret }));
+    const delivered = new Promise((resolve) => sock.on('plugin', resolve));
+    await waitFor('the test plugin online', async () => (await rest('GET', `/api/plugins/${slow.id}`)).onlineInstances === 1);
+    const run = await rest('POST', '/api/runs', JSON.stringify({ project: project.id, plugin: slow.id, config: '{}' }));
+    const data = await delivered;
+    if (data.acceptsProgress !== true) throw new Error(`the plugin event offers no progress: ${JSON.stringify(data)}`);
+    const session = run.session;
+    await page.evaluate((s) => { location.hash = `#/runs/${s}`; }, session);
+    await summary.getByText('Waiting for the plugin to report its progress…').waitFor();
+    sock.emit('progress', { session, assetsDone: 1, assetsTotal: 5 });
+    await summary.getByText(/^20% · 1 of 5 assets$/).waitFor();
+    await new Promise((r) => setTimeout(r, 1000));
+    sock.emit('progress', { session, assetsDone: 2, assetsTotal: 5 });
+    sock.emit('log', { level: 'INFO', session, pluginId: slow.id, msg: 'two of five done' });
+    await summary.getByText(/^40% · 2 of 5 assets · about \d+ s left$/).waitFor();
+    await page.getByLabel('Run logs').getByText(/two of five done/).waitFor();
+    if ((await page.getByLabel('Run progress').getAttribute('value')) !== '0.4') throw new Error('the bar is not at 40%');
+    await page.screenshot({ path: path.join(shots, '06c-run-in-progress-1280.png'), fullPage: true });
+    log('run page live:', await summary.textContent());
+    sock.emit('response', { error: true, session, message: 'stopped on purpose' });
+    await page.getByTestId('run-state').getByText('failed').waitFor();
+    await page.getByTestId('run-message').getByText('stopped on purpose').waitFor();
+  } finally {
+    sock.close();
+  }
 }
 
 let code = 0;

@@ -26,6 +26,7 @@ const { parseRoute } = await load('router.js');
 const { withPushed, withPolled } = await load('notifications.js');
 const { shownRun, withRun, stateRank } = await load('components/run-history.js');
 const { runRequest } = await load('dialogs/run-dialog.js');
+const { fmtBytes, fmtEta, progressSummary } = await load('components/run-progress.js');
 const { checkConfig, lineCol } = await load('json-check.js');
 const { store } = await load('store.js');
 
@@ -109,6 +110,40 @@ test('run history: a state never goes back, and the list stays newest first', ()
   ]);
   const many = Array.from({ length: 20 }, (_, i) => ({ session: `r${i}`, createdAt: 100 - i }));
   assert.equal(withRun(many, { session: 'new', createdAt: 200 }).length, 20);
+});
+
+test('run progress: the percentage, the counts, and an ETA only while the run goes on', () => {
+  const progress = {
+    assetsDone: 1234,
+    assetsTotal: 5000,
+    bytesDone: 120_500_000,
+    bytesTotal: 337_000_000,
+    fraction: 0.4237,
+    etaMs: 3400,
+  };
+  assert.equal(
+    progressSummary({ state: 'dispatched', progress }),
+    '42% · 1,234 of 5,000 assets · 120.5 MB of 337.0 MB · about 3 s left',
+  );
+  assert.equal(
+    progressSummary({ state: 'succeeded', progress: { ...progress, fraction: 1 } }),
+    '100% · 1,234 of 5,000 assets · 120.5 MB of 337.0 MB',
+  );
+  // No totals: the counts alone, and no percentage.
+  assert.equal(
+    progressSummary({
+      state: 'dispatched',
+      progress: { assetsDone: 7, bytesDone: 2_000_000, fraction: null, etaMs: null },
+    }),
+    '7 assets · 2.0 MB',
+  );
+  assert.equal(fmtBytes(2500, 9000), '2.5 kB');
+  assert.equal(fmtBytes(2500, 2_000_000), '0.0 MB');
+  assert.equal(progressSummary({ state: 'dispatched', progress: null }), null);
+  assert.equal(fmtEta(null), '');
+  assert.equal(fmtEta(200), 'about 1 s left');
+  assert.equal(fmtEta(150_000), 'about 3 min left');
+  assert.equal(fmtEta(3_900_000), 'about 1 h 5 min left');
 });
 
 test('run dialog: the request names stage and batches only when chosen', () => {

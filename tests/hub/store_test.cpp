@@ -185,7 +185,9 @@ TEST(SqliteSchema, AnUpgradeMakesMembersManagersOfTheirProjects) {
        "DROP TABLE project_members; ALTER TABLE users DROP COLUMN server_admin;"
        " ALTER TABLE users DROP COLUMN removed_at; DROP TABLE export_snapshots;"
        " ALTER TABLE projects DROP COLUMN revision;"
-       " ALTER TABLE plugins DROP COLUMN instance_concurrency; PRAGMA user_version = 4;");
+       " ALTER TABLE plugins DROP COLUMN instance_concurrency;"
+       " ALTER TABLE runs DROP COLUMN progress; ALTER TABLE runs DROP COLUMN report;"
+       " PRAGMA user_version = 4;");
   SqliteStore upgraded(file);
   EXPECT_EQ(user_version(file), SqliteStore::schema_version());
   EXPECT_TRUE(upgraded.get_user("u1")->server_admin);
@@ -476,6 +478,31 @@ TEST_P(StoreTest, RunTransitionsAreCompareAndSet) {
   EXPECT_EQ(run->result_object, "r.zip");
   EXPECT_EQ(run->dispatched_at, 20);
   EXPECT_EQ(run->finished_at, 30);
+}
+
+// A run's progress is written only while it is dispatched (a late report of a finished run
+// changes nothing); its report at any time. get_run shows both, list_runs the progress only.
+TEST_P(StoreTest, ProgressOnlyWhileDispatchedAndTheReportBesideTheRun) {
+  queued_run("s1");
+  EXPECT_FALSE(store_->set_run_progress("s1", R"({"assetsDone":1})"));  // still queued
+  EXPECT_EQ(store_->get_run("s1")->progress_json, "");
+  ASSERT_TRUE(store_->transition(
+      "s1", {{RunState::queued}, RunState::dispatched, "", std::nullopt, 20, ""}));
+  EXPECT_TRUE(store_->set_run_progress("s1", R"({"assetsDone":2})"));
+  EXPECT_FALSE(store_->set_run_progress("missing", R"({"assetsDone":2})"));
+  store_->set_run_report("s1", R"({"format":"coco"})");
+  ASSERT_TRUE(
+      store_->transition("s1", {{RunState::dispatched}, RunState::succeeded, "", "r.zip", 30, ""}));
+  EXPECT_FALSE(store_->set_run_progress("s1", R"({"assetsDone":3})"));
+  const auto run = store_->get_run("s1");
+  EXPECT_EQ(run->progress_json, R"({"assetsDone":2})");
+  EXPECT_EQ(run->report_json, R"({"format":"coco"})");
+  RunQuery q;
+  q.project_id = run->project_id;
+  const auto listed = store_->list_runs(q);
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].progress_json, R"({"assetsDone":2})");
+  EXPECT_EQ(listed[0].report_json, "");
 }
 
 // A finished run and its notification are one write: a hub killed between them would

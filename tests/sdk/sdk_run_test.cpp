@@ -1,11 +1,14 @@
 // The SDK's pure parts: the `plugin` event's fields read tolerantly, the Socket.IO URL made
-// from a platform host, the worker pool, and the request helpers.
+// from a platform host, the worker pool, the request helpers and the progress reporter.
 #include <gtest/gtest.h>
 
 #include <boost/json/parse.hpp>
 
 #include <atomic>
+#include <mutex>
+#include <thread>
 
+#include "sdk/progress_reporter.hpp"
 #include "sdk/run_fields.hpp"
 #include "sdk/socket_url.hpp"
 #include "sdk/worker_pool.hpp"
@@ -150,6 +153,57 @@ TEST(ExportResponse, DefaultsMirrorThePythonSdk) {
   ExportResponse f{std::filesystem::path("/tmp/x.zip"), "x.zip"};
   EXPECT_FALSE(f.file.in_memory());
   EXPECT_EQ(f.file.file(), "/tmp/x.zip");
+}
+
+}  // namespace
+}  // namespace xport::sdk
+
+namespace xport::sdk {
+namespace {
+
+// The reports a ProgressReporter sent, in order (it sends from its own thread).
+struct SentReports {
+  std::mutex mutex;
+  std::vector<boost::json::object> sent;
+  std::size_t size() {
+    std::lock_guard lock(mutex);
+    return sent.size();
+  }
+  boost::json::object last() {
+    std::lock_guard lock(mutex);
+    return sent.empty() ? boost::json::object{} : sent.back();
+  }
+};
+
+TEST(ProgressReporter, SendsMovedCountersWhileRunningAndTheLastStateAtFinish) {
+  auto progress = std::make_shared<RunProgress>();
+  progress->assets_total = 10;
+  SentReports reports;
+  ProgressReporter reporter(progress, std::chrono::milliseconds(10), [&](boost::json::object b) {
+    std::lock_guard lock(reports.mutex);
+    reports.sent.push_back(std::move(b));
+  });
+  // Nothing moved: nothing sent (not a bar stuck at 0).
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  EXPECT_EQ(reports.size(), 0u);
+
+  progress->assets_done = 4;
+  for (int i = 0; i < 500 && reports.size() == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(reports.size(), 1u);
+  EXPECT_EQ(reports.last(),
+            (boost::json::object{{"assetsDone", 4}, {"assetsTotal", 10}, {"bytesDone", 0}}));
+  std::this_thread::sleep_for(std::chrono::milliseconds(60));
+  EXPECT_EQ(reports.size(), 1u);  // unchanged counters are not sent again
+
+  // Past its total (a numTasks counted differently): shown at the total, which the hub checks.
+  progress->assets_done = 12;
+  progress->bytes_done = 700;
+  progress->bytes_total = 700;
+  reporter.finish();
+  EXPECT_EQ(reports.last(),
+            (boost::json::object{
+                {"assetsDone", 10}, {"assetsTotal", 10}, {"bytesDone", 700}, {"bytesTotal", 700}}));
 }
 
 }  // namespace

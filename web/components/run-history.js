@@ -28,9 +28,9 @@ export function withRun(runs, run) {
 // hub refuses to members who are not managers while they may still see the project's runs.
 const pluginLabel = (r) => r.pluginName || r.pluginId.slice(0, 8);
 
-const logLine = (l) => `${new Date(l.at).toLocaleTimeString()} ${l.level} ${l.msg}`;
+export const logLine = (l) => `${new Date(l.at).toLocaleTimeString()} ${l.level} ${l.msg}`;
 
-async function download(session) {
+export async function downloadRun(session) {
   try {
     const { url } = await api('GET', `/api/runs/${session}/download`);
     location.href = url;
@@ -48,7 +48,7 @@ function actions(r, logBtn) {
             href: `/api/runs/${r.session}/download`,
             onclick: (ev) => {
               ev.preventDefault();
-              download(r.session);
+              downloadRun(r.session);
             },
           },
           'Download',
@@ -129,7 +129,15 @@ export function runHistory(projectId, container) {
     return h(
       'tr',
       { 'data-session': r.session, 'data-source': stateSource.get(r.session)?.source || 'poll' },
-      h('td', {}, fmtTime(r.createdAt)),
+      h(
+        'td',
+        {},
+        h(
+          'a',
+          { href: `#/runs/${r.session}`, title: 'Progress, log and report' },
+          fmtTime(r.createdAt),
+        ),
+      ),
       h('td', {}, pluginLabel(r)),
       h(
         'td',
@@ -139,6 +147,9 @@ export function runHistory(projectId, container) {
           { class: `state state-${r.state}`, 'data-testid': 'run-state' },
           r.state.replace('_', ' '),
         ),
+        r.state === 'dispatched' && r.progress?.fraction != null
+          ? h('span', { class: 'small muted' }, ` ${Math.floor(r.progress.fraction * 100)}%`)
+          : null,
         r.message ? h('div', { class: 'small error' }, r.message) : null,
       ),
       h('td', {}, fmtDuration(r.durationMs)),

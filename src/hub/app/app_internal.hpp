@@ -153,6 +153,15 @@ inline json::object to_json(const RunLog& l) {
   return {{"seq", l.seq}, {"level", l.level}, {"msg", l.msg}, {"at", l.at}};
 }
 
+// A JSON text the hub stored itself (a run's progress, its report): null when empty or, for a
+// row damaged by hand, when it does not parse.
+inline json::value stored_json(const std::string& text) {
+  if (text.empty()) return nullptr;
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  return ec ? json::value(nullptr) : v;
+}
+
 // A run as the API shows it (GET /api/runs/{session}, the /ui event `run`). `base` is
 // prepended to the download link of a succeeded run (empty: the link stays relative).
 inline json::object run_to_json(Domain& d, const Run& run, const std::string& base) {
@@ -168,7 +177,10 @@ inline json::object run_to_json(Domain& d, const Run& run, const std::string& ba
                  {"createdAt", run.created_at},
                  {"dispatchedAt", opt_time(run.dispatched_at)},
                  {"dispatchedBy", run.dispatched_by},
-                 {"finishedAt", opt_time(run.finished_at)}};
+                 {"finishedAt", opt_time(run.finished_at)},
+                 // dispatch/run_progress.hpp; the report only when the run is read alone
+                 {"progress", stored_json(run.progress_json)},
+                 {"report", stored_json(run.report_json)}};
   // Names for people and scripts reading a run alone (a deleted plugin has none).
   auto plugin = d.store().get_plugin(run.plugin_id);
   o["pluginName"] = plugin ? json::value(plugin->name) : json::value(nullptr);

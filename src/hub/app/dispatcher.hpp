@@ -76,6 +76,10 @@ class Dispatcher {
   // One log line (the `log` event, or POST /v2/pluginLog); same checks.
   virtual std::optional<std::string> handle_log(const std::string& plugin_id,
                                                 const boost::json::object& body) = 0;
+  // The plugin's progress of a dispatched run (the `progress` event, or POST
+  // /v2/pluginProgress; dispatch/run_progress.hpp); same checks.
+  virtual std::optional<std::string> handle_progress(const std::string& plugin_id,
+                                                     const boost::json::object& body) = 0;
 
   // How long a run token must live: the longest a run can wait and run, plus a margin.
   virtual std::chrono::seconds token_lifetime(std::chrono::milliseconds run_timeout) const = 0;

@@ -63,6 +63,8 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
                                              const boost::json::object& body) override;
   std::optional<std::string> handle_log(const std::string& plugin_id,
                                         const boost::json::object& body) override;
+  std::optional<std::string> handle_progress(const std::string& plugin_id,
+                                             const boost::json::object& body) override;
 
   std::chrono::seconds token_lifetime(std::chrono::milliseconds run_timeout) const override;
   std::chrono::milliseconds answer_timeout(const Plugin& plugin) const override;
@@ -88,8 +90,13 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
                                     const boost::json::object& body) override {
     return handle_log(plugin_id, body);
   }
+  std::optional<std::string> on_progress(const std::string& plugin_id,
+                                         const boost::json::object& body) override {
+    return handle_progress(plugin_id, body);
+  }
   void on_delivery_ended(const std::string& session, const std::string& error) override;
 
+  void keep_report(const std::string& session, const boost::json::object& body);
   // Sends one queued run if it can go now (without mutex_ held).
   void try_dispatch(const std::string& session);
   // Starts tracking a queued run here and tries it (the one-hub submit).

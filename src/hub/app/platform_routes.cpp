@@ -236,6 +236,15 @@ Response plugin_log(const RouteContext& c, Request& req) {
   return Response::json(200, json::object{{"status", "ok"}});
 }
 
+Response plugin_progress(const RouteContext& c, Request& req) {
+  json::object body = body_object(req);
+  Run run = run_of(c, req, body, false);
+  body["session"] = run.session;
+  if (auto error = c.app.dispatcher().handle_progress(run.plugin_id, body))
+    throw HttpError(409, *error);
+  return Response::json(200, json::object{{"status", "ok"}});
+}
+
 }  // namespace
 
 RouteTable platform_routes(const RouteContext&) {
@@ -248,6 +257,7 @@ RouteTable platform_routes(const RouteContext&) {
       {"GET", "/v2/getSignedUrl", signed_url},
       {"POST", "/v2/pluginResponse", plugin_response},
       {"POST", "/v2/pluginLog", plugin_log},
+      {"POST", "/v2/pluginProgress", plugin_progress},
   };
 }
 

@@ -15,6 +15,7 @@
 #include <cctype>
 
 #include "hub/app/dispatch/run_messages.hpp"
+#include "hub/app/dispatch/run_progress.hpp"
 #include "hub/app/links.hpp"
 #include "hub/app/local_dispatcher.hpp"
 #include "hub/app/storage_links.hpp"
@@ -29,6 +30,7 @@ namespace {
 
 constexpr auto kRetryEvery = std::chrono::seconds(1);
 constexpr std::size_t kMaxLogMessage = 64 * 1024;
+constexpr std::size_t kMaxReport = 1024 * 1024;
 
 // The levels of Python's logging (what the platform's SDK sends), whatever their case;
 // "WARN" is WARNING. nullopt for anything else.
@@ -54,6 +56,7 @@ std::optional<std::string> LocalDispatcher::handle_response(const std::string& p
   if (run->plugin_id != plugin_id) return "run " + session + " belongs to another plugin";
   if (run->state != RunState::dispatched)
     return "run " + session + " is already " + std::string(to_string(run->state));
+  keep_report(session, body);  // before the end is written: a finished run shows it at once
   {
     std::lock_guard lock(mutex_);
     // The newest SDK's REST connector answers {"error": true} first and then its
@@ -232,6 +235,41 @@ std::optional<std::string> LocalDispatcher::handle_log(const std::string& plugin
   if (msg.size() > kMaxLogMessage) msg = msg.substr(0, kMaxLogMessage) + "...";
   domain_.append_log(session, *level, msg);
   return std::nullopt;
+}
+
+std::optional<std::string> LocalDispatcher::handle_progress(const std::string& plugin_id,
+                                                            const json::object& body) {
+  auto read = dispatch::read_progress(body);
+  if (auto* error = std::get_if<std::string>(&read)) return *error;
+  const auto& progress = std::get<dispatch::ProgressReport>(read);
+  const auto run = domain_.store().get_run(progress.session);
+  if (!run) return "no run " + progress.session;
+  if (run->plugin_id != plugin_id) return "run " + progress.session + " belongs to another plugin";
+  if (run->state != RunState::dispatched)
+    return "run " + progress.session + " is already " + std::string(to_string(run->state));
+  const json::object record =
+      dispatch::progress_record(progress, run->progress_json, domain_.now_ms());
+  if (!domain_.set_progress(progress.session, json::serialize(record)))
+    return "run " + progress.session + " is no longer dispatched";
+  return std::nullopt;
+}
+
+// The conversion report an answer may carry ({"report": {...}}, xport's SDK): kept with the
+// run for its page. Advisory: a report too big or not stored never fails the answer.
+void LocalDispatcher::keep_report(const std::string& session, const json::object& body) {
+  const json::value* report = body.if_contains("report");
+  if (!report || !report->is_object()) return;
+  std::string text = json::serialize(*report);
+  if (text.size() > kMaxReport) {
+    spdlog::warn("run {}: the plugin's report ({} bytes) is over {} bytes; it is not kept", session,
+                 text.size(), kMaxReport);
+    return;
+  }
+  try {
+    domain_.store().set_run_report(session, text);
+  } catch (const std::exception& e) {
+    spdlog::warn("run {}: the plugin's report could not be stored: {}", session, e.what());
+  }
 }
 
 }  // namespace xport::hub

@@ -277,6 +277,45 @@ TEST_F(HubApp, XportPluginCompletesSampleAndCocoRuns) {
   EXPECT_GE(runs["runs"].as_array().size(), 2u);
 }
 
+// What a person follows on the run's page: the plugin's progress (assets and bytes of the
+// export read, with the hub's clock) and, once it succeeded, the conversion's report.
+TEST_F(HubApp, XportPluginReportsProgressAndTheConversionReport) {
+  auto p = create_plugin("progress");
+  auto plugin = xport_plugin("xport-plugin-progress", p);
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin->err();
+  const std::int64_t assets =
+      ok_json(call("GET", "/api/projects/" + g_project))["assets"].as_int64();
+
+  auto run = start_run(str(p["id"]), R"({"format":"coco"})");
+  auto done = wait_finished(str(run["session"]));
+  ASSERT_EQ(str(done["state"]), "succeeded") << json::serialize(done) << plugin->err();
+
+  ASSERT_TRUE(done["progress"].is_object()) << json::serialize(done);
+  auto& progress = done["progress"].as_object();
+  EXPECT_EQ(progress["assetsDone"].as_int64(), assets);
+  // `xport plugin` skips counting numTasks (an extra pass): the bar follows the bytes.
+  EXPECT_TRUE(progress["assetsTotal"].is_null());
+  EXPECT_GT(progress["bytesDone"].as_int64(), 0);
+  EXPECT_EQ(progress["bytesDone"], progress["bytesTotal"]);
+  EXPECT_DOUBLE_EQ(progress["fraction"].to_number<double>(), 1.0);
+  EXPECT_GE(progress["at"].as_int64(), done["dispatchedAt"].as_int64());
+
+  ASSERT_TRUE(done["report"].is_object()) << json::serialize(done);
+  auto& report = done["report"].as_object();
+  EXPECT_EQ(str(report["format"]), "coco");
+  EXPECT_EQ(report["input"].as_object()["assets"].to_number<std::int64_t>(), assets);
+  EXPECT_GT(report["output"].as_object()["objects"].to_number<std::int64_t>(), 0);
+  EXPECT_TRUE(report["output"].as_object()["notes"].is_array());
+
+  // Listings leave the report out (it can be kilobytes); the run alone has it.
+  auto listing = ok_json(call("GET", "/api/runs?project=" + g_project));
+  for (auto& r : listing["runs"].as_array())
+    if (r.as_object().at("session") == run["session"]) {
+      EXPECT_TRUE(r.as_object().at("report").is_null());
+      EXPECT_TRUE(r.as_object().at("progress").is_object());
+    }
+}
+
 // GET /metrics for the people who run the hub: Prometheus' text format, a server admin's
 // (Bearer or apikey), with what a run does counted: its end by state, its export, the
 // result's upload and download, the plugin instance and the sockets.
@@ -475,6 +514,10 @@ TEST_F(HubApp, RestConnectorPluginCompletesARun) {
   ASSERT_EQ(str(done["state"]), "succeeded") << json::serialize(done) << plugin.err();
   EXPECT_FALSE(download(str(done["downloadUrl"]), "rest.zip").empty());
   EXPECT_FALSE(log_lines(str(run["session"])).empty());
+  // Progress (POST /v2/pluginProgress, sent before the answer) and the report arrived too.
+  ASSERT_TRUE(done["progress"].is_object()) << json::serialize(done);
+  EXPECT_DOUBLE_EQ(done["progress"].as_object()["fraction"].to_number<double>(), 1.0);
+  EXPECT_TRUE(done["report"].is_object()) << json::serialize(done);
   plugin.signal(SIGTERM);
   plugin.wait_exit(15s);
   // Stopped: the next probes fail and the count drops (cached answers live 15 s at most).

@@ -35,6 +35,8 @@ class TransportEvents {
                                                const boost::json::object& body) = 0;
   virtual std::optional<std::string> on_log(const std::string& plugin_id,
                                             const boost::json::object& body) = 0;
+  virtual std::optional<std::string> on_progress(const std::string& plugin_id,
+                                                 const boost::json::object& body) = 0;
   // A delivery that lasts as long as its run (POST {url}/plugin) ended: error is empty when
   // the plugin accepted it.
   virtual void on_delivery_ended(const std::string& session, const std::string& error) = 0;

@@ -43,7 +43,10 @@ json::object plugin_event_data(Domain& domain, const Run& run,
                       {"session", run.session},
                       {"configJSON", run.config_json},
                       {"batches", std::move(batches)},
-                      {"stage", std::move(stage)}};
+                      {"stage", std::move(stage)},
+                      // xport's own: this hub takes `progress` events and answers' `report`
+                      // (the platform's Python SDK ignores unknown keys).
+                      {"acceptsProgress", true}};
 }
 
 PluginAnswer read_answer(const json::object& body) {

@@ -58,6 +58,19 @@ void SocketIoTransport::install(TransportEvents& events) {
         if (error) spdlog::warn("log event from {} refused: {}", s.remote, *error);
         if (ack) ack(json::array{error ? json::value(*error) : json::value("ok")});
       });
+  // Progress is advisory: a refusal is only logged at debug level (a late report of a run
+  // that just ended is normal).
+  sio_.on_event("/plugin", "progress",
+                [&events](const server::SocketInfo& s, json::array args, server::Ack ack) {
+                  std::string plugin_id = events.instance_plugin(s.id);
+                  std::optional<std::string> error = "this socket sent no valid heartbeat";
+                  if (!plugin_id.empty() && !args.empty() && args[0].is_object())
+                    error = guarded("progress", [&] {
+                      return events.on_progress(plugin_id, args[0].get_object());
+                    });
+                  if (error) spdlog::debug("progress event from {} refused: {}", s.remote, *error);
+                  if (ack) ack(json::array{error ? json::value(*error) : json::value("ok")});
+                });
   sio_.on_event("/plugin", "response",
                 [&events](const server::SocketInfo& s, json::array args, server::Ack ack) {
                   std::string plugin_id = events.instance_plugin(s.id);
