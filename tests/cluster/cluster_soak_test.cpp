@@ -33,6 +33,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 #include "s3/s3_client.hpp"
@@ -434,6 +435,92 @@ TEST_F(ClusterSoak, ThreeHubsBehindHaproxyRunEveryRunOnceAndSurviveASigkilledHub
                 hub.c_str(), hub == lost ? " (the hub killed)" : "");
   report_browser(ui);
   report_memory(balancer);
+}
+
+}  // namespace
+}  // namespace xport::test
+
+namespace xport::test {
+namespace {
+
+// Starts a run of `project` with `plugin` on `hub` (201 expected); its session.
+std::string start_run(HubProcess& hub, const std::string& project, const std::string& plugin) {
+  const json::object body{{"project", project}, {"plugin", plugin}, {"config", "{}"}};
+  auto res = hub.call("POST", "/api/runs", json::serialize(body));
+  EXPECT_EQ(res.status, 201) << res.body;
+  return res.status == 201 ? str(json::parse(res.body).at("session")) : "";
+}
+
+// The run once it ended (bounded), as `hub` shows it.
+json::object wait_ended(HubProcess& hub, const std::string& session, std::chrono::seconds timeout) {
+  const auto deadline = Clock::now() + timeout;
+  json::object run;
+  while (Clock::now() < deadline) {
+    run = hub.json_call("GET", "/api/runs/" + session);
+    const std::string state = str(run["state"]);
+    if (state != "queued" && state != "dispatched") return run;
+    std::this_thread::sleep_for(100ms);
+  }
+  ADD_FAILURE() << "run " << session << " still open: " << json::serialize(run);
+  return run;
+}
+
+// Two hubs sharing PostgreSQL and one bucket when the S3 gateway stops for 10 s (item 3 of
+// issue 14, on several hubs). Each plugin's instance is on the other hub than the one its
+// run is started on, so both hubs' S3 clients meet the outage (each writes the export its
+// plugin asks it for). Both runs end with the cause, neither stays dispatched; both hubs keep
+// answering their API meanwhile; the instances survive; once the gateway is back, the same
+// runs succeed across the hubs with their results in the bucket. It stops the fixture's
+// gateway, so it runs alone (RUN_SERIAL).
+TEST_F(ClusterSoak, TheGatewayStoppedForTenSecondsUnderTwoHubsEndsTheirRunsThenBothServeAgain) {
+  HubProcess& hub1 = add_hub();
+  HubProcess& hub2 = add_hub();
+  const auto p1 = hub1.create_plugin("export via hub 2");
+  const auto p2 = hub1.create_plugin("export via hub 1");
+  add_instances(hub2.base(), p1, 1);  // runs started on hub 1 reach it through hub 2
+  add_instances(hub1.base(), p2, 1);
+  ASSERT_TRUE(wait_instances(p1.first, 1, 20s)) << plugins_[0]->err();
+  ASSERT_TRUE(wait_instances(p2.first, 1, 20s)) << plugins_[1]->err();
+  // Projects whose exports nobody asked for yet: each run must write one to the bucket.
+  const std::string a = hub1.create_project("Exported by hub 2");
+  const std::string b = hub1.create_project("Exported by hub 1");
+  ASSERT_GT(hub1.import_ndjson(a, sample_ndjson()), 0);
+  ASSERT_GT(hub1.import_ndjson(b, sample_ndjson()), 0);
+
+  std::thread outage([] {
+    const std::string cmd = std::string(XPORT_SOURCE_DIR) + "/tests/infra/ceph.sh pause-rgw " +
+                            XPORT_TEST_RGW_DIR + " 10 >/dev/null 2>&1";
+    EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
+  });
+  std::this_thread::sleep_for(2s);  // the gateway is down now
+  const std::string during_a = start_run(hub1, a, p1.first);
+  const std::string during_b = start_run(hub2, b, p2.first);
+  // Both hubs keep serving what does not need the bucket.
+  EXPECT_EQ(hub1.call("GET", "/api/projects").status, 200);
+  EXPECT_EQ(hub2.call("GET", "/api/projects").status, 200);
+  json::object ended_a = wait_ended(hub2, during_a, 60s);
+  json::object ended_b = wait_ended(hub1, during_b, 60s);
+  outage.join();
+  for (auto* ended : {&ended_a, &ended_b}) {
+    EXPECT_EQ(str((*ended)["state"]), "failed") << json::serialize(*ended);
+    const std::string why = str((*ended)["message"]);
+    EXPECT_NE(why.find("S3 PUT " + kBucket + "/" + prefix_ + "exports/"), std::string::npos) << why;
+    EXPECT_NE(why.find("unreachable after 4 tries"), std::string::npos) << why;
+  }
+  for (auto& p : plugins_)
+    EXPECT_FALSE(p->wait_exit(0ms).has_value()) << p->err();
+
+  // The gateway is back: the same runs succeed, each across the hubs, results in the bucket.
+  for (auto [hub, project, plugin] :
+       {std::tuple{&hub1, a, p1.first}, std::tuple{&hub2, b, p2.first}}) {
+    json::object after = wait_ended(*hub, start_run(*hub, project, plugin), 60s);
+    ASSERT_EQ(str(after["state"]), "succeeded") << json::serialize(after);
+    net::Request r;
+    r.url = str(after["downloadUrl"]);
+    const net::HttpResponse res = net::HttpClient().request(r);
+    EXPECT_EQ(res.status, 200) << r.url;
+    EXPECT_EQ(res.body.substr(0, 2), "PK");
+  }
 }
 
 }  // namespace
