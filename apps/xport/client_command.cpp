@@ -3,7 +3,9 @@
 // Exit codes: 0 ok, 1 a waited-for run did not succeed, 2 usage or a 4xx answer, 3 network
 // failure or a 5xx answer.
 #include <fmt/format.h>
+
 #include <boost/json.hpp>
+#include <cmath>
 
 #include <algorithm>
 #include <chrono>
@@ -94,11 +96,53 @@ void print_project(const json::object& p) {
              relations);
 }
 
+// "progress: 42% (41200 assets, 139.0 of 337.0 MB, about 2 s left)", from the plugin's last
+// report (docs/api.md: a run's progress).
+void print_progress(const json::object& run) {
+  auto* p = run.if_contains("progress");
+  if (!p || !p->is_object()) return;
+  const json::object& o = p->get_object();
+  auto number = [&](const char* key) {
+    auto* v = o.if_contains(key);
+    return v && v->is_number() ? v->to_number<double>() : -1.0;
+  };
+  std::string line = number("fraction") >= 0
+                         ? fmt::format("{:.0f}% (", std::floor(number("fraction") * 100))
+                         : std::string("(");
+  line += fmt::format("{:.0f}", number("assetsDone"));
+  if (number("assetsTotal") > 0) line += fmt::format(" of {:.0f}", number("assetsTotal"));
+  line += " assets";
+  if (number("bytesTotal") > 0)
+    line +=
+        fmt::format(", {:.1f} of {:.1f} MB", number("bytesDone") / 1e6, number("bytesTotal") / 1e6);
+  if (str(run, "state") == "dispatched" && number("etaMs") >= 0)
+    line += fmt::format(", about {:.0f} s left", std::ceil(number("etaMs") / 1000));
+  fmt::print("progress: {})\n", line);
+}
+
+// What the conversion report of a finished run says, one line per reason.
+void print_report(const json::object& run) {
+  auto* r = run.if_contains("report");
+  if (!r || !r->is_object()) return;
+  const json::object& report = r->get_object();
+  auto* output = report.if_contains("output");
+  if (!output || !output->is_object()) return;
+  const json::object& out = output->get_object();
+  fmt::print("report: {} assets, {} objects written\n", num(out, "assets"), num(out, "objects"));
+  if (auto* notes = out.if_contains("notes"); notes && notes->is_array())
+    for (const json::value& n : notes->get_array())
+      if (n.is_object())
+        fmt::print("  {} {}: {}\n", str(n.get_object(), "action"), num(n.get_object(), "count"),
+                   str(n.get_object(), "reason"));
+}
+
 void print_run(const json::object& run) {
   fmt::print("session: {}\n", str(run, "session"));
   fmt::print("status: {}\n", str(run, "state"));
   if (!str(run, "message").empty()) fmt::print("message: {}\n", str(run, "message"));
   if (auto d = num(run, "durationMs"); d != "-") fmt::print("duration: {} ms\n", d);
+  print_progress(run);
+  print_report(run);
   if (!str(run, "downloadUrl").empty()) fmt::print("download: {}\n", str(run, "downloadUrl"));
 }
 

@@ -158,12 +158,17 @@ TEST_F(Client, ScriptsTheWholeFlow) {
   const std::string session = s(done, "session");
   EXPECT_FALSE(s(done, "downloadUrl").empty());
 
-  // Human-readable --wait: session, status, download.
+  // Human-readable --wait: session, status, the plugin's last progress, the report, download.
   RunResult coco = client("run start " + pid + " " + plugin_id +
                           " --config '{\"format\": \"coco\"}' --stage Complete --batch "
                           "'Batch A' --wait --timeout 60");
   EXPECT_EQ(coco.exit_code, 0) << coco.out << coco.err;
   EXPECT_NE(coco.out.find("status: succeeded"), std::string::npos) << coco.out;
+  EXPECT_EQ(all_matches(coco.out, R"(progress: 100% \(\d+ assets, [\d.]+ of [\d.]+ MB\))").size(),
+            1u)
+      << coco.out;
+  EXPECT_EQ(all_matches(coco.out, R"(report: \d+ assets, \d+ objects written)").size(), 1u)
+      << coco.out;
   EXPECT_NE(coco.out.find("download: http"), std::string::npos) << coco.out;
 
   auto logs = client_json("run logs " + session);
