@@ -1,7 +1,14 @@
 #include "hub/importer.hpp"
 
+#include <condition_variable>
+#include <deque>
+#include <exception>
 #include <memory>
+#include <mutex>
 #include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
 
 #include "hub/credentials.hpp"
 #include "hub/json_text.hpp"
@@ -40,11 +47,13 @@ std::string shown_name(const ImportSource& s) {
   return s.path == "-" ? "<stdin>" : s.path;
 }
 
+// Added to by the reading thread (the reader's problems) and the store's (conflicts).
 class Problems {
  public:
   Problems(const ImportOptions& options, ImportResult& result)
       : options_(options), result_(result) {}
   void add(ImportProblem p) {
+    std::lock_guard lock(mutex_);
     ++result_.problem_count;
     if (p.conflict) ++result_.conflict_count;
     if (result_.problems.size() < options_.max_listed) result_.problems.push_back(std::move(p));
@@ -54,10 +63,15 @@ class Problems {
     add(ImportProblem{pr.source, pr.where.line, pr.where.element, pr.where.byte_offset, pr.path,
                       pr.reason, conflict, pr.fatal, pr.to_string()});
   }
+  std::int64_t count() const {
+    std::lock_guard lock(mutex_);
+    return result_.problem_count;
+  }
 
  private:
   const ImportOptions& options_;
   ImportResult& result_;
+  mutable std::mutex mutex_;
 };
 
 // The good assets of all the sources, in order; problems go to `problems`.
@@ -159,6 +173,105 @@ void fill(AssetRow& row, const std::string& project_id, const aaf::Asset& a) {
 
 struct Rejected {};  // ends an all-or-nothing import with problems: the store rolls back
 
+// The rows of the sources, read, checked and filled on a thread of its own while the store
+// inserts the previous ones: parsing and inserting take about the same time, so an import
+// takes the longer of the two instead of their sum. Rows travel in batches (one lock per
+// batch), at most kBatches ahead: a few MB whatever the size of the import.
+class RowFeed {
+ public:
+  RowFeed(Cursor& cursor, const std::string& project_id) : cursor_(cursor), project_(project_id) {
+    thread_ = std::thread([this] { produce(); });
+  }
+  ~RowFeed() {
+    {
+      std::lock_guard lock(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    thread_.join();
+  }
+  RowFeed(const RowFeed&) = delete;
+  RowFeed& operator=(const RowFeed&) = delete;
+
+  // The next row (moved into `row`), false at the end; rethrows what stopped the reading.
+  bool next(AssetRow& row) {
+    if (at_ == taken_.size()) {
+      taken_.clear();
+      at_ = 0;
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [&] { return !ready_.empty() || done_; });
+      if (ready_.empty()) {
+        if (error_) std::rethrow_exception(error_);
+        return false;
+      }
+      taken_ = std::move(ready_.front());
+      ready_.pop_front();
+      wake_.notify_all();
+    }
+    Item& item = taken_[at_++];
+    row = std::move(item.row);
+    source_ = std::move(item.source);
+    location_ = item.where;
+    return true;
+  }
+  // Where the row next() gave last came from (what a conflict with it is reported at).
+  const std::string& source() const { return source_; }
+  const aaf::Location& location() const { return location_; }
+
+ private:
+  static constexpr std::size_t kBatchRows = 256;
+  static constexpr std::size_t kBatches = 8;
+  struct Item {
+    AssetRow row;
+    std::string source;
+    aaf::Location where;
+  };
+
+  void produce() {
+    try {
+      std::vector<Item> batch;
+      while (const aaf::Asset* a = cursor_.next()) {
+        batch.emplace_back();
+        fill(batch.back().row, project_, *a);
+        batch.back().source = cursor_.source();
+        batch.back().where = cursor_.location();
+        if (batch.size() == kBatchRows && !hand_over(std::exchange(batch, {}))) return;
+      }
+      if (!batch.empty() && !hand_over(std::move(batch))) return;
+    } catch (...) {
+      std::lock_guard lock(mutex_);
+      error_ = std::current_exception();
+    }
+    std::lock_guard lock(mutex_);
+    done_ = true;
+    wake_.notify_all();
+  }
+  // False when the store stopped taking rows (a conflict, a rollback).
+  bool hand_over(std::vector<Item> batch) {
+    std::unique_lock lock(mutex_);
+    wake_.wait(lock, [&] { return ready_.size() < kBatches || stop_; });
+    if (stop_) return false;
+    ready_.push_back(std::move(batch));
+    wake_.notify_all();
+    return true;
+  }
+
+  Cursor& cursor_;
+  const std::string& project_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<std::vector<Item>> ready_;
+  bool done_ = false;
+  bool stop_ = false;
+  std::exception_ptr error_;
+  std::thread thread_;
+  // The consumer's side (the store's thread).
+  std::vector<Item> taken_;
+  std::size_t at_ = 0;
+  std::string source_;
+  aaf::Location location_{};
+};
+
 }  // namespace
 
 namespace {
@@ -189,12 +302,14 @@ ImportResult import_exports(Store& store, const std::string& project_id,
   Problems problems(options, result);
   ProjectLearner learner;
   Cursor cursor(sources, problems, learner);
+  // The learner and the cursor are the feed's thread's until it is gone.
+  std::optional<RowFeed> feed(std::in_place, cursor, project_id);
   // An asset id already in the project (without replace) is one more problem of the asset
   // just read.
   auto on_conflict = [&](const AssetRow&, const std::string& reason) {
     aaf::Problem pr;
-    pr.source = cursor.source();
-    pr.where = cursor.location();
+    pr.source = feed->source();
+    pr.where = feed->location();
     pr.path = "assetId";
     pr.reason = reason;
     problems.add(pr, true);
@@ -206,13 +321,11 @@ ImportResult import_exports(Store& store, const std::string& project_id,
       result.imported = store.import_assets(
           project_id, options.replace,
           [&](AssetRow& row) {
-            const aaf::Asset* a = cursor.next();
-            if (!a) {
-              if (result.problem_count > 0) throw Rejected{};
+            if (!feed->next(row)) {
+              if (problems.count() > 0) throw Rejected{};
               return false;
             }
             ++result.assets_read;
-            fill(row, project_id, *a);
             return true;
           },
           on_conflict);
@@ -222,6 +335,7 @@ ImportResult import_exports(Store& store, const std::string& project_id,
       result.committed = false;
       return result;
     }
+    feed.reset();
     finish(store, project_id, learner, result);
     return result;
   }
@@ -234,19 +348,18 @@ ImportResult import_exports(Store& store, const std::string& project_id,
         project_id, options.replace,
         [&](AssetRow& row) {
           if (in_batch >= options.batch_rows) return false;
-          const aaf::Asset* a = cursor.next();
-          if (!a) {
+          if (!feed->next(row)) {
             done = true;
             return false;
           }
           ++result.assets_read;
           ++in_batch;
-          fill(row, project_id, *a);
           return true;
         },
         on_conflict);
   }
   result.committed = true;
+  feed.reset();
   finish(store, project_id, learner, result);
   return result;
 }

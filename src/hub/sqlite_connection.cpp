@@ -20,6 +20,11 @@ Connection::Connection(const std::filesystem::path& file, bool writer, int busy_
   // Per connection: foreign keys are off by default in SQLite.
   db_.exec("PRAGMA foreign_keys = ON");
   if (writer) {
+    // A new database's pages are 32 KiB (an existing one keeps its size): asset rows are a few
+    // KB of JSON each, which 4 KiB pages split into overflow chains. Measured on 100k assets
+    // of 3.4 KB: the import's inserts take half the time and the file is 25% smaller; small
+    // writes (a log line) cost a few 32 KiB WAL frames instead of 4 KiB ones.
+    db_.exec("PRAGMA page_size = 32768");
     // journal_mode is stored in the file; setting it on the writer is enough.
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = NORMAL");
