@@ -56,6 +56,20 @@ class PluginLogger {
   Sink sink_;
 };
 
+// How far a run's callback has come, shown to the user as a progress bar with an ETA. Each
+// pass over jsonExport moves the counters (bytes of the export and assets read), and so do
+// the built-in formats; a callback may also move them itself, from any thread. The SDK
+// sends them about once a second while the callback runs, and once more when it returns,
+// to a hub that offers it (the `plugin` event's "acceptsProgress"; the platform's own does
+// not, and gets nothing). assets_total starts as numTasks when counted; a total of 0 is
+// unknown.
+struct RunProgress {
+  std::atomic<std::uint64_t> assets_done{0};
+  std::atomic<std::uint64_t> assets_total{0};
+  std::atomic<std::uint64_t> bytes_done{0};
+  std::atomic<std::uint64_t> bytes_total{0};
+};
+
 // The project's export for one run, held in a temporary file: iterate over it as often as
 // needed (each range-for is a new pass; a pass never holds more than a few MB).
 class ExportStream {
@@ -69,12 +83,19 @@ class ExportStream {
   // A new sequential pass; ask for fewer fields to read faster.
   aaf::Reader reader(aaf::ReadOptions options = {}) const;
 
+  // Passes of begin() and reader() (unless their options name counters of their own) move
+  // these counters: each pass starts them again from 0. The SDK sets the run's.
+  void track(std::shared_ptr<RunProgress> progress) { progress_ = std::move(progress); }
+
   aaf::Reader::iterator begin();
   std::default_sentinel_t end() { return {}; }
 
  private:
+  aaf::ReadOptions tracked(aaf::ReadOptions options) const;
+
   std::filesystem::path zip_file_;
   std::unique_ptr<aaf::Reader> pass_;
+  std::shared_ptr<RunProgress> progress_;
 };
 
 // The result to upload: bytes in memory, or a file streamed from disk (for results of any
@@ -113,19 +134,6 @@ struct ExportResponse {
   // report.json document here): a hub that offers progress keeps it and shows it on the
   // run's page. Empty: none. Never sent to a platform that does not ask for it.
   boost::json::object report;
-};
-
-// How far a run's callback has come, shown to the user as a progress bar with an ETA. The
-// callback (the built-in formats do it for you) moves the counters from any thread; the SDK
-// sends them about once a second while the callback runs, and once more when it returns,
-// to a hub that offers it (the `plugin` event's "acceptsProgress"; the platform's own does
-// not, and gets nothing). assets_total starts as numTasks when counted; a total of 0 is
-// unknown.
-struct RunProgress {
-  std::atomic<std::uint64_t> assets_done{0};
-  std::atomic<std::uint64_t> assets_total{0};
-  std::atomic<std::uint64_t> bytes_done{0};
-  std::atomic<std::uint64_t> bytes_total{0};
 };
 
 // A zip written straight to a temporary file of the run; finish() closes it and hands it

@@ -30,12 +30,23 @@ std::unique_ptr<ByteSource> ExportStream::open() const {
   return zip::open_first_entry_file(zip_file_.string());
 }
 
+aaf::ReadOptions ExportStream::tracked(aaf::ReadOptions options) const {
+  if (!progress_ || options.bytes_read || options.assets_found || options.total_bytes)
+    return options;
+  progress_->bytes_done = 0;
+  progress_->assets_done = 0;
+  options.bytes_read = &progress_->bytes_done;
+  options.assets_found = &progress_->assets_done;
+  options.total_bytes = &progress_->bytes_total;
+  return options;
+}
+
 aaf::Reader ExportStream::reader(aaf::ReadOptions options) const {
-  return aaf::Reader(open(), std::move(options));
+  return aaf::Reader(open(), tracked(std::move(options)));
 }
 
 aaf::Reader::iterator ExportStream::begin() {
-  pass_ = std::make_unique<aaf::Reader>(open());
+  pass_ = std::make_unique<aaf::Reader>(open(), tracked({}));
   return pass_->begin();
 }
 

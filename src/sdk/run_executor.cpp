@@ -143,6 +143,7 @@ boost::json::object execute_run(const boost::json::object& data, const RunEnviro
                           work.path(),    env.api->platform(run.api_key, run.project_id)};
     t0 = Clock::now();
     request.progress->assets_total = tasks;
+    stream.track(request.progress);  // a callback's passes over jsonExport move the bar
     ExportResponse response = call_back(request, offers_progress(data), env);
     logger.debug(fmt::format("callback finished in {:.2f} s", seconds_since(t0)));
 

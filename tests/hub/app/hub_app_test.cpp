@@ -376,6 +376,14 @@ TEST_F(HubApp, SdkExamplePluginCompletesARun) {
   auto list = json::parse(entries.begin()->second).as_array();
   EXPECT_EQ(list.size(), 5u);
   EXPECT_FALSE(log_lines(str(run["session"])).empty());
+  // Its `for (asset : data.jsonExport)` moved the bar, with no code of its own: 5 of the 5
+  // tasks the SDK counted (numTasks), every byte of the export read.
+  ASSERT_TRUE(done["progress"].is_object()) << json::serialize(done);
+  auto& progress = done["progress"].as_object();
+  EXPECT_EQ(progress["assetsDone"].as_int64(), 5);
+  EXPECT_EQ(progress["assetsTotal"].as_int64(), 5);
+  EXPECT_DOUBLE_EQ(progress["fraction"].to_number<double>(), 1.0);
+  EXPECT_TRUE(done["report"].is_null());  // it answers no report
 }
 
 TEST_F(HubApp, PythonSdkShapedPluginCompletesARun) {
