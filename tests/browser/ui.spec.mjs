@@ -394,6 +394,16 @@ async function runPages(page, mainNav, rest, base, project) {
     sock.emit('response', { error: true, session, message: 'stopped on purpose' });
     await page.getByTestId('run-state').getByText('failed').waitFor();
     await page.getByTestId('run-message').getByText('stopped on purpose').waitFor();
+    if (await page.getByRole('button', { name: 'Cancel run' }).count()) throw new Error('a finished run offers Cancel');
+    // A run cancelled from its page: the plugin never answers it.
+    const next = new Promise((resolve) => sock.once('plugin', resolve));
+    const second = await rest('POST', '/api/runs', JSON.stringify({ project: project.id, plugin: slow.id, config: '{}' }));
+    await next;
+    await page.evaluate((s) => { location.hash = `#/runs/${s}`; }, second.session);
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.getByTestId('run-state').getByText('cancelled').waitFor();
+    await page.getByTestId('run-message').getByText(/^cancelled by admin/).waitFor();
+    log('run page: cancelled a dispatched run');
   } finally {
     sock.close();
   }

@@ -25,6 +25,20 @@ function details(run) {
     run.state === 'succeeded'
       ? h('button', { type: 'button', onclick: () => downloadRun(run.session) }, 'Download')
       : null;
+  // The hub refuses it (403, shown) to anyone but the run's user, an admin or a manager.
+  const cancel =
+    run.state === 'queued' || run.state === 'dispatched'
+      ? h(
+          'button',
+          {
+            type: 'button',
+            class: 'secondary',
+            onclick: () =>
+              api('POST', `/api/runs/${run.session}/cancel`).catch((e) => flash(errorText(e))),
+          },
+          'Cancel run',
+        )
+      : null;
   return [
     h(
       'div',
@@ -44,7 +58,9 @@ function details(run) {
       key('Duration'),
       h('span', {}, run.finishedAt ? fmtDuration(run.durationMs) : 'running'),
     ),
-    download ? h('div', { class: 'row', style: 'margin-top:.6rem' }, download) : null,
+    download || cancel
+      ? h('div', { class: 'row', style: 'margin-top:.6rem' }, download, cancel)
+      : null,
   ];
 }
 
