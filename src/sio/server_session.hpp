@@ -36,6 +36,11 @@ struct ServerOptions {
   // A session that joins no namespace within this time is closed (Socket.IO connectTimeout).
   std::chrono::milliseconds connect_timeout{45000};
   DecoderLimits limits{};
+  // What may wait to be sent to one client (WebSocket frames not yet written, packets no
+  // polling GET has taken yet). A client that keeps sending events with acks but reads
+  // nothing would otherwise grow the hub's memory without end; past this the connection is
+  // dropped. Far above what a live client lets pile up.
+  std::uint64_t max_queued_bytes = std::uint64_t{16} << 20;
 };
 
 // The answer of the connect hook: accept with a socket id, or refuse with a message

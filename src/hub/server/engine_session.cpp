@@ -1,5 +1,7 @@
 #include "hub/server/engine_session.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -52,6 +54,22 @@ void EngineSession::deliver(eio::Packet packet) {
   if (transport_ == Transport::websocket && ws_) {
     std::string frame = eio::encode_ws(packet);
     ws_->send(std::move(frame), packet.binary);
+    return;
+  }
+  outbox_bytes_ += packet.data.size() + 1;
+  if (outbox_bytes_ > core_->options.max_queued_bytes) {
+    // A polling client that posts but never GETs what it is answered: the session goes
+    // (posted: this runs inside the session's own send).
+    spdlog::warn(
+        "hub server: polling session {} takes none of the {} bytes waiting for it: "
+        "session closed",
+        sid_, outbox_bytes_);
+    outbox_.clear();
+    outbox_bytes_ = 0;
+    asio::post(strand_, [self = shared_from_this()] {
+      self->session_.close("the client takes nothing of what waits for it", false);
+      self->rearm();
+    });
     return;
   }
   outbox_.push_back(std::move(packet));
@@ -146,6 +164,7 @@ asio::awaitable<PollAnswer> EngineSession::do_poll(std::shared_ptr<EngineSession
   }
   std::vector<eio::Packet> packets = std::move(self->outbox_);
   self->outbox_.clear();
+  self->outbox_bytes_ = 0;
   if (packets.empty()) packets.push_back(eio::Packet{eio::PacketType::noop});
   co_return PollAnswer{200, eio::encode_payload(packets)};
 }
@@ -197,6 +216,7 @@ void EngineSession::ws_text(const WsTransport* from, std::string frame) {
       self->probe_.reset();
       std::vector<eio::Packet> queued = std::move(self->outbox_);
       self->outbox_.clear();
+      self->outbox_bytes_ = 0;
       for (eio::Packet& p : queued)
         self->deliver(std::move(p));
       if (self->poll_waiter_ != nullptr) {

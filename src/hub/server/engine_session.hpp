@@ -101,6 +101,7 @@ class EngineSession : public std::enable_shared_from_this<EngineSession> {
   std::shared_ptr<WsTransport> probe_;
   bool probed_ = false;  // the probe answered "3probe"; waiting for "5"
   std::vector<sio::eio::Packet> outbox_;
+  std::uint64_t outbox_bytes_ = 0;  // bounded by sio::ServerOptions::max_queued_bytes
   boost::asio::steady_timer* poll_waiter_ = nullptr;  // the pending GET, if any
   bool closed_ = false;
 };
