@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/json.hpp>
+#include <map>
 #include <string>
 
 #include "hub/domain.hpp"
@@ -162,9 +163,41 @@ inline json::value stored_json(const std::string& text) {
   return ec ? json::value(nullptr) : v;
 }
 
+// The names a run shows (its plugin's, its project's; null once deleted), read once per
+// plugin and project for a whole listing instead of twice per run.
+class RunNames {
+ public:
+  explicit RunNames(Domain& d) : d_(d) {}
+  json::value plugin(const std::string& id) {
+    return lookup(plugins_, id, [&] {
+      auto p = d_.store().get_plugin(id);
+      return p ? json::value(p->name) : json::value(nullptr);
+    });
+  }
+  json::value project(const std::string& id) {
+    return lookup(projects_, id, [&] {
+      auto p = d_.store().get_project(id);
+      return p ? json::value(p->name) : json::value(nullptr);
+    });
+  }
+
+ private:
+  template <class Read>
+  static json::value lookup(std::map<std::string, json::value>& cache, const std::string& id,
+                            Read read) {
+    auto it = cache.find(id);
+    if (it == cache.end()) it = cache.emplace(id, read()).first;
+    return it->second;
+  }
+  Domain& d_;
+  std::map<std::string, json::value> plugins_;
+  std::map<std::string, json::value> projects_;
+};
+
 // A run as the API shows it (GET /api/runs/{session}, the /ui event `run`). `base` is
 // prepended to the download link of a succeeded run (empty: the link stays relative).
-inline json::object run_to_json(Domain& d, const Run& run, const std::string& base) {
+inline json::object run_to_json(Domain& d, const Run& run, const std::string& base,
+                                RunNames* names = nullptr) {
   json::object o{{"session", run.session},
                  {"projectId", run.project_id},
                  {"pluginId", run.plugin_id},
@@ -182,10 +215,10 @@ inline json::object run_to_json(Domain& d, const Run& run, const std::string& ba
                  {"progress", stored_json(run.progress_json)},
                  {"report", stored_json(run.report_json)}};
   // Names for people and scripts reading a run alone (a deleted plugin has none).
-  auto plugin = d.store().get_plugin(run.plugin_id);
-  o["pluginName"] = plugin ? json::value(plugin->name) : json::value(nullptr);
-  auto project = d.store().get_project(run.project_id);
-  o["projectName"] = project ? json::value(project->name) : json::value(nullptr);
+  RunNames own(d);
+  RunNames& n = names ? *names : own;
+  o["pluginName"] = n.plugin(run.plugin_id);
+  o["projectName"] = n.project(run.project_id);
   if (run.finished_at)
     o["durationMs"] = *run.finished_at - run.created_at;
   else

@@ -12,8 +12,9 @@ namespace xport::hub::routes {
 namespace {
 
 // As GET /api/runs/{session} shows a run (app_internal.hpp: also the /ui `run` event).
-json::object run_json(const RouteContext& c, const Request& req, const Run& run) {
-  return run_to_json(c.domain, run, c.app.base_url(req));
+json::object run_json(const RouteContext& c, const Request& req, const Run& run,
+                      RunNames* names = nullptr) {
+  return run_to_json(c.domain, run, c.app.base_url(req), names);
 }
 
 Response start_run(const RouteContext& c, Request& req) {
@@ -53,8 +54,9 @@ RunQuery run_query(const RouteContext& c, const Request& req, const User& u) {
 
 Response list_runs(const RouteContext& c, Request& req) {
   User u = c.app.api_user(req);
+  RunNames names(c.domain);
   return listing("runs", c.store.list_runs(run_query(c, req, u)),
-                 [&](const Run& run) { return run_json(c, req, run); });
+                 [&](const Run& run) { return run_json(c, req, run, &names); });
 }
 
 Response get_run(const RouteContext& c, Request& req) {
