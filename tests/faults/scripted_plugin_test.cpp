@@ -36,6 +36,20 @@ std::string str(const json::object& o, const char* key) {
   return v && v->is_string() ? std::string(v->as_string()) : std::string();
 }
 
+// Runs SQL on a hub's database: psql for PostgreSQL, Python's sqlite3 for the hub's SQLite
+// file (WAL: beside the hub).
+void hub_sql(const std::filesystem::path& data_dir, const std::string& text) {
+  const bool pg = !hub_database(data_dir).empty();
+  const RunResult r =
+      pg ? run("psql -v ON_ERROR_STOP=1 -q " + quote(hub_database(data_dir)) + " -c " + quote(text))
+         : run("/usr/bin/python3 -c " +
+               quote("import sqlite3, sys\n"
+                     "c = sqlite3.connect(sys.argv[1], timeout=10)\n"
+                     "c.executescript(sys.argv[2])\n") +
+               " " + quote((data_dir / "hub.db").string()) + " " + quote(text));
+  ASSERT_EQ(r.exit_code, 0) << text << "\n" << r.err;
+}
+
 // Makes `op` ("UPDATE" or "INSERT") on `table` of a hub's database fail until heal().
 class StoreFault {
  public:
@@ -63,18 +77,7 @@ class StoreFault {
 
  private:
   bool pg() const { return !hub_database(data_dir_).empty(); }
-  void sql(const std::string& text) {
-    // psql for PostgreSQL, Python's sqlite3 for the hub's SQLite file (WAL: beside the hub).
-    const RunResult r = pg()
-                            ? run("psql -v ON_ERROR_STOP=1 -q " + quote(hub_database(data_dir_)) +
-                                  " -c " + quote(text))
-                            : run("/usr/bin/python3 -c " +
-                                  quote("import sqlite3, sys\n"
-                                        "c = sqlite3.connect(sys.argv[1], timeout=10)\n"
-                                        "c.executescript(sys.argv[2])\n") +
-                                  " " + quote((data_dir_ / "hub.db").string()) + " " + quote(text));
-    ASSERT_EQ(r.exit_code, 0) << text << "\n" << r.err;
-  }
+  void sql(const std::string& text) { hub_sql(data_dir_, text); }
 
   std::filesystem::path data_dir_;
   std::string table_;
@@ -242,6 +245,28 @@ TEST_F(ScriptedPlugin, ALogLineOfAnUnknownLevelIsRefusedAndKnownOnesAreNormalise
     }
   }
   EXPECT_TRUE(seen) << json::serialize(logs);
+}
+
+// A finished run's log stays open for a minute (its last lines may cross the answer), then
+// closes: a plugin cannot keep writing into the history of runs long done.
+TEST_F(ScriptedPlugin, AFinishedRunsLogClosesAMinuteAfterItsEnd) {
+  const std::string session = start_run();
+  hub_->json_call("POST", "/api/runs/" + session + "/cancel", "", 200);
+  EXPECT_EQ(emit("log", session, "just-after-the-end"), "\"ok\"");
+  // The run as if it had ended two minutes ago.
+  hub_sql(dir_.path() / "data",
+          "UPDATE runs SET finished_at = finished_at - 120000 WHERE session = '" + session + "'");
+  const std::string refused = emit("log", session, "long-after-the-end");
+  EXPECT_NE(refused.find("run " + session + " ended 12"), std::string::npos) << refused;
+  EXPECT_NE(refused.find(" s ago: its log is closed"), std::string::npos) << refused;
+  const auto logs = hub_->json_call("GET", "/api/runs/" + session + "/logs")["logs"].as_array();
+  bool late = false, long_after = false;
+  for (const auto& l : logs) {
+    late |= l.as_object().at("msg") == "just-after-the-end";
+    long_after |= l.as_object().at("msg") == "long-after-the-end";
+  }
+  EXPECT_TRUE(late) << json::serialize(logs);
+  EXPECT_FALSE(long_after) << json::serialize(logs);
 }
 
 }  // namespace

@@ -31,6 +31,10 @@ namespace {
 constexpr auto kRetryEvery = std::chrono::seconds(1);
 constexpr std::size_t kMaxLogMessage = 64 * 1024;
 constexpr std::size_t kMaxReport = 1024 * 1024;
+// A run's log stays open this long after it ended: the last lines of a plugin may cross its
+// answer on the way. After that a finished run's log is closed: a plugin cannot write into
+// the history of runs long done.
+constexpr std::int64_t kLateLogGraceMs = 60 * 1000;
 
 // The levels of Python's logging (what the platform's SDK sends), whatever their case;
 // "WARN" is WARNING. nullopt for anything else.
@@ -227,6 +231,9 @@ std::optional<std::string> LocalDispatcher::handle_log(const std::string& plugin
   const auto run = domain_.store().get_run(session);
   if (!run) return "no run " + session;
   if (run->plugin_id != plugin_id) return "run " + session + " belongs to another plugin";
+  if (run->finished_at && domain_.now_ms() - *run->finished_at > kLateLogGraceMs)
+    return fmt::format("run {} ended {} s ago: its log is closed", session,
+                       (domain_.now_ms() - *run->finished_at) / 1000);
   const std::optional<std::string> level = log_level(string_field(body, "level"));
   if (!level)
     return "log level \"" + string_field(body, "level").substr(0, 40) +
