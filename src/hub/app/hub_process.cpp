@@ -42,6 +42,10 @@ HubProcess::HubProcess(HubProcessOptions options) : options_(std::move(options))
     options_.app.public_url.pop_back();
   if (options_.server.upload_dir.empty())
     options_.server.upload_dir = options_.data_dir / "incoming";
+  std::error_code ec;
+  options_.server.private_paths = {{fs::absolute(options_.data_dir, ec), "<data dir>"},
+                                   {fs::absolute(options_.server.upload_dir, ec), "<upload dir>"},
+                                   {fs::temp_directory_path(ec), "<temp dir>"}};
   server_ = std::make_unique<server::Server>(options_.server);
   ui_ = std::make_unique<UiPush>(server_->sio(), options_.app.public_url);
   storages_ = std::make_unique<s3::S3StorageAccess>();

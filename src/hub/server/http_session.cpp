@@ -62,6 +62,36 @@ Response call_handler(const Router::Route& route, Request& request) {
   }
 }
 
+// Error answers name the server's own directories by their names, never their paths (longest
+// path first: a directory inside another is named as itself).
+void hide_private_paths(std::string& body,
+                        const std::vector<std::pair<std::filesystem::path, std::string>>& paths) {
+  std::vector<std::pair<std::string, const std::string*>> order;
+  for (const auto& [path, name] : paths)
+    if (std::string p = path.lexically_normal().string(); p.size() > 1 && p.front() == '/') {
+      while (p.size() > 1 && p.back() == '/')
+        p.pop_back();
+      order.emplace_back(std::move(p), &name);
+    }
+  std::sort(order.begin(), order.end(),
+            [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  // Whole path components only: "/tmp" is not hidden in "/tmpfs".
+  auto ends_component = [&](std::size_t end) {
+    if (end >= body.size()) return true;
+    const unsigned char c = static_cast<unsigned char>(body[end]);
+    return !(std::isalnum(c) || c == '-' || c == '_' || c == '.');
+  };
+  for (const auto& [path, name] : order)
+    for (auto at = body.find(path); at != std::string::npos; at = body.find(path, at)) {
+      if (!ends_component(at + path.size())) {
+        at += path.size();
+        continue;
+      }
+      body.replace(at, path.size(), *name);
+      at += name->size();
+    }
+}
+
 // The same as a coroutine, to be spawned on the worker pool (RouteOptions::blocking). The
 // caller awaits it, so the references outlive it.
 asio::awaitable<Response> call_handler_async(const Router::Route& route, Request& request) {
@@ -259,6 +289,7 @@ class HttpSession {
       std::error_code rm;
       std::filesystem::remove(request.body_file, rm);  // unless the handler moved it
     }
+    if (res.status >= 400 && !res.file) hide_private_paths(res.body, state_->options.private_paths);
     bool ok = co_await reply(std::move(res), version, keep_alive, head);
     co_return ok&& keep_alive ? Next::keep_going : Next::close;
   }

@@ -20,6 +20,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "hub/server/router.hpp"
 #include "hub/server/socketio_server.hpp"
@@ -68,6 +70,11 @@ struct ServerOptions {
   std::uint64_t min_transfer_rate = 16 * 1024;
   std::chrono::milliseconds slow_transfer_grace{std::chrono::seconds(60)};
   std::size_t max_header_bytes = 16 * 1024;
+  // The server's own directories (its data dir, its temporary directory...) as error answers
+  // show them: an absolute path of one of them in an error's message (a database or file
+  // error passed on as it was raised) becomes its name here, e.g. "<data dir>/hub.db". The
+  // paths of the machine are nobody's business but its operator's.
+  std::vector<std::pair<std::filesystem::path, std::string>> private_paths;
   std::string server_name = "xport-hub";
   // Set: HTTPS and wss only (plain HTTP requests get a 400 saying so, then the connection
   // is closed).

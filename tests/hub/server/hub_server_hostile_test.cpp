@@ -203,6 +203,22 @@ TEST_F(HubServerHostileTest, PollingPostDeclaredLargerThanMaxPayloadIsRefusedBef
   EXPECT_EQ(status_of(ok), 200) << ok;
 }
 
+// ---- what an error answer may say
+
+TEST_F(HubServerHostileTest, ErrorAnswersNameTheServersDirectoriesNotTheirPaths) {
+  const fs::path dir = work_dir(test_name());
+  start({}, 60s, [&](ServerOptions& o) {
+    o.private_paths = {{dir, "<data dir>"}, {"/", "<root>"}};
+  });
+  const std::string res = raw_exchange(
+      port, "GET /api/fails-naming-a-path HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(status_of(res), 500) << res;
+  EXPECT_NE(res.find("cannot open database <data dir>/hub.db"), std::string::npos) << res;
+  EXPECT_EQ(res.find(dir.string() + "/"), std::string::npos) << res;
+  // A longer name that only starts like the directory is not it; "/" alone is never hidden.
+  EXPECT_NE(res.find(dir.string() + "-other"), std::string::npos) << res;
+}
+
 // ---- clients that send but never read what they are answered
 
 // A client's WebSocket frame (RFC 6455 section 5.2): final, text, masked as a client's must be.

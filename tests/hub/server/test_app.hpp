@@ -95,6 +95,12 @@ struct TestApp {
       return Response::json(
           200, json::object{{"id", req.params.at("id")}, {"run", req.params.at("run")}});
     });
+    // An error raised with one of the server's own paths in it (a database error as SQLite
+    // words it).
+    r.get("/api/fails-naming-a-path", [this](Request&) -> Response {
+      throw std::runtime_error("cannot open database " + (dir / "hub.db").string() + " (beside " +
+                               (dir.string() + "-other") + ")");
+    });
     r.get("/api/files/{rest...}",
           [](Request& req) { return Response::text(200, req.params.at("rest")); });
     r.post(
