@@ -2,8 +2,9 @@
 # Run -> succeeded through the hub (issue 15 item 1): a fresh `xport hub` on a temporary data
 # dir, a project imported from a generated export, one `xport plugin` connected, then runs of
 # FORMAT timed from POST /api/runs to the run's end as the hub records it (createdAt ->
-# finishedAt): the first run (the export snapshot is generated for it) and the second (the
-# snapshot reused). Beside them `xport convert` of the same export, and the ratios.
+# finishedAt): the first run, started right after the import (the hub writes the project's
+# export in the background after an import; the run waits for what is left of that), and the
+# second (the snapshot reused). Beside them `xport convert` of the same export, and the ratios.
 #
 #   bench/hub_run.sh [FORMAT] [ASSETS]      (defaults: sample 100000; loopback only; one run)
 set -euo pipefail
@@ -59,7 +60,7 @@ convert=$(echo "$t1 - $t0" | bc)
 size=$(stat -L -c %s "$input")
 echo "input: $input ($((size / 1000000)) MB, $assets assets), format $format"
 printf 'xport convert:                          %6.2f s\n' "$convert"
-printf 'run, export generated for it:           %6.2f s  (%.1fx the conversion)\n' "$first" "$(echo "$first / $convert" | bc -l)"
+printf 'first run, right after the import:       %6.2f s  (%.1fx the conversion)\n' "$first" "$(echo "$first / $convert" | bc -l)"
 printf 'run, export snapshot reused:            %6.2f s  (%.1fx the conversion)\n' "$second" "$(echo "$second / $convert" | bc -l)"
 # The SDK's own split of the last run (its debug lines: download, callback, upload).
 grep -ho "export downloaded: .*\|callback finished in .*\|result uploaded in .*" \

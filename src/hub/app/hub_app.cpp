@@ -1,11 +1,14 @@
 #include "hub/app/hub_app.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <boost/json.hpp>
 
 #include "hub/app/app_internal.hpp"
 #include "hub/app/links.hpp"
 #include "hub/app/local_dispatcher.hpp"
 #include "hub/app/own_host.hpp"
+#include "hub/app/project_export.hpp"
 #include "hub/app/route_table.hpp"
 #include "hub/server/router.hpp"
 
@@ -17,6 +20,7 @@ HubApp::HubApp(HubCore& core, server::Server& server, UiPush& ui, HubMetrics& me
   dispatcher_ = std::make_unique<LocalDispatcher>(core_.domain(), core_.objects(), server_.sio(),
                                                   core_.cluster(), options_.dispatch);
   dispatcher_->install();
+  warmer_ = std::make_unique<ExportWarmer>([this](const std::string& id) { warm_export(id); });
   add_routes();
 
   server::SocketIoServer& sio = server_.sio();
@@ -55,11 +59,24 @@ void HubApp::start() {
       core_.objects(), options_.janitor, [this] { return core_.cluster().leader(); },
       &core_.store());
   janitor_->start();
+  if (options_.warm_exports) warmer_->start();
 }
 
 void HubApp::stop() {
+  warmer_->stop();
   if (janitor_) janitor_->stop();
   dispatcher_->stop();
+}
+
+void HubApp::warm_export(const std::string& project_id) {
+  Store& store = core_.store();
+  const auto project = store.get_project(project_id);
+  if (!project || store.count_assets(project_id) == 0) return;
+  const ProjectExport made = project_export(store, core_.objects(), options_, metrics_,
+                                            core_.domain().now_ms(), *project, ExportQuery{});
+  if (!made.snapshot.reused)
+    spdlog::info("project {}: export of revision {} written for the next run ({} assets, {} bytes)",
+                 project_id, project->revision, made.outcome.assets, made.snapshot.bytes);
 }
 
 HubApp::Caller HubApp::authenticate(const server::Request& request, bool allow_finished) {

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "hub/app/dispatcher.hpp"
+#include "hub/app/export_warmer.hpp"
 #include "hub/app/hub_metrics.hpp"
 #include "hub/app/janitor.hpp"
 #include "hub/app/ui_push.hpp"
@@ -31,6 +32,8 @@ struct AppOptions {
   // reused for an hour, so only changing projects and new queries count.
   std::int64_t export_quota_count = 500;
   std::int64_t export_quota_bytes = std::int64_t{50} << 30;
+  // After an import, write the project's default export in the background (export_warmer.hpp).
+  bool warm_exports = true;
 };
 
 class HubApp {
@@ -51,6 +54,7 @@ class HubApp {
 
   Dispatcher& dispatcher() { return *dispatcher_; }
   HubMetrics& metrics() { return metrics_; }
+  ExportWarmer& warmer() { return *warmer_; }
   server::Server& server() { return server_; }
 
   // Implementation details shared by the route files.
@@ -69,7 +73,8 @@ class HubApp {
   std::string base_url(const server::Request& request) const;
 
  private:
-  void add_routes();  // the route tables of route_table.hpp
+  void add_routes();                                // the route tables of route_table.hpp
+  void warm_export(const std::string& project_id);  // the ExportWarmer's work
 
   HubCore& core_;
   server::Server& server_;
@@ -77,6 +82,7 @@ class HubApp {
   AppOptions options_;
   std::unique_ptr<Dispatcher> dispatcher_;
   std::unique_ptr<Janitor> janitor_;
+  std::unique_ptr<ExportWarmer> warmer_;
 };
 
 }  // namespace xport::hub

@@ -77,6 +77,7 @@ Response import_project(const RouteContext& c, Request& req) {
   ImportResult result =
       import_exports(c.store, p.id, {ImportSource{req.body_file.string(), upload_name(req)}}, io);
   if (!result.committed) return refused(result);
+  if (result.imported > 0) c.app.warmer().warm(p.id);  // the next run's export
   json::array warnings;
   for (const std::string& w : result.warnings)
     warnings.emplace_back(w);

@@ -11,6 +11,7 @@
 #include "hub/app/hub_app.hpp"
 #include "hub/app/links.hpp"
 #include "hub/app/platform_query.hpp"
+#include "hub/app/project_export.hpp"
 #include "hub/app/route_table.hpp"
 #include "hub/app/storage_links.hpp"
 #include "hub/credentials.hpp"
@@ -24,6 +25,8 @@ namespace {
 constexpr std::int64_t kExportLinkSeconds = 24 * 3600;
 constexpr std::int64_t kUploadLinkSeconds = 24 * 3600;
 constexpr std::int64_t kDownloadLinkSeconds = 7 * 24 * 3600;
+// The longest an export request waits for the same export being written after an import.
+constexpr std::chrono::seconds kWarmWait{60};
 
 std::string required_param(const Request& req, std::string_view name) {
   auto v = req.query_param(name);
@@ -44,14 +47,6 @@ std::optional<Storage> requested_storage(const RouteContext& c, const HubApp::Ca
 json::object data_reply(std::string_view field, const std::string& value) {
   return json::object{{"data", json::object{{field, value}}}};
 }
-
-// GET /v2/export's query: the format (ndjson or json), the type (task or issue) and the
-// assets' filter, each checked as the SDKs send it.
-struct ExportQuery {
-  std::string format = "ndjson";
-  std::string type = "task";
-  AssetFilter filter;
-};
 
 ExportQuery export_query(const Project& p, const Request& req) {
   ExportQuery q;
@@ -76,16 +71,6 @@ ExportQuery export_query(const Project& p, const Request& req) {
   return q;
 }
 
-// The query's canonical text: what the export is made of besides the project's revision.
-std::string spec_text(const ExportQuery& q) {
-  return json::serialize(json::object{{"type", q.type},
-                                      {"format", q.format},
-                                      {"stageIds", to_json_list(q.filter.stage_ids)},
-                                      {"stageNames", to_json_list(q.filter.stage_names)},
-                                      {"batches", to_json_list(q.filter.batches)},
-                                      {"keyFramesOnly", q.filter.key_frames_only}});
-}
-
 // GET /v2/export: the project's AAF export as a zip whose first entry is the NDJSON (or
 // JSON array) export, written to the object store row by row, answered with a signed link.
 // The same query of the same project revision within the hour gets the zip already written
@@ -94,31 +79,16 @@ Response export_project(const RouteContext& c, Request& req) {
   HubApp::Caller caller = c.app.authenticate(req);
   Project p = c.app.platform_project(caller, required_param(req, "project"));
   const ExportQuery q = export_query(p, req);
-  ExportSpec spec;
-  spec.project_id = p.id;
-  spec.entry_name =
-      p.id + (q.type == "issue" ? "-issues" : "") + (q.format == "json" ? ".json" : ".ndjson");
-  spec.json_array = q.format == "json";
-  spec.filter = q.filter;
-  SnapshotLimits limits;
-  limits.alive = c.options.janitor.keep;
-  limits.max_count = c.options.export_quota_count;
-  limits.max_bytes = c.options.export_quota_bytes;
-  ExportOutcome outcome;
-  SnapshotResult snapshot;
+  // An import may have this export being written in the background: take that one.
+  if (spec_text(q) == spec_text(ExportQuery{})) c.app.warmer().wait_for(p.id, kWarmWait);
+  ProjectExport made;
   try {
-    snapshot = export_snapshot(
-        c.store, c.objects, p, spec_text(q), limits, c.domain.now_ms(), [&](ByteSink& sink) {
-          outcome = q.type == "issue" ? write_issue_export(c.store, spec, sink)
-                                      : write_export(c.store, spec, sink);
-        });
+    made = project_export(c.store, c.objects, c.options, c.app.metrics(), c.domain.now_ms(), p, q);
   } catch (const QuotaExceeded& e) {
     throw HttpError(429, e.what());
   }
-  if (snapshot.reused)
-    c.app.metrics().export_reused();
-  else
-    c.app.metrics().export_written(snapshot.bytes);
+  const SnapshotResult& snapshot = made.snapshot;
+  const ExportOutcome& outcome = made.outcome;
   const std::string url =
       absolute_link(c.app.base_url(req), c.domain.object_link(snapshot.key, kExportLinkSeconds));
   if (caller.run && snapshot.reused)

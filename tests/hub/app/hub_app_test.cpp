@@ -277,6 +277,33 @@ TEST_F(HubApp, XportPluginCompletesSampleAndCocoRuns) {
   EXPECT_GE(runs["runs"].as_array().size(), 2u);
 }
 
+// An import writes the project's default export in the background: the first run after it
+// reuses that snapshot (waiting for it if it is still being written) instead of writing its
+// own, and says so in its log.
+TEST_F(HubApp, TheFirstRunAfterAnImportReusesTheExportWrittenMeanwhile) {
+  auto project =
+      ok_json(call("POST", "/api/projects", json::serialize(json::object{{"name", "Warm"}})), 201);
+  net::Request r;
+  r.method = "POST";
+  r.url = g_base + "/api/projects/" + str(project["id"]) + "/import";
+  r.headers = {{"apikey", g_key}, {"Content-Type", "application/x-ndjson"}};
+  r.body = slurp(fs::path(XPORT_SOURCE_DIR) / "examples/data/demo-export.ndjson");
+  ASSERT_GT(ok_json(client().request(r))["imported"].as_int64(), 0);
+  auto p = create_plugin("warm");
+  auto plugin = xport_plugin("xport-plugin-warm", p);
+  ASSERT_TRUE(wait_online(str(p["id"]))) << plugin->err();
+  auto run = ok_json(call("POST", "/api/runs",
+                          json::serialize(json::object{
+                              {"project", project["id"]}, {"plugin", p["id"]}, {"config", "{}"}})),
+                     201);
+  auto done = wait_finished(str(run["session"]));
+  ASSERT_EQ(str(done["state"]), "succeeded") << json::serialize(done) << plugin->err();
+  const auto lines = log_lines(str(run["session"]));
+  EXPECT_TRUE(has_line(lines, "INFO hub: task export of Warm reused: revision "))
+      << ::testing::PrintToString(lines);
+  EXPECT_FALSE(has_line(lines, "export of Warm generated")) << ::testing::PrintToString(lines);
+}
+
 // What a person follows on the run's page: the plugin's progress (assets and bytes of the
 // export read, with the hub's clock) and, once it succeeded, the conversion's report.
 TEST_F(HubApp, XportPluginReportsProgressAndTheConversionReport) {
