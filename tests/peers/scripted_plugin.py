@@ -23,6 +23,7 @@ Usage: scripted_plugin.py --host URL --id ID --secret SECRET
 import argparse
 import json
 import sys
+import threading
 
 import socketio
 
@@ -34,8 +35,15 @@ def main():
     parser.add_argument("--secret", required=True)
     args = parser.parse_args()
 
+    said = threading.Lock()
+
     def say(line):
-        print(line, flush=True)
+        # One write per line, under a lock: the socket's threads and the command loop print at
+        # the same time, and print() writes a line and its newline separately (the test once
+        # read "ACK 2 heartbeat ...DISCONNECTED" as one line).
+        with said:
+            sys.stdout.write(line + "\n")
+            sys.stdout.flush()
 
     # One Client per connection: a Client the hub disconnected may still be closing its
     # Engine.IO side when the next `connect` comes.
