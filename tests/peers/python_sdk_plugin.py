@@ -59,6 +59,17 @@ class ExportResponse:
         self.storage_id, self.bucket = storage_id, bucket
 
 
+_said = threading.Lock()
+
+
+def say(*words):
+    """One line per call, written at once: runs print from threads of their own, and print()
+    writes its words, separators and newline one by one (a test would read them mixed)."""
+    with _said:
+        sys.stdout.write(" ".join(str(w) for w in words) + "\n")
+        sys.stdout.flush()
+
+
 def sample_callback(fail=False, **data):
     project_id = data.get("projectId")
     json_export = data.get("jsonExport")
@@ -109,7 +120,7 @@ def main():
     @sio.on("connect", namespace="/plugin")
     def on_connect():
         heartbeat()
-        print("CONNECTED", flush=True)
+        say("CONNECTED")
 
     @sio.on("disconnect", namespace="/plugin")
     def on_disconnect():
@@ -136,7 +147,7 @@ def main():
             params["batches"] = json.dumps(batches)
         r = requests.get(host + "/v2/export", params=params, headers=headers, timeout=60)
         if r.status_code != 200:
-            print("EXPORT FAILED", r.status_code, r.text, flush=True)
+            say("EXPORT FAILED", r.status_code, r.text)
             return  # the SDK returns silently
         export_url = r.json()["data"]["exportPath"]
         blob = requests.get(export_url, timeout=60)
@@ -149,7 +160,7 @@ def main():
             time.sleep(args.delay)
         if args.hang:
             logger.info("hanging")
-            print("HANGING", session, flush=True)
+            say("HANGING", session)
             time.sleep(3600)
         try:
             result = sample_callback(fail=args.fail, projectId=project_id,
@@ -161,7 +172,7 @@ def main():
                 result.storage_id = args.storage_id
         except Exception:
             sio.emit("response", {"error": True, "session": session}, namespace="/plugin")
-            print("RUN", session, "error", flush=True)
+            say("RUN", session, "error")
             return
         upload_params = {"name": result.file_name, "project": project_id, "type": "export"}
         # The SDK adds storageId to both calls when the callback set one.
@@ -178,11 +189,11 @@ def main():
         signed_url = r.json()["data"]["signedUrl"]
         put = requests.put(upload_url, data=result.file.getvalue(), timeout=60)
         if put.status_code >= 300:
-            print("UPLOAD FAILED", put.status_code, put.text, flush=True)
+            say("UPLOAD FAILED", put.status_code, put.text)
             return
         sio.emit("response", {"export": True, "response": signed_url, "session": session},
                  namespace="/plugin")
-        print("RUN", session, "ok", flush=True)
+        say("RUN", session, "ok")
 
     sio.connect(host, namespaces=["/plugin"], transports=["websocket"])
 
