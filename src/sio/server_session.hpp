@@ -36,10 +36,10 @@ struct ServerOptions {
   // A session that joins no namespace within this time is closed (Socket.IO connectTimeout).
   std::chrono::milliseconds connect_timeout{45000};
   DecoderLimits limits{};
-  // What may wait to be sent to one client (WebSocket frames not yet written, packets no
-  // polling GET has taken yet). A client that keeps sending events with acks but reads
-  // nothing would otherwise grow the hub's memory without end; past this the connection is
-  // dropped. Far above what a live client lets pile up.
+  // What may wait for one polling client (packets no GET has taken yet). A client that keeps
+  // POSTing events with acks but never fetches them would otherwise grow the hub's memory
+  // without end; past this its session is closed. Far above what a live client lets pile up.
+  // (WebSocket frames waiting to be written are not bounded yet.)
   std::uint64_t max_queued_bytes = std::uint64_t{16} << 20;
 };
 

@@ -1,6 +1,5 @@
 #include "hub/server/websocket_session.hpp"
 
-#include <spdlog/spdlog.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
@@ -11,8 +10,6 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>  // teardown (close_notify) of wss connections
-
-#include <algorithm>
 #include <utility>
 #include <vector>
 
@@ -45,11 +42,6 @@ class WebSocketSession : public WsTransport,
     asio::post(ws_.get_executor(),
                [self = shared_from_this(), frame = std::move(frame), binary]() mutable {
                  if (self->closing_ || self->ended_) return;
-                 self->queued_bytes_ += frame.size();
-                 if (self->queued_bytes_ > self->state_->sio->options.max_queued_bytes) {
-                   self->drop_unread();
-                   return;
-                 }
                  self->queue_.emplace_back(std::move(frame), binary);
                  if (!self->writing_) self->start_writer();
                });
@@ -154,20 +146,6 @@ class WebSocketSession : public WsTransport,
     }
   }
 
-  // The peer reads nothing while more than max_queued_bytes wait for it: the connection goes
-  // (abruptly: a close frame would wait behind the rest), its session sees the loss.
-  void drop_unread() {
-    spdlog::warn(
-        "hub server: a WebSocket client reads nothing while {} bytes wait for it: "
-        "connection dropped",
-        queued_bytes_);
-    ended_ = true;
-    queue_.clear();
-    queued_bytes_ = 0;
-    error_code ec;
-    beast::get_lowest_layer(ws_).socket().close(ec);
-  }
-
   void start_writer() {
     writing_ = true;
     asio::co_spawn(ws_.get_executor(), write_loop(shared_from_this()), end_of_connection);
@@ -185,7 +163,6 @@ class WebSocketSession : public WsTransport,
         co_await self->ws_.async_write(asio::buffer(frame),
                                        asio::redirect_error(asio::use_awaitable, ec));
         if (ec) break;
-        self->queued_bytes_ -= std::min<std::uint64_t>(self->queued_bytes_, frame.size());
       }
     }
     self->writing_ = false;
@@ -208,7 +185,6 @@ class WebSocketSession : public WsTransport,
   std::shared_ptr<EngineSession> engine_;
   // A vector, not a deque: an empty std::deque holds a 512-byte block, per connection.
   std::vector<std::pair<std::string, bool>> queue_;
-  std::uint64_t queued_bytes_ = 0;  // queue_ and the batch being written
   bool writing_ = false;
   bool closing_ = false;
   bool ended_ = false;

