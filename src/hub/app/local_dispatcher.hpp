@@ -24,6 +24,7 @@
 #include <set>
 #include <string>
 #include <thread>
+#include <variant>
 
 #include "hub/app/dispatch/heartbeat_guard.hpp"
 #include "hub/app/dispatch/plugin_transport.hpp"
@@ -96,6 +97,8 @@ class LocalDispatcher final : public Dispatcher, private dispatch::TransportEven
   }
   void on_delivery_ended(const std::string& session, const std::string& error) override;
 
+  std::variant<Run, std::string> plugin_run(const std::string& plugin_id,
+                                            const std::string& session, bool dispatched);
   void keep_report(const std::string& session, const boost::json::object& body);
   // Sends one queued run if it can go now (without mutex_ held).
   void try_dispatch(const std::string& session);

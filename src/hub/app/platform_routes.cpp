@@ -189,30 +189,30 @@ Run run_of(const RouteContext& c, const Request& req, const json::object& body,
   return *caller.run;
 }
 
-Response plugin_response(const RouteContext& c, Request& req) {
+// POST /v2/pluginResponse, /v2/pluginLog, /v2/pluginProgress: the body goes to the dispatcher
+// as the Socket.IO event's would, for the run the token names; a refusal is a 409 with why.
+using PluginMessage = std::optional<std::string> (Dispatcher::*)(const std::string& plugin_id,
+                                                                 const json::object& body);
+Response plugin_message(const RouteContext& c, Request& req, bool allow_finished,
+                        PluginMessage handle) {
   json::object body = body_object(req);
-  Run run = run_of(c, req, body, false);
+  Run run = run_of(c, req, body, allow_finished);
   body["session"] = run.session;
-  if (auto error = c.app.dispatcher().handle_response(run.plugin_id, body))
-    throw HttpError(409, *error);
+  if (auto error = (c.app.dispatcher().*handle)(run.plugin_id, body)) throw HttpError(409, *error);
   return Response::json(200, json::object{{"status", "ok"}});
+}
+
+Response plugin_response(const RouteContext& c, Request& req) {
+  return plugin_message(c, req, false, &Dispatcher::handle_response);
 }
 
 Response plugin_log(const RouteContext& c, Request& req) {
-  json::object body = body_object(req);
-  Run run = run_of(c, req, body, true);  // late lines of a finished run are kept
-  body["session"] = run.session;
-  if (auto error = c.app.dispatcher().handle_log(run.plugin_id, body)) throw HttpError(409, *error);
-  return Response::json(200, json::object{{"status", "ok"}});
+  // Late lines of a finished run are the dispatcher's to judge (a minute of grace).
+  return plugin_message(c, req, true, &Dispatcher::handle_log);
 }
 
 Response plugin_progress(const RouteContext& c, Request& req) {
-  json::object body = body_object(req);
-  Run run = run_of(c, req, body, false);
-  body["session"] = run.session;
-  if (auto error = c.app.dispatcher().handle_progress(run.plugin_id, body))
-    throw HttpError(409, *error);
-  return Response::json(200, json::object{{"status", "ok"}});
+  return plugin_message(c, req, false, &Dispatcher::handle_progress);
 }
 
 }  // namespace

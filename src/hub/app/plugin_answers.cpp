@@ -50,16 +50,27 @@ std::optional<std::string> log_level(std::string level) {
 
 }  // namespace
 
+// The run a plugin's message names, or why the message is refused: an unknown run, another
+// plugin's, or (`dispatched`) one no longer waiting for its plugin.
+std::variant<Run, std::string> LocalDispatcher::plugin_run(const std::string& plugin_id,
+                                                           const std::string& session,
+                                                           bool dispatched) {
+  auto run = domain_.store().get_run(session);
+  if (!run) return "no run " + session;
+  if (run->plugin_id != plugin_id) return "run " + session + " belongs to another plugin";
+  if (dispatched && run->state != RunState::dispatched)
+    return "run " + session + " is already " + std::string(to_string(run->state));
+  return std::move(*run);
+}
+
 std::optional<std::string> LocalDispatcher::handle_response(const std::string& plugin_id,
                                                             const json::object& body) {
   const dispatch::PluginAnswer answer = dispatch::read_answer(body);
   const std::string& session = answer.session;
   if (session.empty()) return "the response names no session";
-  const auto run = domain_.store().get_run(session);
-  if (!run) return "no run " + session;
-  if (run->plugin_id != plugin_id) return "run " + session + " belongs to another plugin";
-  if (run->state != RunState::dispatched)
-    return "run " + session + " is already " + std::string(to_string(run->state));
+  auto checked = plugin_run(plugin_id, session, true);
+  if (auto* error = std::get_if<std::string>(&checked)) return *error;
+  const Run* run = &std::get<Run>(checked);
   keep_report(session, body);  // before the end is written: a finished run shows it at once
   {
     std::lock_guard lock(mutex_);
@@ -228,9 +239,9 @@ std::optional<std::string> LocalDispatcher::handle_log(const std::string& plugin
                                                        const json::object& body) {
   const std::string session = string_field(body, "session");
   if (session.empty()) return "the log line names no session";
-  const auto run = domain_.store().get_run(session);
-  if (!run) return "no run " + session;
-  if (run->plugin_id != plugin_id) return "run " + session + " belongs to another plugin";
+  auto checked = plugin_run(plugin_id, session, false);
+  if (auto* error = std::get_if<std::string>(&checked)) return *error;
+  const Run* run = &std::get<Run>(checked);
   if (run->finished_at && domain_.now_ms() - *run->finished_at > kLateLogGraceMs)
     return fmt::format("run {} ended {} s ago: its log is closed", session,
                        (domain_.now_ms() - *run->finished_at) / 1000);
@@ -249,13 +260,11 @@ std::optional<std::string> LocalDispatcher::handle_progress(const std::string& p
   auto read = dispatch::read_progress(body);
   if (auto* error = std::get_if<std::string>(&read)) return *error;
   const auto& progress = std::get<dispatch::ProgressReport>(read);
-  const auto run = domain_.store().get_run(progress.session);
-  if (!run) return "no run " + progress.session;
-  if (run->plugin_id != plugin_id) return "run " + progress.session + " belongs to another plugin";
-  if (run->state != RunState::dispatched)
-    return "run " + progress.session + " is already " + std::string(to_string(run->state));
+  auto checked = plugin_run(plugin_id, progress.session, true);
+  if (auto* error = std::get_if<std::string>(&checked)) return *error;
+  const Run& run = std::get<Run>(checked);
   const json::object record =
-      dispatch::progress_record(progress, run->progress_json, domain_.now_ms());
+      dispatch::progress_record(progress, run.progress_json, domain_.now_ms());
   if (!domain_.set_progress(progress.session, json::serialize(record)))
     return "run " + progress.session + " is no longer dispatched";
   return std::nullopt;

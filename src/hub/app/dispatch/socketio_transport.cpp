@@ -32,6 +32,29 @@ std::optional<std::string> guarded(const char* what,
 
 }  // namespace
 
+// An event about one of the socket's runs (one JSON object, after a valid heartbeat), handed
+// to `handle`; its ack says "ok" or why not. Refusals are warnings, debug lines when the event
+// is `advisory`. `no_object`: the refusal of a registered socket's
+// event that carries no JSON object (empty: the same as before a heartbeat).
+void SocketIoTransport::on_run_event(TransportEvents& events, const char* event, const char* what,
+                                     bool advisory, std::string no_object, RunEventHandler handle) {
+  sio_.on_event("/plugin", event,
+                [&events, event, what, advisory, no_object = std::move(no_object), handle](
+                    const server::SocketInfo& s, json::array args, server::Ack ack) {
+                  std::string plugin_id = events.instance_plugin(s.id);
+                  std::optional<std::string> error = "this socket sent no valid heartbeat";
+                  if (!plugin_id.empty() && !args.empty() && args[0].is_object())
+                    error = guarded(
+                        what, [&] { return (events.*handle)(plugin_id, args[0].get_object()); });
+                  else if (!plugin_id.empty() && !no_object.empty())
+                    error = no_object;
+                  if (error)
+                    spdlog::log(advisory ? spdlog::level::debug : spdlog::level::warn,
+                                "{} event from {} refused: {}", event, s.remote, *error);
+                  if (ack) ack(json::array{error ? json::value(*error) : json::value("ok")});
+                });
+}
+
 void SocketIoTransport::install(TransportEvents& events) {
   sio_.on_connect("/plugin",
                   [](const server::SocketInfo&) -> std::optional<std::string> { return {}; });
@@ -48,42 +71,12 @@ void SocketIoTransport::install(TransportEvents& events) {
           ack(json::array{verdict.refused ? json::value(*verdict.refused) : json::value("ok")});
         if (verdict.disconnect) sio_.disconnect(s.id);
       });
-  sio_.on_event(
-      "/plugin", "log", [&events](const server::SocketInfo& s, json::array args, server::Ack ack) {
-        std::string plugin_id = events.instance_plugin(s.id);
-        std::optional<std::string> error = "this socket sent no valid heartbeat";
-        if (!plugin_id.empty() && !args.empty() && args[0].is_object())
-          error =
-              guarded("log line", [&] { return events.on_log(plugin_id, args[0].get_object()); });
-        if (error) spdlog::warn("log event from {} refused: {}", s.remote, *error);
-        if (ack) ack(json::array{error ? json::value(*error) : json::value("ok")});
-      });
-  // Progress is advisory: a refusal is only logged at debug level (a late report of a run
-  // that just ended is normal).
-  sio_.on_event("/plugin", "progress",
-                [&events](const server::SocketInfo& s, json::array args, server::Ack ack) {
-                  std::string plugin_id = events.instance_plugin(s.id);
-                  std::optional<std::string> error = "this socket sent no valid heartbeat";
-                  if (!plugin_id.empty() && !args.empty() && args[0].is_object())
-                    error = guarded("progress", [&] {
-                      return events.on_progress(plugin_id, args[0].get_object());
-                    });
-                  if (error) spdlog::debug("progress event from {} refused: {}", s.remote, *error);
-                  if (ack) ack(json::array{error ? json::value(*error) : json::value("ok")});
-                });
-  sio_.on_event("/plugin", "response",
-                [&events](const server::SocketInfo& s, json::array args, server::Ack ack) {
-                  std::string plugin_id = events.instance_plugin(s.id);
-                  std::optional<std::string> error = "this socket sent no valid heartbeat";
-                  if (!plugin_id.empty() && !args.empty() && args[0].is_object())
-                    error = guarded("answer", [&] {
-                      return events.on_answer(plugin_id, args[0].get_object());
-                    });
-                  else if (!plugin_id.empty())
-                    error = "a response event needs one JSON object";
-                  if (error) spdlog::warn("response event from {} refused: {}", s.remote, *error);
-                  if (ack) ack(json::array{error ? json::value(*error) : json::value("ok")});
-                });
+  // Refusals of log lines and answers are warnings; progress is advisory, and a late report of
+  // a run that just ended is normal, so its refusals are debug lines.
+  on_run_event(events, "log", "log line", false, {}, &TransportEvents::on_log);
+  on_run_event(events, "progress", "progress", true, {}, &TransportEvents::on_progress);
+  on_run_event(events, "response", "answer", false, "a response event needs one JSON object",
+               &TransportEvents::on_answer);
   sio_.on_disconnect("/plugin", [&events](const server::SocketInfo& s, const std::string& reason) {
     events.on_instance_lost(s.id, reason);
   });
