@@ -443,26 +443,9 @@ TEST_F(ClusterSoak, ThreeHubsBehindHaproxyRunEveryRunOnceAndSurviveASigkilledHub
 namespace xport::test {
 namespace {
 
-// Starts a run of `project` with `plugin` on `hub` (201 expected); its session.
+// A run of `project` with `plugin` started on `hub`: its session.
 std::string start_run(HubProcess& hub, const std::string& project, const std::string& plugin) {
-  const json::object body{{"project", project}, {"plugin", plugin}, {"config", "{}"}};
-  auto res = hub.call("POST", "/api/runs", json::serialize(body));
-  EXPECT_EQ(res.status, 201) << res.body;
-  return res.status == 201 ? str(json::parse(res.body).at("session")) : "";
-}
-
-// The run once it ended (bounded), as `hub` shows it.
-json::object wait_ended(HubProcess& hub, const std::string& session, std::chrono::seconds timeout) {
-  const auto deadline = Clock::now() + timeout;
-  json::object run;
-  while (Clock::now() < deadline) {
-    run = hub.json_call("GET", "/api/runs/" + session);
-    const std::string state = str(run["state"]);
-    if (state != "queued" && state != "dispatched") return run;
-    std::this_thread::sleep_for(100ms);
-  }
-  ADD_FAILURE() << "run " << session << " still open: " << json::serialize(run);
-  return run;
+  return str(hub.start_run(project, plugin)["session"]);
 }
 
 // Two hubs sharing PostgreSQL and one bucket when the S3 gateway stops for 10 s (item 3 of
@@ -498,8 +481,8 @@ TEST_F(ClusterSoak, TheGatewayStoppedForTenSecondsUnderTwoHubsEndsTheirRunsThenB
   // Both hubs keep serving what does not need the bucket.
   EXPECT_EQ(hub1.call("GET", "/api/projects").status, 200);
   EXPECT_EQ(hub2.call("GET", "/api/projects").status, 200);
-  json::object ended_a = wait_ended(hub2, during_a, 60s);
-  json::object ended_b = wait_ended(hub1, during_b, 60s);
+  json::object ended_a = hub2.wait_finished(during_a, 60s);
+  json::object ended_b = hub1.wait_finished(during_b, 60s);
   outage.join();
   for (auto* ended : {&ended_a, &ended_b}) {
     EXPECT_EQ(str((*ended)["state"]), "failed") << json::serialize(*ended);
@@ -517,7 +500,7 @@ TEST_F(ClusterSoak, TheGatewayStoppedForTenSecondsUnderTwoHubsEndsTheirRunsThenB
   // The gateway is back: the same runs succeed, each across the hubs, results in the bucket.
   for (auto [hub, project, plugin] :
        {std::tuple{&hub1, a, p1.first}, std::tuple{&hub2, b, p2.first}}) {
-    json::object after = wait_ended(*hub, start_run(*hub, project, plugin), 60s);
+    json::object after = hub->wait_finished(start_run(*hub, project, plugin), 60s);
     ASSERT_EQ(str(after["state"]), "succeeded") << json::serialize(after);
     net::Request r;
     r.url = str(after["downloadUrl"]);

@@ -106,25 +106,11 @@ class MultiHub : public ::testing::Test {
 
   static std::string start_run(HubProcess& hub, const std::string& project,
                                const std::string& plugin) {
-    auto r = hub.json_call(
-        "POST", "/api/runs",
-        json::serialize(json::object{{"project", project}, {"plugin", plugin}, {"config", "{}"}}),
-        201);
-    return str(r["session"]);
+    return str(hub.start_run(project, plugin)["session"]);
   }
-  // The run once it is no longer queued or dispatched (bounded by `timeout`).
   static json::object wait_finished(HubProcess& hub, const std::string& session,
                                     std::chrono::seconds timeout) {
-    auto deadline = std::chrono::steady_clock::now() + timeout;
-    json::object run;
-    while (std::chrono::steady_clock::now() < deadline) {
-      run = hub.json_call("GET", "/api/runs/" + session);
-      const std::string state = str(run["state"]);
-      if (state != "queued" && state != "dispatched") return run;
-      std::this_thread::sleep_for(100ms);
-    }
-    ADD_FAILURE() << "run " << session << " did not finish: " << json::serialize(run);
-    return run;
+    return hub.wait_finished(session, timeout);
   }
   // Whether the admin has a notification of run `session` on `hub`.
   static ::testing::AssertionResult notified(HubProcess& hub, const std::string& session) {

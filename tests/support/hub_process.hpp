@@ -130,17 +130,18 @@ class HubProcess {
     }
     return false;
   }
-  // Starts a run of `plugin` on `project` and waits (bounded) until it is no longer queued or
-  // dispatched; returns the run as /api/runs/{session} shows it.
-  boost::json::object run(const std::string& project, const std::string& plugin,
-                          const std::string& config = "{}",
-                          std::chrono::seconds timeout = std::chrono::seconds(60)) {
-    auto started = json_call("POST", "/api/runs",
-                             boost::json::serialize(boost::json::object{
-                                 {"project", project}, {"plugin", plugin}, {"config", config}}),
-                             201);
-    if (!started.contains("session")) return started;
-    const std::string session(started["session"].as_string());
+  // Starts a run of `plugin` on `project` (201 expected); the run as POST /api/runs answers it.
+  boost::json::object start_run(const std::string& project, const std::string& plugin,
+                                const std::string& config = "{}") const {
+    return json_call("POST", "/api/runs",
+                     boost::json::serialize(boost::json::object{
+                         {"project", project}, {"plugin", plugin}, {"config", config}}),
+                     201);
+  }
+  // Waits (bounded) until run `session` is no longer queued or dispatched; returns the run as
+  // /api/runs/{session} shows it.
+  boost::json::object wait_finished(const std::string& session,
+                                    std::chrono::seconds timeout = std::chrono::seconds(60)) const {
     auto deadline = std::chrono::steady_clock::now() + timeout;
     boost::json::object run;
     while (std::chrono::steady_clock::now() < deadline) {
@@ -151,6 +152,14 @@ class HubProcess {
     }
     ADD_FAILURE() << "run " << session << " did not finish: " << boost::json::serialize(run);
     return run;
+  }
+  // Both: starts the run and returns it once it finished.
+  boost::json::object run(const std::string& project, const std::string& plugin,
+                          const std::string& config = "{}",
+                          std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    auto started = start_run(project, plugin, config);
+    if (!started.contains("session")) return started;
+    return wait_finished(std::string(started["session"].as_string()), timeout);
   }
 
  private:
