@@ -39,6 +39,24 @@ export async function downloadRun(session) {
   }
 }
 
+// POST /api/runs/{session}/cancel; the hub refuses it (403, shown) to anyone but the run's
+// user, an admin or a manager. The change arrives as a `run` event or by the poller.
+export async function cancelRun(session) {
+  try {
+    await api('POST', `/api/runs/${session}/cancel`);
+  } catch (e) {
+    flash(errorText(e));
+  }
+}
+
+// A run's state as the history and the run page show it.
+export const stateBadge = (r) =>
+  h(
+    'span',
+    { class: `state state-${r.state}`, 'data-testid': 'run-state' },
+    r.state.replace('_', ' '),
+  );
+
 function actions(r, logBtn) {
   const succeeded =
     r.state === 'succeeded'
@@ -58,17 +76,7 @@ function actions(r, logBtn) {
     r.state === 'queued' || r.state === 'dispatched'
       ? h(
           'button',
-          {
-            type: 'button',
-            class: 'link',
-            onclick: async () => {
-              try {
-                await api('POST', `/api/runs/${r.session}/cancel`);
-              } catch (e) {
-                flash(errorText(e));
-              }
-            },
-          },
+          { type: 'button', class: 'link', onclick: () => cancelRun(r.session) },
           'Cancel',
         )
       : null;
@@ -142,11 +150,7 @@ export function runHistory(projectId, container) {
       h(
         'td',
         {},
-        h(
-          'span',
-          { class: `state state-${r.state}`, 'data-testid': 'run-state' },
-          r.state.replace('_', ' '),
-        ),
+        stateBadge(r),
         r.state === 'dispatched' && r.progress?.fraction != null
           ? h('span', { class: 'small muted' }, ` ${Math.floor(r.progress.fraction * 100)}%`)
           : null,

@@ -7,7 +7,13 @@ import { h, fmtTime, fmtDuration, showPage } from '../dom.js';
 import { flash, errorText } from '../flash.js';
 import { progressView } from '../components/run-progress.js';
 import { reportView } from '../components/run-report.js';
-import { downloadRun, logLine, shownRun } from '../components/run-history.js';
+import {
+  cancelRun,
+  downloadRun,
+  logLine,
+  shownRun,
+  stateBadge,
+} from '../components/run-history.js';
 import { onRunEvent, poller } from '../page-timers.js';
 
 const backLink = (run) =>
@@ -25,17 +31,11 @@ function details(run) {
     run.state === 'succeeded'
       ? h('button', { type: 'button', onclick: () => downloadRun(run.session) }, 'Download')
       : null;
-  // The hub refuses it (403, shown) to anyone but the run's user, an admin or a manager.
   const cancel =
     run.state === 'queued' || run.state === 'dispatched'
       ? h(
           'button',
-          {
-            type: 'button',
-            class: 'secondary',
-            onclick: () =>
-              api('POST', `/api/runs/${run.session}/cancel`).catch((e) => flash(errorText(e))),
-          },
+          { type: 'button', class: 'secondary', onclick: () => cancelRun(run.session) },
           'Cancel run',
         )
       : null;
@@ -44,11 +44,7 @@ function details(run) {
       'div',
       { class: 'kv' },
       key('State'),
-      h(
-        'span',
-        { class: `state state-${run.state}`, 'data-testid': 'run-state' },
-        run.state.replace('_', ' '),
-      ),
+      stateBadge(run),
       run.message ? key('Why') : null,
       run.message ? h('span', { class: 'error', 'data-testid': 'run-message' }, run.message) : null,
       key('Plugin'),
